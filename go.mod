@@ -1,5 +1,10 @@
 module github.com/mcpgen/mcpgen
 
-go 1.26
+go 1.26.0
 
 require github.com/dave/jennifer v1.7.1
+
+require (
+	github.com/julienschmidt/httprouter v1.3.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+)
