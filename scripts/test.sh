@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every test, in the order that fails fastest. Used by `make test` and CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './interop/*/node_modules/*'))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+
+step "go vet ./..."
+go vet ./...
+
+step "generated code is current (mcpgen check)"
+./scripts/check-generated.sh
+
+step "go test -race ./... (unit, golden, end-to-end)"
+go test -race -count=1 ./...
+
+step "official conformance suite 0.1.16, stateful"
+./interop/conformance/run.sh stateful
+
+step "official conformance suite 0.1.16, stateless"
+./interop/conformance/run.sh stateless
+
+step "TypeScript SDK smoke test"
+./interop/ts/run.sh
+
+step "demo (the README's run command, non-interactive)"
+DEMO_ONESHOT=1 ./scripts/demo.sh
+
+echo
+echo "all tests passed"
