@@ -1,0 +1,139 @@
+// Command driver runs the side-by-side benchmark: each server in turn,
+// pinned to CPU 0, loaded by the load command pinned to CPU 1, at c=1 and
+// c=32, in alternating order over several rounds, and prints one table of
+// medians with ratios to the bare net/http floor. Binaries come from -bin
+// (see bench/run.sh, which builds them).
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"time"
+)
+
+type result struct {
+	Server      string  `json:"server"`
+	Concurrency int     `json:"concurrency"`
+	RPS         float64 `json:"rps"`
+	P50ms       float64 `json:"p50_ms"`
+	P99ms       float64 `json:"p99_ms"`
+	PeakRSSKiB  int64   `json:"peak_rss_kib"`
+	Errors      int64   `json:"errors"`
+}
+
+func main() {
+	bin := flag.String("bin", "", "directory with the server and load binaries")
+	servers := flag.String("servers", "floor,mcpgen,mcpgo,gosdk", "servers to run (floor first: ratios are to it)")
+	rounds := flag.Int("rounds", 2, "alternating rounds")
+	dur := flag.Duration("d", 8*time.Second, "measured duration per run")
+	conc := flag.String("c", "1,32", "concurrency levels")
+	stateless := flag.Bool("stateless", false, "run the servers in stateless mode")
+	flag.Parse()
+	names := strings.Split(*servers, ",")
+	levels := strings.Split(*conc, ",")
+	pin := func(cpu string, args ...string) *exec.Cmd {
+		if _, err := exec.LookPath("taskset"); err == nil {
+			return exec.Command("taskset", append([]string{"-c", cpu}, args...)...)
+		}
+		return exec.Command(args[0], args[1:]...)
+	}
+	results := map[string][]result{}
+	for r := 0; r < *rounds; r++ {
+		order := append([]string(nil), names...)
+		if r%2 == 1 {
+			for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
+				order[i], order[j] = order[j], order[i]
+			}
+		}
+		for _, name := range order {
+			for _, c := range levels {
+				port := freePort()
+				args := []string{*bin + "/" + name, "-addr", fmt.Sprintf("127.0.0.1:%d", port)}
+				if *stateless && name != "floor" {
+					args = append(args, "-stateless")
+				}
+				srv := pin("0", args...)
+				srv.Stderr = os.Stderr
+				if err := srv.Start(); err != nil {
+					fatal(err)
+				}
+				waitPort(port)
+				load := pin("1", *bin+"/load", "-url", fmt.Sprintf("http://127.0.0.1:%d/mcp", port),
+					"-name", name, "-c", c, "-d", dur.String(), "-pid", fmt.Sprint(srv.Process.Pid))
+				var out bytes.Buffer
+				load.Stdout, load.Stderr = &out, os.Stderr
+				err := load.Run()
+				srv.Process.Kill()
+				srv.Wait()
+				var res result
+				if jerr := json.Unmarshal(out.Bytes(), &res); jerr != nil || err != nil {
+					fatal(fmt.Errorf("%s c=%s: %v %v: %s", name, c, err, jerr, out.String()))
+				}
+				fmt.Fprintf(os.Stderr, "round %d %-7s c=%-3s %9.0f req/s p50 %.3f ms p99 %.3f ms rss %d KiB\n", r+1, name, c, res.RPS, res.P50ms, res.P99ms, res.PeakRSSKiB)
+				results[name+"/"+c] = append(results[name+"/"+c], res)
+			}
+		}
+	}
+	fmt.Printf("| server | c | req/s | x floor | p50 ms | x floor | p99 ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n")
+	for _, c := range levels {
+		floor := median(results["floor/"+c])
+		for _, name := range names {
+			m := median(results[name+"/"+c])
+			fmt.Printf("| %s | %s | %.0f | %.2f | %.3f | %.2f | %.2f | %.1f |\n", name, c, m.RPS, m.RPS/floor.RPS, m.P50ms, m.P50ms/floor.P50ms, m.P99ms, float64(m.PeakRSSKiB)/1024)
+		}
+	}
+}
+
+// median takes, field by field, the median over rounds.
+func median(rs []result) result {
+	if len(rs) == 0 {
+		return result{RPS: 1, P50ms: 1}
+	}
+	pick := func(f func(result) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = f(r)
+		}
+		sort.Float64s(v)
+		return v[len(v)/2]
+	}
+	return result{
+		RPS:        pick(func(r result) float64 { return r.RPS }),
+		P50ms:      pick(func(r result) float64 { return r.P50ms }),
+		P99ms:      pick(func(r result) float64 { return r.P99ms }),
+		PeakRSSKiB: int64(pick(func(r result) float64 { return float64(r.PeakRSSKiB) })),
+	}
+}
+
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func waitPort(port int) {
+	for i := 0; i < 200; i++ {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	fatal(fmt.Errorf("server on port %d did not start", port))
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "driver:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: the "add" tool served by a bare net/http floor,
+# mcpgen (generated), mcp-go and the official Go SDK. Usage:
+#   interop/bench/run.sh [-rounds N] [-d 8s] [-c 1,32] [-stateless]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go generate ./bench/servers/mcpgen/...
+for s in floor mcpgen mcpgo gosdk; do go build -o "$bin/$s" ./bench/servers/$s; done
+go build -o "$bin/load" ./bench/load
+go run ./bench/driver -bin "$bin" "$@"

@@ -1,0 +1,30 @@
+// Command mcpgen serves the benchmark's "add" tool from code mcpgen
+// generated (validation, Origin checks and limits on, as in production).
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"net"
+	"strconv"
+
+	"github.com/mcpgen/mcpgen/interop/bench/servers/mcpgen/add/mcpserver"
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8000", "listen address")
+	stateless := flag.Bool("stateless", false, "stateless mode")
+	flag.Parse()
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, _ := strconv.Atoi(port)
+	srv, err := mcpserver.New(runtime.WithAddr(host, p), runtime.WithStateless(*stateless))
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Fatal(srv.ListenAndServe(context.Background(), ""))
+}
