@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Smoke test with the official TypeScript SDK client
+# (@modelcontextprotocol/sdk 1.32.2): builds and starts
+# examples/conformance/cmd/conformance-server on a free loopback port and
+# runs smoke.test.mjs against it with node's test runner.
+#
+#   interop/ts/run.sh [--url URL]
+#
+#   --url URL  test a server that is already running at URL instead.
+#
+# Exit status 0 when every test passes.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+url=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--url) url=${2:?--url needs a value}; shift ;;
+	--url=*) url=${1#--url=} ;;
+	*) echo "run.sh: unknown argument $1 (want --url URL)" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+. "$here/../lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mcpgen-ts.XXXXXX")
+cleanup() {
+	stop_conformance_server
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ ! -d "$here/node_modules" ]; then
+	echo "==> npm ci (interop/ts)"
+	(cd "$here" && npm ci --no-audit --no-fund)
+fi
+
+if [ -z "$url" ]; then
+	build_conformance_server "$root" "$work/conformance-server"
+	start_conformance_server node "$work/conformance-server" "$work/server.log"
+	url=$SERVER_URL
+fi
+
+echo "==> node --test smoke.test.mjs ($url)"
+if ! (cd "$here" && MCP_URL=$url node --test --test-reporter=spec smoke.test.mjs); then
+	if [ -f "$work/server.log" ]; then
+		echo "---- server log (tail) ----" >&2
+		tail -50 "$work/server.log" >&2
+	fi
+	exit 1
+fi
