@@ -1,0 +1,157 @@
+// Package streamable is the Streamable HTTP transport of MCP (protocol
+// versions 2025-03-26 and later): one endpoint (Config.StreamablePath)
+// that takes JSON-RPC messages by POST, answers them with a JSON body or
+// an SSE stream, opens the server's standalone SSE stream on GET and ends
+// sessions on DELETE.
+//
+// New returns a runtime.Transport; NewServer asks it for its routes, so a
+// generated server only writes
+//
+//	runtime.NewServer(&definition, runtime.WithTransport(streamable.New()))
+//
+// The transport owns the HTTP side only: sessions (Mcp-Session-Id), Host
+// and Origin validation, content negotiation, SSE framing, resumption with
+// Last-Event-ID and the idle-session janitor. Everything the messages mean
+// is the core's (runtime.Server.Handle).
+//
+// Choices the specification leaves open:
+//   - initialize is always answered with application/json (nothing can be
+//     streamed before the session exists);
+//   - a POST SSE stream starts with a priming event (an event id and empty
+//     data, plus a retry field) when the session negotiated 2025-11-25 or
+//     later, so the client can resume it, and the core may end it early
+//     (Session.CloseStream): the rest of that request's messages are kept
+//     in the EventStore and a GET with Last-Event-ID replays them and
+//     stays open until the response has been delivered;
+//   - an unknown or expired Last-Event-ID is 404 (the client should start
+//     over), a Last-Event-ID of another session is 404 as well;
+//   - a second concurrent standalone GET stream is 409;
+//   - a bad Host is 421 Misdirected Request, a bad Origin 403;
+//   - DELETE answers 200 with an empty body;
+//   - a POST without Mcp-Session-Id whose MCP-Protocol-Version is
+//     2026-07-28 or later is served statelessly (that version has no
+//     sessions), whatever Config.Stateless says.
+package streamable
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+// Header names of the Streamable HTTP transport.
+const (
+	headerSessionID       = "Mcp-Session-Id"
+	headerProtocolVersion = "Mcp-Protocol-Version"
+	headerLastEventID     = "Last-Event-Id"
+)
+
+// Defaults of the transport's own options.
+const (
+	// DefaultKeepAlive is how often an idle SSE stream gets a comment line,
+	// so proxies and load balancers do not cut it.
+	DefaultKeepAlive = 20 * time.Second
+	// DefaultRetry is the reconnection delay announced in priming events.
+	DefaultRetry = time.Second
+	// maxPending bounds the events waiting for a slow SSE reader; past it
+	// the reader is detached and the client must resume from the store.
+	maxPending = 4096
+)
+
+// Option configures the transport beyond what runtime.Config holds.
+type Option func(*options)
+
+type options struct {
+	keepAlive time.Duration
+	retry     time.Duration
+}
+
+// WithKeepAlive sets how often idle SSE streams get a keep-alive comment;
+// d <= 0 turns keep-alives off.
+func WithKeepAlive(d time.Duration) Option { return func(o *options) { o.keepAlive = d } }
+
+// WithRetry sets the reconnection delay the server announces in priming
+// events (the SSE retry field); a client that lost a stream, or whose
+// stream the server ended with Session.CloseStream, waits this long
+// before it reconnects.
+func WithRetry(d time.Duration) Option { return func(o *options) { o.retry = d } }
+
+// Transport is the Streamable HTTP transport. Its zero value is not
+// usable; call New.
+type Transport struct {
+	opts options
+}
+
+// New returns the Streamable HTTP transport.
+func New(opts ...Option) runtime.Transport {
+	t := &Transport{opts: options{keepAlive: DefaultKeepAlive, retry: DefaultRetry}}
+	for _, o := range opts {
+		o(&t.opts)
+	}
+	return t
+}
+
+// Routes implements runtime.Transport: POST, GET and DELETE at
+// Config.StreamablePath, plus 405 answers for the other common methods.
+func (t *Transport) Routes(s *runtime.Server) ([]runtime.Route, error) {
+	h := newHandler(s, t.opts)
+	path := h.cfg.StreamablePath
+	if path == "" {
+		path = "/mcp"
+	}
+	routes := []runtime.Route{
+		{Method: http.MethodPost, Path: path, Handler: http.HandlerFunc(h.servePOST)},
+		{Method: http.MethodGet, Path: path, Handler: http.HandlerFunc(h.serveGET)},
+		{Method: http.MethodDelete, Path: path, Handler: http.HandlerFunc(h.serveDELETE)},
+	}
+	for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodHead} {
+		routes = append(routes, runtime.Route{Method: m, Path: path, Handler: http.HandlerFunc(h.serveNotAllowed)})
+	}
+	return routes, nil
+}
+
+// handler serves one Server's endpoint.
+type handler struct {
+	srv   *runtime.Server
+	cfg   *runtime.Config
+	opts  options
+	store runtime.EventStore
+	guard *guard
+
+	mu       sync.Mutex
+	sessions map[string]*session
+	janitor  sync.Once
+}
+
+func newHandler(s *runtime.Server, o options) *handler {
+	cfg := s.Config()
+	store := cfg.EventStore
+	if store == nil {
+		store = NewMemoryEventStore(MemoryEventStoreOptions{})
+	}
+	return &handler{
+		srv:      s,
+		cfg:      cfg,
+		opts:     o,
+		store:    store,
+		guard:    newGuard(cfg),
+		sessions: make(map[string]*session),
+	}
+}
+
+func (h *handler) allowed() string {
+	if h.cfg.Stateless {
+		return "POST"
+	}
+	return "GET, POST, DELETE"
+}
+
+func (h *handler) serveNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", h.allowed())
+	writeError(w, http.StatusMethodNotAllowed, codeTransport, "method "+r.Method+" not allowed on the MCP endpoint; use "+h.allowed())
+}
+
+// serverDone returns the channel closed when the server shuts down.
+func (h *handler) serverDone() <-chan struct{} { return h.srv.Done() }

@@ -1,0 +1,232 @@
+package streamable
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+// codeTransport is the JSON-RPC code of errors the transport itself
+// reports (bad headers, unknown session, ...): the implementation-defined
+// server-error range, as the reference SDKs use it.
+const codeTransport = -32000
+
+// writeError answers with an HTTP status and a JSON-RPC error body.
+func writeError(w http.ResponseWriter, status, code int, msg string) {
+	writeErrorID(w, status, nil, runtime.NewError(code, "%s", msg))
+}
+
+func writeErrorID(w http.ResponseWriter, status int, id []byte, e *runtime.Error) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	w.Write(runtime.EncodeError(id, e))
+}
+
+// defaultVersion is what a request without MCP-Protocol-Version speaks
+// (the spec's rule for clients older than the header).
+const defaultVersion = "2025-03-26"
+
+// atLeast compares protocol versions, which are dates in ISO form.
+func atLeast(v, min string) bool { return v != "" && v >= min }
+
+// protocolVersion returns the request's MCP-Protocol-Version (the
+// default when absent) or an error message for an unsupported one.
+func protocolVersion(r *http.Request) (string, string) {
+	v := strings.TrimSpace(r.Header.Get(headerProtocolVersion))
+	if v == "" {
+		return defaultVersion, ""
+	}
+	if !runtime.IsSupportedVersion(v) {
+		return "", "unsupported MCP-Protocol-Version " + quoteHeader(v) + "; supported: " + strings.Join(runtime.SupportedVersions, ", ")
+	}
+	return v, ""
+}
+
+// isJSONContentType reports whether a Content-Type is application/json
+// (parameters such as charset allowed).
+func isJSONContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// accepts reports which of application/json and text/event-stream an
+// Accept header allows. Wildcards count: the spec requires clients to
+// list both types, but a client sending */* accepts them too.
+func accepts(r *http.Request) (json, sse bool) {
+	for _, line := range r.Header.Values("Accept") {
+		for part := range strings.SplitSeq(line, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			if q, ok := params["q"]; ok {
+				if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
+					continue
+				}
+			}
+			switch mt {
+			case "*/*":
+				json, sse = true, true
+			case "application/*", "application/json":
+				json = true
+			case "text/*", "text/event-stream":
+				sse = true
+			}
+		}
+	}
+	return json, sse
+}
+
+// validSessionID reports whether s can be a session id we issued: the
+// spec allows visible ASCII only; ours are 32 hex digits, and anything
+// far longer is rejected before any map lookup.
+func validSessionID(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// errBadLastEventID is returned by parseLastEventID for a header that
+// cannot be an event id.
+var errBadLastEventID = errors.New("Last-Event-ID must be one line of at most 1024 visible characters")
+
+// parseLastEventID returns the Last-Event-ID of a GET ("" when absent).
+// Per the SSE rules an id never contains CR, LF or NUL; we also bound its
+// length so a hostile header costs nothing.
+func parseLastEventID(r *http.Request) (string, error) {
+	vals := r.Header.Values(headerLastEventID)
+	if len(vals) == 0 {
+		return "", nil
+	}
+	if len(vals) > 1 {
+		return "", errBadLastEventID
+	}
+	return checkEventID(strings.TrimSpace(vals[0]))
+}
+
+func checkEventID(id string) (string, error) {
+	if len(id) > 1024 {
+		return "", errBadLastEventID
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c < 0x20 || c == 0x7f {
+			return "", errBadLastEventID
+		}
+	}
+	return id, nil
+}
+
+// appendEvent appends one SSE event: an optional id and the data split on
+// line breaks (encoded JSON has none, but the framing must hold whatever
+// the core sends).
+func appendEvent(b []byte, id string, data []byte) []byte {
+	b = append(b, "event: message\n"...)
+	if id != "" {
+		b = append(b, "id: "...)
+		b = append(b, id...)
+		b = append(b, '\n')
+	}
+	for {
+		i := bytes.IndexAny(data, "\r\n")
+		if i < 0 {
+			break
+		}
+		b = append(b, "data: "...)
+		b = append(b, data[:i]...)
+		b = append(b, '\n')
+		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+			i++
+		}
+		data = data[i+1:]
+	}
+	b = append(b, "data: "...)
+	b = append(b, data...)
+	return append(b, '\n', '\n')
+}
+
+// appendPriming appends the priming event: an id the client can resume
+// from, empty data (clients ignore it) and the reconnection delay.
+func appendPriming(b []byte, id string, retry time.Duration) []byte {
+	if id != "" {
+		b = append(b, "id: "...)
+		b = append(b, id...)
+		b = append(b, '\n')
+	}
+	if retry > 0 {
+		b = append(b, "retry: "...)
+		b = strconv.AppendInt(b, retry.Milliseconds(), 10)
+		b = append(b, '\n')
+	}
+	return append(b, "data: \n\n"...)
+}
+
+// sseEvent is one event as a client parses it; used by tests and the
+// fuzz target to check the framing round-trips.
+type sseEvent struct {
+	ID    string
+	Event string
+	Data  string
+	Retry string
+}
+
+// parseSSE splits an SSE byte stream into events following the HTML
+// event-stream rules (comments skipped, data lines joined with \n, events
+// with no data and no id dropped).
+func parseSSE(b []byte) []sseEvent {
+	var out []sseEvent
+	var cur sseEvent
+	var data []string
+	var hasData, hasID bool
+	for len(b) > 0 {
+		var line []byte
+		i := bytes.IndexAny(b, "\r\n")
+		if i < 0 {
+			line, b = b, nil
+		} else {
+			line = b[:i]
+			if b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			b = b[i+1:]
+		}
+		if len(line) == 0 {
+			if hasData || hasID || cur.Retry != "" {
+				cur.Data = strings.Join(data, "\n")
+				out = append(out, cur)
+			}
+			cur, data, hasData, hasID = sseEvent{}, nil, false, false
+			continue
+		}
+		if line[0] == ':' {
+			continue
+		}
+		field, value, _ := bytes.Cut(line, []byte(":"))
+		value = bytes.TrimPrefix(value, []byte(" "))
+		switch string(field) {
+		case "id":
+			cur.ID, hasID = string(value), true
+		case "event":
+			cur.Event = string(value)
+		case "data":
+			data, hasData = append(data, string(value)), true
+		case "retry":
+			cur.Retry = string(value)
+		}
+	}
+	return out
+}
