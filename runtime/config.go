@@ -1,8 +1,12 @@
 package runtime
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -62,21 +66,51 @@ type Transport interface {
 	Routes(s *Server) ([]Route, error)
 }
 
+// WithTransport adds a transport (streamable.New(), sse.New()); its
+// routes are served by the Server.
 func WithTransport(t Transport) Option {
 	return func(c *Config) { c.Transports = append(c.Transports, t) }
 }
-func WithStateless(on bool) Option          { return func(c *Config) { c.Stateless = on } }
-func WithJSONResponse(on bool) Option       { return func(c *Config) { c.JSONResponse = on } }
-func WithStreamablePath(p string) Option    { return func(c *Config) { c.StreamablePath = p } }
-func WithAllowedHosts(h ...string) Option   { return func(c *Config) { c.AllowedHosts = h } }
+
+// WithStateless turns stateless mode on or off (MCPGEN_STATELESS_HTTP).
+func WithStateless(on bool) Option { return func(c *Config) { c.Stateless = on } }
+
+// WithJSONResponse makes POSTs answer with application/json instead of
+// an SSE stream (MCPGEN_JSON_RESPONSE).
+func WithJSONResponse(on bool) Option { return func(c *Config) { c.JSONResponse = on } }
+
+// WithStreamablePath sets the Streamable HTTP endpoint path
+// (MCPGEN_STREAMABLE_HTTP_PATH).
+func WithStreamablePath(p string) Option { return func(c *Config) { c.StreamablePath = p } }
+
+// WithAllowedHosts sets the Host header values accepted
+// (MCPGEN_ALLOWED_HOSTS).
+func WithAllowedHosts(h ...string) Option { return func(c *Config) { c.AllowedHosts = h } }
+
+// WithAllowedOrigins sets the Origin header values accepted
+// (MCPGEN_ALLOWED_ORIGINS).
 func WithAllowedOrigins(o ...string) Option { return func(c *Config) { c.AllowedOrigins = o } }
-func WithMaxBodyBytes(n int64) Option       { return func(c *Config) { c.MaxBodyBytes = n } }
-func WithMaxSessions(n int) Option          { return func(c *Config) { c.MaxSessions = n } }
+
+// WithMaxBodyBytes limits the size of a request body.
+func WithMaxBodyBytes(n int64) Option { return func(c *Config) { c.MaxBodyBytes = n } }
+
+// WithMaxSessions limits the number of open sessions; 0 means unlimited.
+func WithMaxSessions(n int) Option { return func(c *Config) { c.MaxSessions = n } }
+
+// WithSessionIdleTimeout ends sessions idle for longer than d.
 func WithSessionIdleTimeout(d time.Duration) Option {
 	return func(c *Config) { c.SessionIdleTimeout = d }
 }
-func WithEventStore(es EventStore) Option   { return func(c *Config) { c.EventStore = es } }
-func WithLogger(l *slog.Logger) Option      { return func(c *Config) { c.Logger = l } }
+
+// WithEventStore sets the store of SSE events used for resumption.
+func WithEventStore(es EventStore) Option { return func(c *Config) { c.EventStore = es } }
+
+// WithLogger sets the server's logger; it replaces the default stderr
+// logger and MCPGEN_LOG_LEVEL does not apply to it.
+func WithLogger(l *slog.Logger) Option { return func(c *Config) { c.Logger = l } }
+
+// WithAddr sets the address ListenAndServe uses when given none
+// (MCPGEN_HOST, MCPGEN_PORT).
 func WithAddr(host string, port int) Option { return func(c *Config) { c.Host, c.Port = host, port } }
 
 // WithMiddleware wraps the whole server handler; the first one given is
@@ -88,4 +122,161 @@ func WithMiddleware(mw ...func(http.Handler) http.Handler) Option {
 // WithRoute adds a custom route served beside the transports.
 func WithRoute(method, path string, h http.Handler) Option {
 	return func(c *Config) { c.Routes = append(c.Routes, Route{method, path, h}) }
+}
+
+// WithSSEPath sets the legacy SSE stream path (GET).
+func WithSSEPath(p string) Option { return func(c *Config) { c.SSEPath = p } }
+
+// WithMessagePath sets the legacy SSE message path (POST).
+func WithMessagePath(p string) Option { return func(c *Config) { c.MessagePath = p } }
+
+// WithLogLevel sets the level of the default logger (ignored when
+// WithLogger supplies one).
+func WithLogLevel(l slog.Level) Option { return func(c *Config) { c.LogLevel = l } }
+
+// WithRequestTimeout bounds how long one request may run; 0 means no limit.
+func WithRequestTimeout(d time.Duration) Option { return func(c *Config) { c.RequestTimeout = d } }
+
+// WithDisableHostCheck turns Host/Origin validation off, for servers behind
+// a proxy that already checks them.
+func WithDisableHostCheck(off bool) Option { return func(c *Config) { c.DisableHostCheck = off } }
+
+// Defaults of the settings; see Config.
+const (
+	DefaultHost               = "127.0.0.1"
+	DefaultPort               = 8000
+	DefaultStreamablePath     = "/mcp"
+	DefaultSSEPath            = "/sse"
+	DefaultMessagePath        = "/messages/"
+	DefaultMaxBodyBytes       = 4 << 20
+	DefaultMaxSessions        = 10000
+	DefaultSessionIdleTimeout = 30 * time.Minute
+)
+
+// resolveConfig applies defaults, then the MCPGEN_* environment (read
+// through getenv), then opts. A malformed environment value is an error
+// naming the variable.
+func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
+	c := Config{
+		Host:               DefaultHost,
+		Port:               DefaultPort,
+		StreamablePath:     DefaultStreamablePath,
+		SSEPath:            DefaultSSEPath,
+		MessagePath:        DefaultMessagePath,
+		MaxBodyBytes:       DefaultMaxBodyBytes,
+		MaxSessions:        DefaultMaxSessions,
+		SessionIdleTimeout: DefaultSessionIdleTimeout,
+		LogLevel:           slog.LevelInfo,
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_HOST")); v != "" {
+		c.Host = v
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_PORT")); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 0 || p > 65535 {
+			return c, fmt.Errorf("MCPGEN_PORT=%q: want a port number between 0 and 65535", v)
+		}
+		c.Port = p
+	}
+	paths := []struct {
+		name string
+		dst  *string
+	}{
+		{"MCPGEN_STREAMABLE_HTTP_PATH", &c.StreamablePath},
+		{"MCPGEN_SSE_PATH", &c.SSEPath},
+		{"MCPGEN_MESSAGE_PATH", &c.MessagePath},
+	}
+	for _, p := range paths {
+		if v := strings.TrimSpace(getenv(p.name)); v != "" {
+			if !strings.HasPrefix(v, "/") {
+				return c, fmt.Errorf("%s=%q: a path must start with /", p.name, v)
+			}
+			*p.dst = v
+		}
+	}
+	bools := []struct {
+		name string
+		dst  *bool
+	}{
+		{"MCPGEN_JSON_RESPONSE", &c.JSONResponse},
+		{"MCPGEN_STATELESS_HTTP", &c.Stateless},
+	}
+	for _, b := range bools {
+		if v := strings.TrimSpace(getenv(b.name)); v != "" {
+			on, err := parseBool(v)
+			if err != nil {
+				return c, fmt.Errorf("%s=%q: want true or false", b.name, v)
+			}
+			*b.dst = on
+		}
+	}
+	if v := getenv("MCPGEN_ALLOWED_HOSTS"); strings.TrimSpace(v) != "" {
+		c.AllowedHosts = splitList(v)
+	}
+	if v := getenv("MCPGEN_ALLOWED_ORIGINS"); strings.TrimSpace(v) != "" {
+		c.AllowedOrigins = splitList(v)
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_LOG_LEVEL")); v != "" {
+		l, err := parseLogLevel(v)
+		if err != nil {
+			return c, fmt.Errorf("MCPGEN_LOG_LEVEL=%q: want debug, info, warn or error", v)
+		}
+		c.LogLevel = l
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	for _, p := range []struct{ name, v string }{
+		{"streamable path", c.StreamablePath}, {"SSE path", c.SSEPath}, {"message path", c.MessagePath},
+	} {
+		if !strings.HasPrefix(p.v, "/") {
+			return c, fmt.Errorf("%s %q must start with /", p.name, p.v)
+		}
+	}
+	if c.Port < 0 || c.Port > 65535 {
+		return c, fmt.Errorf("port %d out of range", c.Port)
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: c.LogLevel}))
+	}
+	return c, nil
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "t", "true", "yes", "y", "on":
+		return true, nil
+	case "0", "f", "false", "no", "n", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean: %q", v)
+}
+
+func parseLogLevel(v string) (slog.Level, error) {
+	switch strings.ToLower(v) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error", "critical", "fatal":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("unknown log level %q", v)
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -81,12 +81,22 @@ func Audio(data []byte, mimeType string) *AudioContent {
 // Embed returns an embedded-resource content block.
 func Embed(rc ResourceContents) *EmbeddedResource { return &EmbeddedResource{Resource: rc} }
 
-func (*TextContent) ContentType() string      { return "text" }
-func (*ImageContent) ContentType() string     { return "image" }
-func (*AudioContent) ContentType() string     { return "audio" }
-func (*EmbeddedResource) ContentType() string { return "resource" }
-func (*ResourceLink) ContentType() string     { return "resource_link" }
+// ContentType returns the wire discriminator of TextContent.
+func (*TextContent) ContentType() string { return "text" }
 
+// ContentType returns the wire discriminator of ImageContent.
+func (*ImageContent) ContentType() string { return "image" }
+
+// ContentType returns the wire discriminator of AudioContent.
+func (*AudioContent) ContentType() string { return "audio" }
+
+// ContentType returns the wire discriminator of EmbeddedResource.
+func (*EmbeddedResource) ContentType() string { return "resource" }
+
+// ContentType returns the wire discriminator of ResourceLink.
+func (*ResourceLink) ContentType() string { return "resource_link" }
+
+// MarshalJSON encodes TextContent in its wire form.
 func (c *TextContent) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type        string         `json:"type"`
@@ -104,14 +114,17 @@ type mediaWire struct {
 	Meta        map[string]any `json:"_meta,omitempty"`
 }
 
+// MarshalJSON encodes ImageContent in its wire form.
 func (c *ImageContent) MarshalJSON() ([]byte, error) {
 	return json.Marshal(mediaWire{"image", base64.StdEncoding.EncodeToString(c.Data), c.MIMEType, c.Annotations, c.Meta})
 }
 
+// MarshalJSON encodes AudioContent in its wire form.
 func (c *AudioContent) MarshalJSON() ([]byte, error) {
 	return json.Marshal(mediaWire{"audio", base64.StdEncoding.EncodeToString(c.Data), c.MIMEType, c.Annotations, c.Meta})
 }
 
+// MarshalJSON encodes EmbeddedResource in its wire form.
 func (c *EmbeddedResource) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type        string           `json:"type"`
@@ -121,6 +134,7 @@ func (c *EmbeddedResource) MarshalJSON() ([]byte, error) {
 	}{"resource", c.Resource, c.Annotations, c.Meta})
 }
 
+// MarshalJSON encodes ResourceLink in its wire form.
 func (c *ResourceLink) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type        string         `json:"type"`
@@ -158,9 +172,13 @@ type BlobResourceContents struct {
 	Meta     map[string]any
 }
 
+// ResourceURI returns the URI the TextResourceContents belong to.
 func (r *TextResourceContents) ResourceURI() string { return r.URI }
+
+// ResourceURI returns the URI the BlobResourceContents belong to.
 func (r *BlobResourceContents) ResourceURI() string { return r.URI }
 
+// MarshalJSON encodes TextResourceContents in its wire form.
 func (r *TextResourceContents) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URI      string         `json:"uri"`
@@ -170,6 +188,7 @@ func (r *TextResourceContents) MarshalJSON() ([]byte, error) {
 	}{r.URI, r.MIMEType, r.Text, r.Meta})
 }
 
+// MarshalJSON encodes BlobResourceContents in its wire form.
 func (r *BlobResourceContents) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URI      string         `json:"uri"`

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"errors"
 )
 
 // Implementation names a client or server (clientInfo / serverInfo).
@@ -101,8 +102,28 @@ func (s *Session) Progress(progress, total float64, message string) error {
 // Elicit asks the user, through the client, for input matching
 // requestedSchema (a JSON Schema object of primitive properties).
 func (s *Session) Elicit(ctx context.Context, message string, requestedSchema any) (*ElicitResult, error) {
+	if form, url := s.conn.elicitationModes(); !form && url {
+		return nil, errors.New("runtime: the client supports only URL elicitation; use ElicitURL")
+	}
 	var r ElicitResult
 	err := s.conn.call(ctx, s.req, "elicitation/create", map[string]any{"message": message, "requestedSchema": requestedSchema}, &r)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ElicitURL asks the user, through the client, to open url (URL-mode
+// elicitation, protocol 2025-11-25) for an interaction that must not pass
+// through the client, such as entering a credential. elicitationID
+// identifies the interaction; the result's Action says whether the user
+// agreed to open the page, not that the interaction is done.
+func (s *Session) ElicitURL(ctx context.Context, message, url, elicitationID string) (*ElicitResult, error) {
+	if _, ok := s.conn.elicitationModes(); !ok {
+		return nil, errors.New(`runtime: the client did not declare URL elicitation (capabilities.elicitation.url)`)
+	}
+	var r ElicitResult
+	err := s.conn.call(ctx, s.req, "elicitation/create", map[string]any{"mode": "url", "message": message, "url": url, "elicitationId": elicitationID}, &r)
 	if err != nil {
 		return nil, err
 	}
@@ -127,4 +148,23 @@ func (s *Session) ListRoots(ctx context.Context) ([]Root, error) {
 		return nil, err
 	}
 	return r.Roots, nil
+}
+
+// CloseStream ends the response stream of the current request, when the
+// transport supports it (its Outbound has a CloseStream method), and
+// reports whether it did. The request goes on: the client reconnects
+// (Streamable HTTP: GET with Last-Event-ID) and receives the result on
+// the resumed stream. Long-running tools use it to avoid holding a
+// connection open; it is false over stdio, legacy SSE and JSON-response
+// mode.
+func (s *Session) CloseStream() bool {
+	if s.req == nil || s.req.out == nil {
+		return false
+	}
+	cs, ok := s.req.out.(interface{ CloseStream() })
+	if !ok {
+		return false
+	}
+	cs.CloseStream()
+	return true
 }

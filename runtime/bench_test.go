@@ -1,0 +1,46 @@
+package runtime
+
+import (
+	"context"
+	"testing"
+)
+
+func BenchmarkParseMessage(b *testing.B) {
+	msg := []byte(`{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3},"_meta":{"progressToken":"p-1"}}}`)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if _, err := ParseMessage(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchmarkHandle(b *testing.B, raw string) {
+	s := newTestServer(b)
+	c := initConn(b, s, `{}`)
+	msg, perr := ParseMessage([]byte(raw))
+	if perr != nil {
+		b.Fatal(perr)
+	}
+	ctx := context.Background()
+	out := &fakeOut{}
+	b.ReportAllocs()
+	for b.Loop() {
+		if resp := s.Handle(ctx, c, msg, out); resp == nil {
+			b.Fatal("no response")
+		}
+	}
+}
+
+func BenchmarkHandleToolsCall(b *testing.B) {
+	benchmarkHandle(b, `{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"echo","arguments":{"a":2,"b":3}}}`)
+}
+
+func BenchmarkHandleToolsCallStruct(b *testing.B) {
+	benchmarkHandle(b, `{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3}}}`)
+}
+
+func BenchmarkHandleToolsList(b *testing.B) {
+	benchmarkHandle(b, `{"jsonrpc":"2.0","id":42,"method":"tools/list"}`)
+}

@@ -1,0 +1,392 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+)
+
+// ErrConnClosed is returned by server-to-client requests whose connection
+// closed before the client answered.
+var ErrConnClosed = errors.New("runtime: connection closed")
+
+// Conn is the server's state for one client connection: a Streamable
+// HTTP session, a legacy SSE stream, a stdio pipe, or a single stateless
+// request. Transports create it with Server.NewConn and feed it messages
+// with Server.Handle. A Conn is safe for concurrent use: requests of one
+// session may be handled at the same time.
+type Conn struct {
+	srv  *Server
+	cfg  ConnConfig
+	done chan struct{} // closed by Close
+
+	mu          sync.Mutex
+	version     string
+	initialized bool // initialize succeeded
+	client      Implementation
+	clientCaps  json.RawMessage
+	capSet      map[string]json.RawMessage // declared client capabilities (non-null)
+	logMin      int                        // lowest severity sent; 0 (debug) sends everything
+	inflight    map[string]*inflight
+	pending     map[string]chan *Message
+	nextID      int64
+	standalone  Outbound
+	standaloneN int // generation, so a stale release does not detach a newer stream
+	subs        map[string]struct{}
+	closed      bool
+}
+
+// inflight is the core's state for one request being handled.
+type inflight struct {
+	id            json.RawMessage
+	progressToken json.RawMessage // nil when the client asked for no progress
+	out           Outbound        // the request's own stream, or nil
+	cancel        context.CancelFunc
+
+	mu           sync.Mutex
+	lastProgress float64
+	sentProgress bool
+}
+
+// NewConn returns a new connection state.
+func (s *Server) NewConn(cfg ConnConfig) *Conn {
+	return &Conn{
+		srv:      s,
+		cfg:      cfg,
+		done:     make(chan struct{}),
+		version:  cfg.ProtocolVersion,
+		inflight: map[string]*inflight{},
+		pending:  map[string]chan *Message{},
+	}
+}
+
+// ID returns the session id.
+func (c *Conn) ID() string { return c.cfg.ID }
+
+// Stateless reports whether c was made for stateless requests.
+func (c *Conn) Stateless() bool { return c.cfg.Stateless }
+
+// ProtocolVersion returns the negotiated protocol version ("" before
+// initialize, unless ConnConfig preset one).
+func (c *Conn) ProtocolVersion() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.version
+}
+
+// Initialized reports whether initialize succeeded on c.
+func (c *Conn) Initialized() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.initialized
+}
+
+// Done is closed when c is closed.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// SetStandalone routes messages tied to no request (notifications such as
+// resources/updated, and server-to-client requests made outside a request
+// stream) to out until the returned release func is called. A second call
+// while one is set returns ok=false (the spec allows one GET stream).
+func (c *Conn) SetStandalone(out Outbound) (release func(), ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.standalone != nil || out == nil {
+		return func() {}, false
+	}
+	c.standalone = out
+	c.standaloneN++
+	gen := c.standaloneN
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			if c.standaloneN == gen {
+				c.standalone = nil
+			}
+			c.mu.Unlock()
+		})
+	}, true
+}
+
+func (c *Conn) standaloneOut() Outbound {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.standalone
+}
+
+// outFor is where a message of request r goes: its own stream, else the
+// standalone stream, else nowhere (nil).
+func (c *Conn) outFor(r *inflight) Outbound {
+	if r != nil && r.out != nil {
+		return r.out
+	}
+	return c.standaloneOut()
+}
+
+// Close cancels every in-flight request and fails pending
+// server-to-client requests. It is idempotent.
+func (c *Conn) Close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	close(c.done)
+	for _, r := range c.inflight {
+		r.cancel()
+	}
+	clear(c.pending)
+	hadSubs := len(c.subs) > 0
+	c.subs = nil
+	c.standalone = nil
+	c.mu.Unlock()
+	if hadSubs {
+		c.srv.subMu.Lock()
+		delete(c.srv.subs, c)
+		c.srv.subMu.Unlock()
+	}
+}
+
+func (c *Conn) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+func (c *Conn) register(r *inflight) *Error {
+	key := string(r.id)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return &Error{Code: CodeInvalidRequest, Message: "connection closed"}
+	}
+	if c.inflight[key] != nil {
+		return &Error{Code: CodeInvalidRequest, Message: "request id " + key + " is already in use by a request in progress"}
+	}
+	c.inflight[key] = r
+	return nil
+}
+
+func (c *Conn) unregister(r *inflight) {
+	key := string(r.id)
+	c.mu.Lock()
+	if c.inflight[key] == r {
+		delete(c.inflight, key)
+	}
+	c.mu.Unlock()
+}
+
+// cancelRequest handles notifications/cancelled.
+func (c *Conn) cancelRequest(id json.RawMessage) {
+	c.mu.Lock()
+	r := c.inflight[string(id)]
+	c.mu.Unlock()
+	if r != nil {
+		r.cancel()
+	}
+}
+
+func (c *Conn) subscribe(uri string, on bool) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	if on {
+		if c.subs == nil {
+			c.subs = map[string]struct{}{}
+		}
+		c.subs[uri] = struct{}{}
+	} else {
+		delete(c.subs, uri)
+	}
+	has := len(c.subs) > 0
+	c.mu.Unlock()
+	c.srv.subMu.Lock()
+	if has {
+		c.srv.subs[c] = struct{}{}
+	} else {
+		delete(c.srv.subs, c)
+	}
+	c.srv.subMu.Unlock()
+}
+
+func (c *Conn) subscribed(uri string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.subs[uri]
+	return ok
+}
+
+func (c *Conn) clientInfo() Implementation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.client
+}
+
+func (c *Conn) clientCapabilities() json.RawMessage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.clientCaps
+}
+
+// logSeverity orders the MCP log levels.
+var logSeverity = map[LogLevel]int{
+	LevelDebug: 0, LevelInfo: 1, LevelNotice: 2, LevelWarning: 3,
+	LevelError: 4, LevelCritical: 5, LevelAlert: 6, LevelEmergency: 7,
+}
+
+func (c *Conn) log(r *inflight, l LogLevel, logger string, data any) error {
+	sev, ok := logSeverity[l]
+	if !ok {
+		return fmt.Errorf("runtime: unknown log level %q", l)
+	}
+	c.mu.Lock()
+	min := c.logMin
+	c.mu.Unlock()
+	if sev < min {
+		return nil
+	}
+	out := c.outFor(r)
+	if out == nil {
+		return nil
+	}
+	return out.Send(EncodeNotification("notifications/message", struct {
+		Level  LogLevel `json:"level"`
+		Logger string   `json:"logger,omitempty"`
+		Data   any      `json:"data"`
+	}{l, logger, data}))
+}
+
+func (c *Conn) progress(r *inflight, p, total float64, msg string) error {
+	if r == nil || r.progressToken == nil {
+		return nil
+	}
+	r.mu.Lock()
+	if r.sentProgress && p <= r.lastProgress {
+		last := r.lastProgress
+		r.mu.Unlock()
+		return fmt.Errorf("runtime: progress must increase (got %v after %v)", p, last)
+	}
+	r.sentProgress, r.lastProgress = true, p
+	r.mu.Unlock()
+	out := c.outFor(r)
+	if out == nil {
+		return nil
+	}
+	params := struct {
+		Token    json.RawMessage `json:"progressToken"`
+		Progress float64         `json:"progress"`
+		Total    float64         `json:"total,omitempty"`
+		Message  string          `json:"message,omitempty"`
+	}{r.progressToken, p, total, msg}
+	if total < 0 {
+		params.Total = 0
+	}
+	return out.Send(EncodeNotification("notifications/progress", params))
+}
+
+// capabilityFor names the client capability a server-to-client method
+// needs.
+var capabilityFor = map[string]string{
+	"elicitation/create":     "elicitation",
+	"sampling/createMessage": "sampling",
+	"roots/list":             "roots",
+}
+
+func (c *Conn) call(ctx context.Context, r *inflight, method string, params, result any) error {
+	if c.cfg.Stateless {
+		return fmt.Errorf("runtime: %s is not available in stateless mode: the server cannot receive the client's answer without a session (turn stateless mode off)", method)
+	}
+	c.mu.Lock()
+	capName := capabilityFor[method]
+	if _, ok := c.capSet[capName]; capName != "" && !ok {
+		c.mu.Unlock()
+		return fmt.Errorf("runtime: the client did not declare the %q capability, so it cannot answer %s", capName, method)
+	}
+	if c.closed {
+		c.mu.Unlock()
+		return ErrConnClosed
+	}
+	c.nextID++
+	id := json.RawMessage(strconv.FormatInt(c.nextID, 10))
+	ch := make(chan *Message, 1)
+	c.pending[string(id)] = ch
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.pending, string(id))
+		c.mu.Unlock()
+	}()
+
+	out := c.outFor(r)
+	if out == nil {
+		return fmt.Errorf("runtime: cannot send %s: the request has no response stream and the session has no standalone (GET) stream", method)
+	}
+	if err := out.Send(EncodeRequest(id, method, params)); err != nil {
+		return fmt.Errorf("runtime: send %s: %w", method, err)
+	}
+	select {
+	case resp := <-ch:
+		if resp.Error != nil {
+			return resp.Error
+		}
+		if result != nil {
+			if err := json.Unmarshal(resp.Result, result); err != nil {
+				return fmt.Errorf("runtime: decode %s result: %w", method, err)
+			}
+		}
+		return nil
+	case <-ctx.Done():
+		select {
+		case <-c.done: // Close cancels in-flight contexts too; say why.
+			return ErrConnClosed
+		default:
+		}
+		// Tell the client to stop; it may already be showing a dialog.
+		_ = out.Send(EncodeNotification("notifications/cancelled", map[string]any{"requestId": id, "reason": ctx.Err().Error()}))
+		return ctx.Err()
+	case <-c.done:
+		return ErrConnClosed
+	}
+}
+
+// elicitationModes reports which elicitation modes the client declared.
+// Since 2025-11-25 the capability lists them ({"form":{}, "url":{}}); an
+// empty object, as older clients send, means form only.
+func (c *Conn) elicitationModes() (form, url bool) {
+	c.mu.Lock()
+	raw, ok := c.capSet["elicitation"]
+	c.mu.Unlock()
+	if !ok {
+		return false, false
+	}
+	var modes map[string]json.RawMessage
+	if json.Unmarshal(raw, &modes) != nil {
+		return true, false
+	}
+	_, form = modes["form"]
+	_, url = modes["url"]
+	if !form && !url {
+		form = true
+	}
+	return form, url
+}
+
+// deliver hands a response to the server-to-client request waiting for it.
+func (c *Conn) deliver(msg *Message) bool {
+	c.mu.Lock()
+	ch := c.pending[string(msg.ID)]
+	delete(c.pending, string(msg.ID))
+	c.mu.Unlock()
+	if ch == nil {
+		return false
+	}
+	ch <- msg // buffered, and removed from pending: never blocks
+	return true
+}
