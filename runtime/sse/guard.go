@@ -1,0 +1,256 @@
+// Copied from runtime/streamable/guard.go (same rules for both HTTP
+// transports); it belongs in package runtime once both transports settle.
+
+package sse
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+// guard validates the Host and Origin headers against DNS rebinding: a
+// web page on evil.example whose name resolves to 127.0.0.1 must not be
+// able to drive a local server from the user's browser.
+type guard struct {
+	off bool
+
+	// hosts: nil means no Host check.
+	hosts []hostPattern
+	// origins: nil means no Origin check; originHosts, when set, checks
+	// the host of the Origin against host patterns instead.
+	origins     []originPattern
+	originHosts []hostPattern
+}
+
+// hostPattern is "host" or "host:*" (any port) or "host:port".
+type hostPattern struct {
+	host string // lower case, IPv6 without brackets
+	port string // "" or "*": any port
+}
+
+// originPattern is "scheme://host", "scheme://host:port" or "scheme://host:*".
+type originPattern struct {
+	scheme string
+	host   hostPattern
+	// exactPort: with no port in the pattern only an Origin without a
+	// port matches (origins name a port only when it is not the default).
+	exactPort bool
+}
+
+var loopbackHosts = []hostPattern{{host: "localhost"}, {host: "127.0.0.1"}, {host: "::1"}}
+
+var loopbackOrigins = func() []originPattern {
+	var o []originPattern
+	for _, s := range []string{"http", "https"} {
+		for _, h := range loopbackHosts {
+			o = append(o, originPattern{scheme: s, host: h})
+		}
+	}
+	return o
+}()
+
+func newGuard(cfg *runtime.Config) *guard {
+	g := &guard{off: cfg.DisableHostCheck}
+	loopback := isLoopbackName(cfg.Host)
+	switch {
+	case len(cfg.AllowedHosts) > 0:
+		for _, e := range cfg.AllowedHosts {
+			if p, ok := parseHostPattern(e); ok {
+				g.hosts = append(g.hosts, p)
+			}
+		}
+		if g.hosts == nil {
+			g.hosts = []hostPattern{} // every entry was malformed: allow nothing
+		}
+	case loopback:
+		g.hosts = loopbackHosts
+	}
+	switch {
+	case len(cfg.AllowedOrigins) > 0:
+		for _, e := range cfg.AllowedOrigins {
+			if p, ok := parseOriginPattern(e); ok {
+				g.origins = append(g.origins, p)
+			}
+		}
+		if g.origins == nil {
+			g.origins = []originPattern{}
+		}
+	case len(cfg.AllowedHosts) > 0:
+		// A page served from an allowed host is the same site.
+		g.originHosts = g.hosts
+	case loopback:
+		g.origins = loopbackOrigins
+	}
+	return g
+}
+
+// check returns the HTTP status and message for a request that fails
+// validation, or 0.
+func (g *guard) check(r *http.Request) (int, string) {
+	if g.off {
+		return 0, ""
+	}
+	if g.hosts != nil && !matchHost(g.hosts, r.Host) {
+		return http.StatusMisdirectedRequest, "Host header " + quoteHeader(r.Host) + " is not allowed by this server (DNS rebinding protection); add it to MCPGEN_ALLOWED_HOSTS"
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return 0, "" // not a browser, or a same-origin request of an old browser
+	}
+	if g.origins == nil && g.originHosts == nil {
+		return 0, ""
+	}
+	if !g.matchOrigin(origin) {
+		return http.StatusForbidden, "Origin " + quoteHeader(origin) + " is not allowed by this server (DNS rebinding protection); add it to MCPGEN_ALLOWED_ORIGINS"
+	}
+	return 0, ""
+}
+
+func (g *guard) matchOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || u.Path != "" || u.User != nil {
+		return false
+	}
+	host, port, ok := splitHostPort(u.Host)
+	if !ok {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if g.originHosts != nil {
+		return matchHostParts(g.originHosts, host, port)
+	}
+	for _, p := range g.origins {
+		if p.scheme != scheme || p.host.host != host {
+			continue
+		}
+		if p.host.port == "*" || !p.exactPort || p.host.port == port {
+			return true
+		}
+	}
+	return false
+}
+
+func matchHost(pats []hostPattern, hostHeader string) bool {
+	host, port, ok := splitHostPort(hostHeader)
+	if !ok {
+		return false
+	}
+	return matchHostParts(pats, host, port)
+}
+
+func matchHostParts(pats []hostPattern, host, port string) bool {
+	for _, p := range pats {
+		if p.host != host {
+			continue
+		}
+		if p.port == "" || p.port == "*" || p.port == port {
+			return true
+		}
+	}
+	return false
+}
+
+// splitHostPort splits "host", "host:port", "[v6]" or "[v6]:port" and
+// lower-cases the host. It rejects empty hosts, bad ports and stray
+// characters.
+func splitHostPort(s string) (host, port string, ok bool) {
+	if s == "" || len(s) > 512 {
+		return "", "", false
+	}
+	if s[0] == '[' {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", "", false
+		}
+		host, rest := s[1:end], s[end+1:]
+		if net.ParseIP(host) == nil {
+			return "", "", false
+		}
+		if rest != "" {
+			if rest[0] != ':' {
+				return "", "", false
+			}
+			port = rest[1:]
+			if !validPort(port) {
+				return "", "", false
+			}
+		}
+		return strings.ToLower(host), port, true
+	}
+	host = s
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		host, port = s[:i], s[i+1:]
+		if strings.IndexByte(host, ':') >= 0 || !validPort(port) {
+			return "", "", false // a bare IPv6 address or a bad port
+		}
+	}
+	if host == "" || strings.ContainsAny(host, "/@?#[] \t\r\n") {
+		return "", "", false
+	}
+	return strings.ToLower(host), port, true
+}
+
+func validPort(p string) bool {
+	if p == "" || len(p) > 5 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func parseHostPattern(e string) (hostPattern, bool) {
+	e = strings.TrimSpace(e)
+	wild := strings.HasSuffix(e, ":*")
+	if wild {
+		e = strings.TrimSuffix(e, ":*")
+	}
+	host, port, ok := splitHostPort(e)
+	if !ok {
+		return hostPattern{}, false
+	}
+	if wild {
+		port = "*"
+	}
+	return hostPattern{host: host, port: port}, true
+}
+
+func parseOriginPattern(e string) (originPattern, bool) {
+	e = strings.TrimSuffix(strings.TrimSpace(e), "/")
+	scheme, rest, ok := strings.Cut(e, "://")
+	if !ok || scheme == "" {
+		return originPattern{}, false
+	}
+	hp, ok := parseHostPattern(rest)
+	if !ok {
+		return originPattern{}, false
+	}
+	return originPattern{scheme: strings.ToLower(scheme), host: hp, exactPort: hp.port != "*"}, true
+}
+
+// isLoopbackName reports whether a bind address is loopback-only.
+func isLoopbackName(h string) bool {
+	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// quoteHeader quotes an untrusted header value for an error message,
+// bounded so a huge header cannot bloat the answer.
+func quoteHeader(s string) string {
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,351 @@
+package sse
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+// session is one legacy SSE connection: the core's Conn and the stream
+// every server message travels on.
+type session struct {
+	id     string
+	conn   *runtime.Conn
+	stream *stream
+	// ctx ends with the session; requests run under it, not under the POST
+	// that carried them (that POST is answered 202 at once).
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (h *handler) logger() *slog.Logger {
+	if l := h.srv.Logger(); l != nil {
+		return l
+	}
+	return slog.Default()
+}
+
+// newSession registers a session with a fresh random id, or returns nil
+// when Config.MaxSessions sessions are open.
+func (h *handler) newSession() *session {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cfg.MaxSessions > 0 && len(h.sessions) >= h.cfg.MaxSessions {
+		return nil
+	}
+	// 128 bits from crypto/rand: the id is the only credential a POST
+	// needs, so it must not be guessable.
+	id := rand.Text()
+	for h.sessions[id] != nil {
+		id = rand.Text()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{
+		id:     id,
+		conn:   h.srv.NewConn(runtime.ConnConfig{ID: id}),
+		stream: newStream(),
+		ctx:    ctx,
+		cancel: cancel,
+	}
+	h.sessions[id] = s
+	return s
+}
+
+func (h *handler) lookup(id string) *session {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.sessions[id]
+}
+
+// endSession forgets s and closes its Conn, which cancels its in-flight
+// requests and fails its pending server-to-client requests.
+func (h *handler) endSession(s *session) {
+	h.mu.Lock()
+	if h.sessions[s.id] == s {
+		delete(h.sessions, s.id)
+	}
+	h.mu.Unlock()
+	s.stream.close()
+	s.cancel()
+	s.conn.Close()
+}
+
+// serveGET opens a session's stream: the endpoint event, then every
+// message the server sends, until the client hangs up, the server shuts
+// down or the Conn is closed.
+func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
+	if status, msg := h.guard.check(r); status != 0 {
+		writeError(w, status, msg)
+		return
+	}
+	if !acceptsSSE(r) {
+		writeError(w, http.StatusNotAcceptable, "Accept must include text/event-stream")
+		return
+	}
+	sess := h.newSession()
+	if sess == nil {
+		writeError(w, http.StatusServiceUnavailable, "too many open sessions (MaxSessions); retry later")
+		return
+	}
+	defer h.endSession(sess)
+	release, _ := sess.conn.SetStandalone(sess.stream)
+	defer release()
+
+	endpoint := mountPrefix(r) + h.msgPath + "?" + sessionParam + "=" + url.QueryEscape(sess.id)
+	sw := startSSE(w)
+	sw.buf = appendEvent(sw.buf, "endpoint", []byte(endpoint))
+	h.logger().Debug("sse: session opened", "session", sess.id, "endpoint", endpoint)
+	h.pump(r.Context(), sw, sess)
+	h.logger().Debug("sse: session closed", "session", sess.id)
+}
+
+// pump copies the session's messages to the response. Only this goroutine
+// writes to the response, so writes are serialized however many requests
+// run at once.
+func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
+	var tick <-chan time.Time
+	if h.opts.keepAlive > 0 {
+		t := time.NewTicker(h.opts.keepAlive)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		msgs, closed := sess.stream.take()
+		for _, m := range msgs {
+			sw.buf = appendEvent(sw.buf, "message", m)
+		}
+		if len(sw.buf) > 0 {
+			if err := sw.flush(); err != nil {
+				return
+			}
+		}
+		if closed {
+			return
+		}
+		select {
+		case <-sess.stream.notify:
+		case <-tick:
+			sw.buf = append(sw.buf, ": ping\n\n"...)
+		case <-ctx.Done():
+			return
+		case <-h.srv.Done():
+			return
+		case <-sess.conn.Done():
+			return
+		}
+	}
+}
+
+// servePOST takes one JSON-RPC message for the session named by the
+// session_id query parameter and answers 202; whatever the message
+// causes goes on the session's stream.
+func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
+	if status, msg := h.guard.check(r); status != 0 {
+		writeError(w, status, msg)
+		return
+	}
+	id := r.URL.Query().Get(sessionParam)
+	if id == "" {
+		writeError(w, http.StatusBadRequest, "missing "+sessionParam+" query parameter: POST to the URL of the endpoint event of your GET "+h.ssePath+" stream")
+		return
+	}
+	var sess *session
+	if len(id) <= 64 {
+		sess = h.lookup(id)
+	}
+	if sess == nil {
+		writeError(w, http.StatusNotFound, "session not found: its stream closed; open a new one with GET "+h.ssePath)
+		return
+	}
+	if !isJSONContentType(r.Header.Get("Content-Type")) {
+		writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+		return
+	}
+	body, ok := h.readBody(w, r)
+	if !ok {
+		return
+	}
+	msg, perr := runtime.ParseMessage(body)
+	if perr != nil {
+		var mid []byte
+		if msg != nil {
+			mid = msg.ID
+		}
+		writeErrorID(w, http.StatusBadRequest, mid, perr)
+		return
+	}
+	ctx, cancel := requestContext(r, sess)
+	if msg.IsRequest() && msg.Method != "initialize" {
+		go func() {
+			defer cancel()
+			h.deliver(sess, h.handle(ctx, sess, msg))
+		}()
+	} else {
+		// initialize, notifications and responses to the server's own
+		// requests are quick and order-sensitive (a client may send
+		// notifications/initialized right after the initialize result
+		// arrives): handle them before answering.
+		resp := h.handle(ctx, sess, msg)
+		cancel()
+		h.deliver(sess, resp)
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusAccepted)
+	w.Write([]byte("Accepted"))
+}
+
+// requestContext is the context a message of sess is handled under: the
+// POST's values (auth middleware puts the access token there) and the
+// POST itself for HTTPRequest and Call.Header, but the session's
+// lifetime, since the POST is answered before the request is done.
+func requestContext(r *http.Request, sess *session) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	stop := context.AfterFunc(sess.ctx, cancel)
+	// A deep copy: the request outlives the POST's handler, and net/http
+	// promises nothing about a request once its handler has returned.
+	req := r.Clone(ctx)
+	return runtime.WithHTTPRequest(ctx, req), func() { stop(); cancel() }
+}
+
+// handle calls the core, turning a panic that escaped it into an
+// internal-error response: bad input must never take the server down, and
+// a panic in a request goroutine would.
+func (h *handler) handle(ctx context.Context, sess *session, msg *runtime.Message) (resp []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			h.logger().Error("sse: panic while handling a message", "session", sess.id, "method", msg.Method, "panic", v)
+			resp = nil
+			if msg.IsRequest() {
+				resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error"))
+			}
+		}
+	}()
+	return h.srv.Handle(ctx, sess.conn, msg, sess.stream)
+}
+
+func (h *handler) deliver(sess *session, resp []byte) {
+	if resp == nil {
+		return
+	}
+	if err := sess.stream.Send(resp); err != nil {
+		h.logger().Debug("sse: response not delivered", "session", sess.id, "err", err)
+	}
+}
+
+// readBody reads the POST body, bounded by Config.MaxBodyBytes.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	limit := h.cfg.MaxBodyBytes
+	if limit <= 0 {
+		limit = runtime.DefaultMaxBodyBytes
+	}
+	tooLarge := "request body exceeds " + strconv.FormatInt(limit, 10) + " bytes"
+	if r.ContentLength > limit {
+		writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return nil, false
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + 1)
+	}
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+		} else {
+			writeError(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
+		}
+		return nil, false
+	}
+	return buf.Bytes(), true
+}
+
+// mountPrefix returns the path prefix that a parent handler stripped
+// before the request reached us (http.StripPrefix, a sub-router), so the
+// endpoint URL the client receives points back through it: a GET of
+// /mcp-api/sse that arrives as /sse yields "/mcp-api". It compares the
+// original request URI with the path we were given; X-Forwarded-Prefix
+// and similar headers are not consulted, since any client can set them.
+// A prefix that could make the endpoint leave the origin ("//host") or
+// break the event framing is dropped.
+func mountPrefix(r *http.Request) string {
+	if r.RequestURI == "" || r.RequestURI == "*" {
+		return ""
+	}
+	u, err := url.ParseRequestURI(r.RequestURI)
+	if err != nil {
+		return ""
+	}
+	orig, cur := u.EscapedPath(), r.URL.EscapedPath()
+	if !strings.HasSuffix(orig, cur) {
+		return ""
+	}
+	p := strings.TrimRight(orig[:len(orig)-len(cur)], "/")
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") {
+		return ""
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= 0x20 || c == 0x7f || c == '\\' || c == '?' || c == '#' {
+			return ""
+		}
+	}
+	return p
+}
+
+// acceptsSSE reports whether the client takes an event stream. A missing
+// Accept header counts as yes: it means "anything", and some legacy
+// clients send none.
+func acceptsSSE(r *http.Request) bool {
+	vals := r.Header.Values("Accept")
+	if len(vals) == 0 {
+		return true
+	}
+	for _, line := range vals {
+		for part := range strings.SplitSeq(line, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			if q, ok := params["q"]; ok {
+				if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
+					continue
+				}
+			}
+			switch mt {
+			case "*/*", "text/*", "text/event-stream":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isJSONContentType reports whether a Content-Type is application/json
+// (parameters such as charset allowed).
+func isJSONContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// writeError answers with an HTTP status and a JSON-RPC error body, so
+// that clients which show the body show something useful.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeErrorID(w, status, nil, runtime.NewError(codeTransport, "%s", msg))
+}
+
+func writeErrorID(w http.ResponseWriter, status int, id []byte, e *runtime.Error) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	w.Write(runtime.EncodeError(id, e))
+}

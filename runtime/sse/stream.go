@@ -1,0 +1,129 @@
+package sse
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// stream is a session's outgoing queue and the runtime.Outbound the core
+// writes to. Any goroutine may Send; only the GET handler's pump takes
+// messages off and writes them, which serializes writes to the response.
+type stream struct {
+	notify chan struct{} // capacity 1: "look at the queue again"
+
+	mu     sync.Mutex
+	queue  [][]byte
+	closed bool
+}
+
+var (
+	errClosed = errors.New("sse: the session's stream is closed")
+	errFull   = errors.New("sse: client is not reading its stream; session ended")
+)
+
+func newStream() *stream { return &stream{notify: make(chan struct{}, 1)} }
+
+func (s *stream) wake() {
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Send implements runtime.Outbound. It never blocks: a client that stops
+// reading while the server keeps sending loses its session rather than
+// holding server memory without bound.
+func (s *stream) Send(msg []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed
+	}
+	if len(s.queue) >= maxPending {
+		s.closed = true
+		s.wake()
+		return errFull
+	}
+	s.queue = append(s.queue, msg)
+	s.wake()
+	return nil
+}
+
+// take returns the queued messages and whether the stream has closed.
+func (s *stream) take() ([][]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.queue
+	s.queue = nil
+	return q, s.closed
+}
+
+func (s *stream) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.queue = nil
+	s.mu.Unlock()
+	s.wake()
+}
+
+// sseWriter writes SSE to one HTTP response.
+type sseWriter struct {
+	w   http.ResponseWriter
+	rc  *http.ResponseController
+	buf []byte
+}
+
+// startSSE sends the event-stream response headers. The stream lives as
+// long as the session, so the server's WriteTimeout must not cut it: the
+// write deadline is cleared where the ResponseWriter supports it.
+func startSSE(w http.ResponseWriter) *sseWriter {
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache, no-transform")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	return &sseWriter{w: w, rc: rc}
+}
+
+func (sw *sseWriter) flush() error {
+	_, err := sw.w.Write(sw.buf)
+	sw.buf = sw.buf[:0]
+	if err != nil {
+		return err
+	}
+	if err := sw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
+}
+
+// appendEvent appends one SSE event of the given type. The data is split
+// on line breaks: encoded JSON from the core has none, but the framing
+// must hold whatever it is given (a raw line break in JSON is whitespace,
+// and clients join data lines with "\n", so the JSON survives).
+func appendEvent(b []byte, event string, data []byte) []byte {
+	b = append(b, "event: "...)
+	b = append(b, event...)
+	b = append(b, '\n')
+	for {
+		i := bytes.IndexAny(data, "\r\n")
+		if i < 0 {
+			break
+		}
+		b = append(b, "data: "...)
+		b = append(b, data[:i]...)
+		b = append(b, '\n')
+		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+			i++
+		}
+		data = data[i+1:]
+	}
+	b = append(b, "data: "...)
+	b = append(b, data...)
+	return append(b, '\n', '\n')
+}

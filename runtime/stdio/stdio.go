@@ -1,0 +1,257 @@
+// Package stdio is the stdio transport of MCP: the client starts the
+// server as a subprocess and they exchange newline-delimited JSON-RPC
+// messages on its standard input and output, one message per line.
+//
+// Serve runs one connection over any reader and writer, so the same code
+// serves os.Stdin/os.Stdout in a real server and io.Pipe in a test:
+//
+//	srv, err := mcpserver.New()
+//	...
+//	err = stdio.Serve(ctx, srv, os.Stdin, os.Stdout)
+//
+// Standard output belongs to the protocol: nothing but messages may be
+// written to it, so the server's logger must write elsewhere (the default
+// logger of runtime.Config writes to standard error).
+package stdio
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+// Serve reads messages from in and writes messages to out until in ends
+// (EOF), ctx ends, or s shuts down (Server.Done). It serves one
+// connection (runtime.Conn with an empty ID; the client must initialize
+// first, as over HTTP).
+//
+// Requests run concurrently, each in its own goroutine; their responses
+// and related messages are written one whole line at a time.
+// initialize, notifications and responses to the server's own requests
+// are handled in the order they arrive, before the next line is read.
+// A line that is not a JSON-RPC message is answered with a parse (-32700)
+// or invalid-request (-32600) error response; a line longer than
+// Config.MaxBodyBytes is answered with -32600 and skipped.
+//
+// When Serve returns, the connection is closed (in-flight requests are
+// cancelled; at EOF too, since a client closes stdin only to shut the
+// server down) and every request goroutine has finished, so nothing is
+// written to out afterwards. A Write to out that never returns therefore
+// keeps Serve from returning. It returns nil at EOF, ctx.Err() when ctx
+// ends, and the error of in or out otherwise. A reader blocked in Read
+// when ctx ends stays blocked until in returns; Serve does not wait for
+// it, and does not close in or out.
+func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) error {
+	if s == nil {
+		return errors.New("stdio: Serve: nil Server")
+	}
+	maxLine := s.Config().MaxBodyBytes
+	if maxLine <= 0 {
+		maxLine = runtime.DefaultMaxBodyBytes
+	}
+	// Requests run under their own context, cancelled only once the
+	// writer has stopped: a request cancelled by ctx must not write its
+	// answer after Serve has given out back to the caller.
+	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	// readCtx stops the reader goroutine when Serve returns.
+	readCtx, stopReading := context.WithCancel(ctx)
+
+	w := &writer{out: out, broken: make(chan struct{})}
+	conn := s.NewConn(runtime.ConnConfig{})
+	release, _ := conn.SetStandalone(w)
+	var wg sync.WaitGroup
+	defer func() {
+		// Stop writing first: after Serve returns, out is the caller's
+		// again, and a client that hung up reads nothing anyway.
+		w.stop()
+		release()
+		conn.Close()
+		cancelRequests()
+		stopReading()
+		wg.Wait()
+	}()
+
+	lines := make(chan line)
+	go readLines(readCtx, in, maxLine, lines)
+
+	logger := s.Logger()
+	for {
+		var l line
+		var ok bool
+		select {
+		case l, ok = <-lines:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.Done():
+			return nil
+		case <-w.broken:
+			return w.failed()
+		}
+		if !ok {
+			return nil // readLines always sends a final line; defensive
+		}
+		switch {
+		case l.err == io.EOF:
+			return nil
+		case l.err != nil:
+			return fmt.Errorf("stdio: read: %w", l.err)
+		case l.tooLong:
+			w.Send(runtime.EncodeError(nil, runtime.NewError(runtime.CodeInvalidRequest, "invalid request: message exceeds %d bytes", maxLine)))
+			continue
+		}
+		msg, perr := runtime.ParseMessage(l.data)
+		if perr != nil {
+			var id json.RawMessage
+			if msg != nil {
+				id = msg.ID
+			}
+			w.Send(runtime.EncodeError(id, perr))
+			continue
+		}
+		if msg.IsRequest() && msg.Method != "initialize" {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w.Send(handle(reqCtx, s, logger, conn, msg, w))
+			}()
+			continue
+		}
+		// Quick and order-sensitive: notifications/initialized must not
+		// overtake initialize, nor a cancellation the request it cancels.
+		w.Send(handle(reqCtx, s, logger, conn, msg, w))
+	}
+}
+
+// line is one line of input, or the reason there are no more.
+type line struct {
+	data    []byte
+	tooLong bool
+	err     error // io.EOF at the end
+}
+
+// readLines sends the non-blank lines of in (without the line break and
+// surrounding white space) until in fails or ends, then that error. It
+// stops early when ctx ends.
+func readLines(ctx context.Context, in io.Reader, max int64, lines chan<- line) {
+	br := bufio.NewReaderSize(in, 64<<10)
+	send := func(l line) bool {
+		select {
+		case lines <- l:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	var buf []byte
+	for {
+		buf = buf[:0]
+		tooLong := false
+		var err error
+		for {
+			var frag []byte
+			frag, err = br.ReadSlice('\n')
+			if !tooLong {
+				if int64(len(buf)+len(frag)) > max+2 { // room for "\r\n"
+					tooLong, buf = true, buf[:0]
+				} else {
+					buf = append(buf, frag...)
+				}
+			}
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		data := bytes.TrimSpace(buf)
+		if tooLong || len(data) > 0 {
+			// The consumer parses a private copy (ParseMessage copies),
+			// but it may still hold data when we read on: copy it.
+			if !send(line{data: bytes.Clone(data), tooLong: tooLong}) {
+				return
+			}
+		}
+		if err != nil {
+			send(line{err: err})
+			return
+		}
+	}
+}
+
+// handle calls the core, turning a panic that escaped it into an
+// internal-error response.
+func handle(ctx context.Context, s *runtime.Server, logger *slog.Logger, conn *runtime.Conn, msg *runtime.Message, out runtime.Outbound) (resp []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			logger.Error("stdio: panic while handling a message", "method", msg.Method, "panic", v)
+			resp = nil
+			if msg.IsRequest() {
+				resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error"))
+			}
+		}
+	}()
+	return s.Handle(ctx, conn, msg, out)
+}
+
+// writer writes whole messages to out, one per line, one at a time. It
+// is the runtime.Outbound of every request.
+type writer struct {
+	stopped atomic.Bool   // set without the lock: a blocked Write holds it
+	broken  chan struct{} // closed when a write fails
+
+	mu  sync.Mutex
+	out io.Writer
+	buf []byte
+	err error
+}
+
+var errStopped = errors.New("stdio: connection closed")
+
+// Send implements runtime.Outbound. A nil msg is ignored. Messages with
+// raw line breaks (whitespace in JSON) are compacted so that each stays
+// on one line.
+func (w *writer) Send(msg []byte) error {
+	if msg == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	if w.stopped.Load() {
+		return errStopped
+	}
+	w.buf = w.buf[:0]
+	if bytes.ContainsAny(msg, "\r\n") {
+		var b bytes.Buffer
+		if err := json.Compact(&b, msg); err != nil {
+			return fmt.Errorf("stdio: message is not valid JSON: %w", err)
+		}
+		w.buf = append(w.buf, b.Bytes()...)
+	} else {
+		w.buf = append(w.buf, msg...)
+	}
+	w.buf = append(w.buf, '\n')
+	if _, err := w.out.Write(w.buf); err != nil {
+		w.err = fmt.Errorf("stdio: write: %w", err)
+		close(w.broken)
+		return w.err
+	}
+	return nil
+}
+
+func (w *writer) stop() { w.stopped.Store(true) }
+
+func (w *writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}

@@ -1,0 +1,419 @@
+package stdio
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+// testDef is a hand-built Definition with the tools the tests need.
+func testDef(waitCancelled chan<- error, release <-chan struct{}) *runtime.Definition {
+	return &runtime.Definition{
+		Name: "stdio-test", Version: "1.0.0",
+		Tools: []*runtime.Tool{
+			{Name: "echo", Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+				var in struct {
+					Text string `json:"text"`
+				}
+				if err := json.Unmarshal(c.Arguments, &in); err != nil {
+					return runtime.InvalidArguments(err), nil
+				}
+				return runtime.TextResult(in.Text), nil
+			}},
+			{Name: "header", Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+				_, err := runtime.HTTPRequest(ctx)
+				return runtime.TextResult(fmt.Sprintf("headers=%d request=%v err=%v", len(c.Header()), c.Request != nil, err != nil)), nil
+			}},
+			{Name: "ask", Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+				r, err := c.Session.Elicit(ctx, "Your name?", map[string]any{"type": "object"})
+				if err != nil {
+					return nil, err
+				}
+				return runtime.TextResult(r.Action + ":" + fmt.Sprint(r.Content["name"])), nil
+			}},
+			{Name: "wait", Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+				<-ctx.Done()
+				if waitCancelled != nil {
+					waitCancelled <- ctx.Err()
+				}
+				return nil, ctx.Err()
+			}},
+			{Name: "slow", Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+				select {
+				case <-release:
+					return runtime.TextResult("slow done"), nil
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}},
+		},
+	}
+}
+
+func newServer(tb testing.TB, def *runtime.Definition, opts ...runtime.Option) *runtime.Server {
+	tb.Helper()
+	opts = append([]runtime.Option{runtime.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}, opts...)
+	s, err := runtime.NewServer(def, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+type rpcMessage struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+	Result json.RawMessage `json:"result"`
+	Error  *runtime.Error  `json:"error"`
+}
+
+// pipeClient drives Serve through two io.Pipes, as a parent process
+// drives a child's stdin and stdout.
+type pipeClient struct {
+	t     testing.TB
+	in    *io.PipeWriter // the server's stdin
+	lines chan string    // the server's stdout, line by line
+	done  chan error     // Serve's result
+}
+
+func startPipe(t testing.TB, ctx context.Context, s *runtime.Server) *pipeClient {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	c := &pipeClient{t: t, in: inW, lines: make(chan string, 64), done: make(chan error, 1)}
+	go func() {
+		err := Serve(ctx, s, inR, outW)
+		outW.Close()
+		c.done <- err
+	}()
+	go func() {
+		defer close(c.lines)
+		sc := bufio.NewScanner(outR)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			c.lines <- sc.Text()
+		}
+	}()
+	t.Cleanup(func() { inW.Close() })
+	return c
+}
+
+func (c *pipeClient) write(s string) {
+	c.t.Helper()
+	if _, err := io.WriteString(c.in, s); err != nil {
+		c.t.Fatalf("write: %v", err)
+	}
+}
+
+func (c *pipeClient) next() rpcMessage {
+	c.t.Helper()
+	select {
+	case l, ok := <-c.lines:
+		if !ok {
+			c.t.Fatal("output ended")
+		}
+		var m rpcMessage
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			c.t.Fatalf("output line %q: %v", l, err)
+		}
+		return m
+	case <-time.After(5 * time.Second):
+		c.t.Fatal("no output within 5s")
+	}
+	return rpcMessage{}
+}
+
+func (c *pipeClient) initialize() {
+	c.t.Helper()
+	c.write(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"pipe","version":"0"}}}` + "\n")
+	if m := c.next(); m.Error != nil || string(m.ID) != "0" {
+		c.t.Fatalf("initialize: %+v", m)
+	}
+	c.write(`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n")
+}
+
+func text(t testing.TB, m rpcMessage) string {
+	t.Helper()
+	var r struct {
+		Content []struct {
+			Text string `json:"text"`
+		} `json:"content"`
+	}
+	if m.Error != nil || json.Unmarshal(m.Result, &r) != nil || len(r.Content) == 0 {
+		t.Fatalf("not a text result: %+v (%s)", m, m.Result)
+	}
+	return r.Content[0].Text
+}
+
+func TestRoundTrip(t *testing.T) {
+	c := startPipe(t, context.Background(), newServer(t, testDef(nil, nil), runtime.WithMaxBodyBytes(1024)))
+	c.initialize()
+
+	tests := []struct {
+		name    string
+		line    string
+		wantID  string
+		want    string // text of the result, or
+		wantErr int    // the JSON-RPC error code
+	}{
+		{"tools/list", `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, "1", "", 0},
+		{"text tool", `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}`, "2", "hi", 0},
+		{"CRLF and spaces", "  {\"jsonrpc\":\"2.0\",\"id\":\"s\",\"method\":\"ping\"}  \r", `"s"`, "", 0},
+		{"no HTTP request over stdio", `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"header"}}`, "3", "headers=0 request=false err=true", 0},
+		{"parse error", `{"jsonrpc":`, "null", "", runtime.CodeParseError},
+		{"invalid request keeps its id", `{"jsonrpc":"1.0","id":4,"method":"ping"}`, "4", "", runtime.CodeInvalidRequest},
+		{"batch", `[{"jsonrpc":"2.0","id":5,"method":"ping"}]`, "null", "", runtime.CodeInvalidRequest},
+		{"unknown method", `{"jsonrpc":"2.0","id":6,"method":"nope"}`, "6", "", runtime.CodeMethodNotFound},
+		{"line too long", `{"jsonrpc":"2.0","id":7,"method":"ping","params":{"x":"` + strings.Repeat("x", 2000) + `"}}`, "null", "", runtime.CodeInvalidRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c.write("\n" + tt.line + "\n\n") // blank lines are skipped
+			m := c.next()
+			if string(m.ID) != tt.wantID {
+				t.Fatalf("id %s, want %s (%+v)", m.ID, tt.wantID, m)
+			}
+			switch {
+			case tt.wantErr != 0:
+				if m.Error == nil || m.Error.Code != tt.wantErr {
+					t.Errorf("error %+v, want code %d", m.Error, tt.wantErr)
+				}
+			case tt.want != "":
+				if got := text(t, m); got != tt.want {
+					t.Errorf("got %q, want %q", got, tt.want)
+				}
+			case m.Error != nil:
+				t.Errorf("unexpected error %+v", m.Error)
+			}
+		})
+	}
+
+	c.in.Close()
+	select {
+	case err := <-c.done:
+		if err != nil {
+			t.Errorf("Serve at EOF: %v, want nil", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return at EOF")
+	}
+}
+
+func TestElicitation(t *testing.T) {
+	c := startPipe(t, context.Background(), newServer(t, testDef(nil, nil)))
+	c.initialize()
+	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ask"}}` + "\n")
+	req := c.next()
+	if req.Method != "elicitation/create" {
+		t.Fatalf("want elicitation/create, got %+v", req)
+	}
+	c.write(fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"result":{"action":"accept","content":{"name":"Ada"}}}`+"\n", req.ID))
+	m := c.next()
+	if string(m.ID) != "1" || text(t, m) != "accept:Ada" {
+		t.Errorf("ask: %+v", m)
+	}
+}
+
+func TestConcurrentRequests(t *testing.T) {
+	release := make(chan struct{})
+	c := startPipe(t, context.Background(), newServer(t, testDef(nil, release)))
+	c.initialize()
+	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow"}}` + "\n")
+	c.write(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"fast"}}}` + "\n")
+	if m := c.next(); string(m.ID) != "2" || text(t, m) != "fast" {
+		t.Fatalf("the fast call should overtake the slow one: %+v", m)
+	}
+	close(release)
+	if m := c.next(); string(m.ID) != "1" || text(t, m) != "slow done" {
+		t.Fatalf("slow: %+v", m)
+	}
+}
+
+func TestContextEndCancelsInFlight(t *testing.T) {
+	waitCancelled := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	c := startPipe(t, ctx, newServer(t, testDef(waitCancelled, nil)))
+	c.initialize()
+	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"wait"}}` + "\n")
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-c.done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Serve: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return when ctx ended")
+	}
+	select {
+	case <-waitCancelled:
+	default:
+		t.Error("Serve returned before the in-flight call was cancelled")
+	}
+	// Nothing is written after Serve returns.
+	for l := range c.lines {
+		t.Errorf("output after ctx end: %q", l)
+	}
+}
+
+func TestEOFCancelsInFlight(t *testing.T) {
+	waitCancelled := make(chan error, 1)
+	c := startPipe(t, context.Background(), newServer(t, testDef(waitCancelled, nil)))
+	c.initialize()
+	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"wait"}}` + "\n")
+	time.Sleep(50 * time.Millisecond)
+	c.in.Close()
+	select {
+	case err := <-c.done:
+		if err != nil {
+			t.Errorf("Serve: %v, want nil at EOF", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return at EOF")
+	}
+	select {
+	case <-waitCancelled:
+	default:
+		t.Error("in-flight call not cancelled at EOF")
+	}
+}
+
+func TestShutdownEndsServe(t *testing.T) {
+	s := newServer(t, testDef(nil, nil))
+	c := startPipe(t, context.Background(), s)
+	c.initialize()
+	s.Shutdown(context.Background())
+	select {
+	case err := <-c.done:
+		if err != nil {
+			t.Errorf("Serve after Shutdown: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after Shutdown")
+	}
+}
+
+// failingWriter fails every write, as stdout does when the client is gone.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestWriteErrorEndsServe(t *testing.T) {
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	done := make(chan error, 1)
+	go func() { done <- Serve(context.Background(), newServer(t, testDef(nil, nil)), inR, failingWriter{}) }()
+	io.WriteString(inW, `{"jsonrpc":"2.0","id":1,"method":"ping"}`+"\n")
+	select {
+	case err := <-done:
+		if !errors.Is(err, io.ErrClosedPipe) {
+			t.Errorf("Serve: %v, want the write error", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after a write error")
+	}
+}
+
+func TestWriterKeepsOneMessagePerLine(t *testing.T) {
+	tests := []struct {
+		name, msg, want string
+	}{
+		{"plain", `{"a":1}`, "{\"a\":1}\n"},
+		{"raw line breaks compacted", "{\n  \"a\": \"x\\ny\"\r\n}", "{\"a\":\"x\\ny\"}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			w := &writer{out: &b, broken: make(chan struct{})}
+			if err := w.Send([]byte(tt.msg)); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tt.want {
+				t.Errorf("got %q, want %q", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestSerializedWrites(t *testing.T) {
+	var mu sync.Mutex
+	var b bytes.Buffer
+	w := &writer{out: writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Write in two halves: interleaving would show if writes overlapped.
+		n1, _ := b.Write(p[:len(p)/2])
+		time.Sleep(time.Microsecond)
+		n2, _ := b.Write(p[len(p)/2:])
+		return n1 + n2, nil
+	}), broken: make(chan struct{})}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() { w.Send([]byte(fmt.Sprintf(`{"n":%d,"pad":"%s"}`, i, strings.Repeat("p", i)))) })
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 50 {
+		t.Fatalf("%d lines, want 50", len(lines))
+	}
+	for _, l := range lines {
+		if !json.Valid([]byte(l)) {
+			t.Errorf("interleaved line %q", l)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// FuzzServe feeds arbitrary input to Serve: it never panics, returns nil
+// at EOF, and every line it writes is one JSON value.
+func FuzzServe(f *testing.F) {
+	for _, s := range []string{
+		`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}` + "\n" + `{"jsonrpc":"2.0","id":1,"method":"tools/list"}` + "\n",
+		`{"jsonrpc":"2.0","id":1,"method":"ping"}`,
+		"\n\n\r\n",
+		`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}` + "\n",
+		`{"jsonrpc":"2.0","id":1,"result":{}}` + "\n" + `[1,2]` + "\n",
+		"{\"jsonrpc\":\n\"2.0\"}\n",
+		"\xff\xfe\x00",
+	} {
+		f.Add(s)
+	}
+	s := newServer(f, testDef(nil, nil), runtime.WithMaxBodyBytes(512))
+	f.Fuzz(func(t *testing.T, input string) {
+		var out bytes.Buffer
+		if err := Serve(context.Background(), s, strings.NewReader(input), &out); err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+		for l := range strings.SplitSeq(strings.TrimSuffix(out.String(), "\n"), "\n") {
+			if l != "" && !json.Valid([]byte(l)) {
+				t.Fatalf("output line %q is not JSON", l)
+			}
+		}
+	})
+}
+
+func BenchmarkToolsCall(b *testing.B) {
+	c := startPipe(b, context.Background(), newServer(b, testDef(nil, nil)))
+	c.initialize()
+	line := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"}}}` + "\n"
+	b.ReportAllocs()
+	for b.Loop() {
+		c.write(line)
+		<-c.lines
+	}
+}
