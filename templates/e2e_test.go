@@ -45,15 +45,7 @@ func TestEndToEnd(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "wordsrv")
 	cmd := exec.Command(bin, "init", "-module", "example.com/wordsrv", dir)
 	out, err := cmd.CombinedOutput()
-	if err != nil && bytes.Contains(out, []byte("not yet implemented")) {
-		// The CLI does not call Command yet: do what it will do.
-		t.Logf("mcpgen init is not wired into the CLI yet (%s); calling templates.Command", bytes.TrimSpace(out))
-		var stdout, stderr strings.Builder
-		if status := Command([]string{"-module", "example.com/wordsrv", dir}, &stdout, &stderr); status != 0 {
-			t.Fatalf("Command: status %d\n%s%s", status, &stdout, &stderr)
-		}
-		out = []byte(stdout.String())
-	} else if err != nil {
+	if err != nil {
 		t.Fatalf("mcpgen init: %v\n%s", err, out)
 	}
 	if !bytes.Contains(out, []byte("go generate ./...")) {
