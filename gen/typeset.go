@@ -184,6 +184,7 @@ type mcpTag struct {
 	hasDef               bool
 	title, header, desc  string
 	jsonType             string // type=... for types that read themselves
+	ref                  string // ref=NAME: the struct goes into $defs under NAME
 }
 
 func newMCPTag() *mcpTag { return &mcpTag{minLength: -1, maxLength: -1} }

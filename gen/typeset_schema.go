@@ -42,6 +42,7 @@ type schemaNode struct {
 	def             string // JSON literal
 	header          string
 	defs            []*defEntry
+	dialect         bool // emit "$schema" (roots with $defs)
 }
 
 type namedSchema struct {
@@ -55,8 +56,9 @@ func newSchema(typ string) *schemaNode {
 
 // defEntry is one member of $defs.
 type defEntry struct {
-	key  string
-	hint string
+	key   string
+	hint  string
+	fixed bool // named by an mcp:"ref=NAME" tag: hint is the exact name
 	name string // assigned by finish
 	si   *structInfo
 	s    *schemaNode
@@ -82,8 +84,23 @@ func (ts *typeSetImpl) rootSchema(si *structInfo, output bool) *schemaNode {
 	return s
 }
 
+// fixedDef returns the $defs entry named by an mcp:"ref=NAME" tag. The
+// same name used for two different struct types keeps the first type and
+// names the second NAME2, deterministically, as for automatic names.
+func (b *schemaBuilder) fixedDef(name string, si *structInfo) *defEntry {
+	key := "ref:" + name + ":" + si.key
+	if e := b.defs[key]; e != nil {
+		return e
+	}
+	e := &defEntry{key: key, hint: name, fixed: true, si: si}
+	b.defs[key] = e
+	b.order = append(b.order, e)
+	return e
+}
+
 // finish builds pending $defs, names them deterministically and attaches
-// them to root.
+// them to root. A root with $defs also declares its dialect with
+// "$schema", since $defs/$ref are where 2020-12 and older drafts differ.
 func (b *schemaBuilder) finish(root *schemaNode) {
 	for i := 0; i < len(b.order); i++ { // order grows while defs are built
 		e := b.order[i]
@@ -97,6 +114,9 @@ func (b *schemaBuilder) finish(root *schemaNode) {
 	}
 	entries := append([]*defEntry(nil), b.order...)
 	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].fixed != entries[j].fixed {
+			return entries[i].fixed // ref=NAME entries claim their names first
+		}
 		if entries[i].hint != entries[j].hint {
 			return entries[i].hint < entries[j].hint
 		}
@@ -113,6 +133,7 @@ func (b *schemaBuilder) finish(root *schemaNode) {
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
 	root.defs = entries
+	root.dialect = true
 }
 
 // recursive reports whether named struct t can contain itself.
@@ -240,7 +261,10 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 		s.nullable = b.output
 	case kStruct:
 		si := b.ts.structOf(t, b.output)
-		if si.named != nil && b.ts.recursive(t, b.output) {
+		if tag != nil && tag.ref != "" {
+			s = newSchema("")
+			s.ref = b.fixedDef(tag.ref, si)
+		} else if si.named != nil && b.ts.recursive(t, b.output) {
 			e := b.defs[si.key]
 			if e == nil {
 				e = &defEntry{key: si.key, hint: si.hint, si: si}
@@ -349,6 +373,9 @@ func (s *schemaNode) write(buf *bytes.Buffer) {
 			key(k)
 			buf.WriteString(strconv.Itoa(v))
 		}
+	}
+	if s.dialect {
+		str("$schema", "https://json-schema.org/draft/2020-12/schema")
 	}
 	if s.ref != nil {
 		if s.nullable {

@@ -25,7 +25,11 @@ var knownFormats = map[string]bool{
 	"json-pointer": true, "relative-json-pointer": true, "regex": true,
 }
 
-const tagKeys = "enum, min, max, minLength, maxLength, pattern, format, default, title, description, header, type"
+const tagKeys = "enum, min, max, minLength, maxLength, pattern, format, default, title, description, header, type, ref"
+
+// validDefName is what a ref=NAME may be: a plain $defs key, so that
+// "#/$defs/NAME" needs no JSON Pointer escaping.
+var validDefName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 
 // tagItem is one key=value of an mcp tag; bare is a key without '='.
 type tagItem struct {
@@ -226,6 +230,16 @@ func (ts *typeSetImpl) parseTag(raw string, f *fieldInfo, label string, ok *bool
 				continue
 			}
 			tag.header = val
+		case "ref":
+			if k != kStruct {
+				bad("ref applies to struct fields (or pointers to structs), not %s", f.typ)
+				continue
+			}
+			if !validDefName.MatchString(val) {
+				bad("ref=%q: want a name of letters, digits, _ . and -", val)
+				continue
+			}
+			tag.ref = val
 		case "type":
 			if k != kUnmarshal && k != kText && k != kAny {
 				bad("type applies to types that decode themselves (json.Unmarshaler) and any, not %s", f.typ)

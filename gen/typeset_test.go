@@ -362,8 +362,41 @@ var wantSchemas = map[string]string{
 			],
 			"additionalProperties": false
 		}`,
+	"in Shared": `
+		{
+			"$schema": "https://json-schema.org/draft/2020-12/schema",
+			"type": "object",
+			"properties": {
+				"home": {
+					"$ref": "#/$defs/address"
+				},
+				"work": {
+					"$ref": "#/$defs/address"
+				}
+			},
+			"required": [
+				"work"
+			],
+			"additionalProperties": false,
+			"$defs": {
+				"address": {
+					"type": "object",
+					"description": "Addr is a postal address, shared through $defs.",
+					"properties": {
+						"street": {
+							"type": "string"
+						}
+					},
+					"required": [
+						"street"
+					],
+					"additionalProperties": false
+				}
+			}
+		}`,
 	"in Node": `
 		{
+			"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"type": "object",
 			"properties": {
 				"name": {
@@ -404,6 +437,7 @@ var wantSchemas = map[string]string{
 		}`,
 	"in Tree": `
 		{
+			"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"type": "object",
 			"properties": {
 				"root": {
@@ -441,6 +475,7 @@ var wantSchemas = map[string]string{
 		}`,
 	"in A": `
 		{
+			"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"type": "object",
 			"properties": {
 				"b": {
@@ -646,6 +681,7 @@ var wantSchemas = map[string]string{
 		}`,
 	"flat": `
 		{
+			"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"type": "object",
 			"properties": {
 				"a": {
@@ -856,6 +892,7 @@ var wantSchemas = map[string]string{
 		}`,
 	"out Node": `
 		{
+			"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"type": "object",
 			"properties": {
 				"name": {
@@ -910,6 +947,7 @@ var wantSchemas = map[string]string{
 		}`,
 	"out Tree wrapped": `
 		{
+			"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"type": "object",
 			"properties": {
 				"result": {
@@ -976,7 +1014,7 @@ func fixtureSchemas(t *testing.T, fx *fixture, shared bool) map[string][]byte {
 		return fx.typeSet()
 	}
 	got := map[string][]byte{}
-	for _, n := range []string{"Basic", "Tags", "Docs", "Constraints", "Special", "Node", "Tree", "A", "Paged", "Extra"} {
+	for _, n := range []string{"Basic", "Tags", "Docs", "Constraints", "Special", "Node", "Tree", "A", "Paged", "Extra", "Shared"} {
 		in := fresh().InputStruct(n, fx.lookup(t, n), token.NoPos)
 		if in == nil {
 			t.Fatalf("InputStruct(%s): %v", n, fx.errs)
@@ -1067,6 +1105,8 @@ func TestTypeSetErrors(t *testing.T) {
 		"bad.go:35:2: field Quote: mcp tag: unterminated quote in the value of title",
 		`bad.go:36:2: field Hdr: mcp tag: header="a b" is not a valid HTTP header name`,
 		"bad.go:37:2: field Fdef: mcp tag: default applies to strings, numbers, booleans and durations, not []int",
+		"bad.go:38:2: field RefInt: mcp tag: ref applies to struct fields (or pointers to structs), not int",
+		`bad.go:39:2: field RefBad: mcp tag: ref="a/b": want a name of letters, digits, _ . and -`,
 	}
 	if got := strings.Join(fx.errs, "\n"); got != strings.Join(want, "\n") {
 		t.Errorf("errors:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))

@@ -186,7 +186,7 @@ type Address struct {
 // and a nested address, the shape the suite's SEP-1613 scenario describes.
 type SchemaInput struct {
 	Name    string   `json:"name,omitempty"`
-	Address *Address `json:"address,omitempty"`
+	Address *Address `json:"address,omitempty" mcp:"ref=address"`
 }
 
 // JSONSchema202012 takes a name and a nested address object and echoes
@@ -194,14 +194,9 @@ type SchemaInput struct {
 //
 //mcp:tool name=json_schema_2020_12_tool readonly
 func JSONSchema202012(ctx context.Context, in SchemaInput) (string, error) {
-	// The suite's SEP-1613 scenario wants this input schema to carry
-	// "$schema" (the 2020-12 URI), "$defs" with an "address" member that
-	// "address" references, and "additionalProperties": false. mcpgen
-	// derives schemas from Go types: it closes structs (additionalProperties
-	// false) but inlines non-recursive struct types and writes no "$schema",
-	// so two of the scenario's four checks fail until the generator emits
-	// those keywords. The fixture stays an honest Go signature rather than a
-	// hand-written schema.
+	// The suite's SEP-1613 scenario wants "$defs" with an "address" member
+	// that "address" references: the ref=address tag puts the struct there,
+	// and a schema with $defs declares its dialect with "$schema".
 	if in.Address == nil {
 		return fmt.Sprintf("Received name=%q without an address", in.Name), nil
 	}

@@ -35,6 +35,13 @@ type Bad struct {
 	Quote  string            `json:"quote" mcp:"title='open"`
 	Hdr    string            `json:"hdr" mcp:"header=a b"`
 	Fdef   []int             `json:"fdef" mcp:"default=1"`
+	RefInt int               `json:"refInt" mcp:"ref=x"`
+	RefBad Inner             `json:"refBad" mcp:"ref=a/b"`
+}
+
+// Inner is a struct for ref= checks.
+type Inner struct {
+	X int `json:"x"`
 }
 
 // Level is an enum.
