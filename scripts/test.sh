@@ -14,8 +14,14 @@ go vet ./...
 step "generated code is current (mcpgen check)"
 ./scripts/check-generated.sh
 
+step "npm ci for the TypeScript SSE client test (runtime/sse)"
+(cd runtime/sse/testdata/ts && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
+
 step "go test -race ./... (unit, golden, end-to-end)"
 go test -race -count=1 ./...
+
+step "peer Go SDK clients (interop module: go-sdk, mcp-go)"
+(cd interop && go vet ./... && go test -race -count=1 ./...)
 
 step "official conformance suite 0.1.16, stateful"
 ./interop/conformance/run.sh stateful
