@@ -58,10 +58,10 @@ func newSchema(typ string) *schemaNode {
 type defEntry struct {
 	key   string
 	hint  string
-	fixed bool // named by an mcp:"ref=NAME" tag: hint is the exact name
-	name string // assigned by finish
-	si   *structInfo
-	s    *schemaNode
+	fixed bool   // named by an mcp:"ref=NAME" tag: hint is the exact name
+	name  string // assigned by finish
+	si    *structInfo
+	s     *schemaNode
 }
 
 // schemaBuilder builds the schema of one root, collecting $defs.
