@@ -14,5 +14,5 @@ while IFS= read -r file; do
 	echo "mcpgen check$args  ($dir)"
 	# shellcheck disable=SC2086
 	(cd "$dir" && "$bin" check $args) || status=1
-done < <(grep -rl --include='*.go' '^//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen' examples | sort)
+done < <(grep -rl --include='*.go' --exclude-dir=node_modules '^//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen' examples interop | sort)
 exit $status
