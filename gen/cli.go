@@ -95,7 +95,7 @@ func newFlagSet(cmd string, out io.Writer) (*flag.FlagSet, *Config) {
 	fs.SetOutput(out)
 	fs.StringVar(&cfg.Out, "out", "", "output directory of the generated package (default ./mcpserver under the scanned package)")
 	fs.StringVar(&cfg.Pkg, "pkg", "", "name of the generated package (default: the output directory's base name)")
-	fs.StringVar(&cfg.Transport, "transport", "streamable", "transports: streamable, sse or streamable,sse")
+	fs.StringVar(&cfg.Transport, "transport", "streamable", "transports, comma-separated: streamable, sse, stdio (ServeStdio is always generated)")
 	fs.StringVar(&cfg.Auth, "auth", "none", "auth provider: none, static, jwt, remote, github, google, azure, workos, authkit or oidc")
 	fs.StringVar(&cfg.Name, "name", "", "server name (overrides //mcp:server name=; default: the package name)")
 	fs.StringVar(&cfg.Version, "version", "", "server version (overrides //mcp:server version=; default 0.0.0)")

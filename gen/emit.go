@@ -58,6 +58,8 @@ func (g *generator) emit() ([]byte, error) {
 	f.ImportName(g.pkg.PkgPath, g.pkg.Name)
 	f.ImportName(runtimePath, "runtime")
 	f.ImportName(streamablePath, "streamable")
+	f.ImportName(ssePath, "sse")
+	f.ImportName(stdioPath, "stdio")
 	f.ImportName(authPath, "auth")
 	f.ImportName(runtimePath+"/jsonwire", "jsonwire")
 
@@ -67,18 +69,32 @@ func (g *generator) emit() ([]byte, error) {
 
 	g.emitGuards(f)
 
+	transports, _ := g.cfg.transports() // checked before loading
+	var wire []jen.Code
+	for _, t := range transports {
+		pkg := map[string]string{"streamable": streamablePath, "sse": ssePath}[t]
+		wire = append(wire, jen.Qual(runtimePath, "WithTransport").Call(jen.Qual(pkg, "New").Call()))
+	}
 	f.Commentf("New returns the %s MCP server. Options override MCPGEN_* settings.", g.server.Name)
 	f.Func().Id("New").Params(jen.Id("opts").Op("...").Qual(runtimePath, "Option")).
 		Params(jen.Op("*").Qual(runtimePath, "Server"), jen.Error()).Block(
 		jen.Return(jen.Qual(runtimePath, "NewServer").Call(
 			jen.Op("&").Id("definition"),
 			jen.Append(
-				jen.Index().Qual(runtimePath, "Option").Values(
-					jen.Qual(runtimePath, "WithTransport").Call(jen.Qual(streamablePath, "New").Call()),
-				),
+				jen.Index().Qual(runtimePath, "Option").Values(wire...),
 				jen.Id("opts").Op("..."),
 			).Op("..."),
 		)),
+	)
+
+	f.Comment("ServeStdio serves the server over standard input and output (one")
+	f.Comment("JSON-RPC message per line) until ctx ends or stdin closes, for clients")
+	f.Comment("that start it as a subprocess. Logs go to standard error.")
+	f.Func().Id("ServeStdio").Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("opts").Op("...").Qual(runtimePath, "Option")).
+		Error().Block(
+		jen.List(jen.Id("srv"), jen.Err()).Op(":=").Id("New").Call(jen.Id("opts").Op("...")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Return(jen.Qual(stdioPath, "Serve").Call(jen.Id("ctx"), jen.Id("srv"), jen.Qual("os", "Stdin"), jen.Qual("os", "Stdout"))),
 	)
 
 	g.emitDefinition(f)

@@ -28,7 +28,9 @@ type Config struct {
 	Out string
 	// Pkg is the generated package's name; "" means the base name of Out.
 	Pkg string
-	// Transport is "streamable" (the default), "sse" or "streamable,sse".
+	// Transport is a comma-separated list of "streamable" (the default),
+	// "sse" (legacy HTTP+SSE) and "stdio" (no HTTP transport: the server
+	// is meant for ServeStdio, which every generated package has).
 	Transport string
 	// Auth is the auth provider; "" and "none" mean no auth.
 	Auth string
@@ -43,7 +45,7 @@ const OutputFile = "mcpserver.go"
 
 // Transports and auth providers the CLI accepts (some not yet built).
 var (
-	knownTransports = []string{"streamable", "sse", "streamable,sse"}
+	knownTransports = []string{"streamable", "sse", "stdio"}
 	knownAuth       = []string{"none", "static", "jwt", "remote", "github", "google", "azure", "workos", "authkit", "oidc"}
 )
 
@@ -91,14 +93,36 @@ func (cfg *Config) baseDir() (string, error) {
 	return filepath.Abs(cfg.Dir)
 }
 
+// transports returns the HTTP transports New wires, in a fixed order
+// (streamable before sse), from the comma-separated -transport value.
+func (cfg *Config) transports() ([]string, error) {
+	if cfg.Transport == "" {
+		return []string{"streamable"}, nil
+	}
+	seen := map[string]bool{}
+	for _, t := range strings.Split(cfg.Transport, ",") {
+		t = strings.TrimSpace(t)
+		if !contains(knownTransports, t) {
+			return nil, &ConfigError{fmt.Sprintf("-transport %s: unknown transport %q (want a comma-separated list of %s)", cfg.Transport, t, strings.Join(knownTransports, ", "))}
+		}
+		if seen[t] {
+			return nil, &ConfigError{fmt.Sprintf("-transport %s: %s given twice", cfg.Transport, t)}
+		}
+		seen[t] = true
+	}
+	var out []string
+	for _, t := range []string{"streamable", "sse"} {
+		if seen[t] {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
 // check validates the flag-like settings before anything is loaded.
 func (cfg *Config) check() error {
-	switch cfg.Transport {
-	case "", "streamable":
-	case "sse", "streamable,sse", "sse,streamable":
-		return &ConfigError{fmt.Sprintf("-transport %s: not yet supported (only streamable is built so far)", cfg.Transport)}
-	default:
-		return &ConfigError{fmt.Sprintf("-transport %s: unknown transport (want one of %s)", cfg.Transport, strings.Join(knownTransports, ", "))}
+	if _, err := cfg.transports(); err != nil {
+		return err
 	}
 	switch {
 	case cfg.Auth == "" || cfg.Auth == "none":

@@ -3,20 +3,30 @@ package gen
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // generateCase runs Generate on testdata/<name> as the CLI would from
-// that directory, returning the generated files (by path relative to the
-// case), the errors printed and the warnings printed.
+// that directory, with the flags in its optional "flags" file (one line),
+// returning the generated files (by path relative to the case), the
+// errors printed and the warnings printed.
 func generateCase(t *testing.T, dir string) (files map[string][]byte, errs, warnings string) {
 	t.Helper()
+	fs, cfg := newFlagSet("generate", io.Discard)
+	if b, err := os.ReadFile(filepath.Join(dir, "flags")); err == nil {
+		if err := fs.Parse(strings.Fields(string(b))); err != nil {
+			t.Fatalf("%s/flags: %v", dir, err)
+		}
+	}
 	var w bytes.Buffer
-	out, err := Generate(Config{Dir: dir, Warnings: &w})
+	cfg.Dir, cfg.Warnings = dir, &w
+	out, err := Generate(*cfg)
 	if err != nil {
 		if !IsUserError(err) {
 			t.Fatalf("Generate: %v", err)

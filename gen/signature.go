@@ -14,6 +14,8 @@ const (
 	runtimePath    = "github.com/mcpgen/mcpgen/runtime"
 	authPath       = "github.com/mcpgen/mcpgen/runtime/auth"
 	streamablePath = "github.com/mcpgen/mcpgen/runtime/streamable"
+	ssePath        = "github.com/mcpgen/mcpgen/runtime/sse"
+	stdioPath      = "github.com/mcpgen/mcpgen/runtime/stdio"
 )
 
 // namedIs reports whether t (after unaliasing) is the named type
