@@ -10,7 +10,9 @@ import (
 	"github.com/mcpgen/mcpgen/examples/conformance"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
+	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
+	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -48,6 +50,17 @@ var (
 // New returns the mcpgen-conformance MCP server. Options override MCPGEN_* settings.
 func New(opts ...runtime.Option) (*runtime.Server, error) {
 	return runtime.NewServer(&definition, append([]runtime.Option{runtime.WithTransport(streamable.New())}, opts...)...)
+}
+
+// ServeStdio serves the server over standard input and output (one
+// JSON-RPC message per line) until ctx ends or stdin closes, for clients
+// that start it as a subprocess. Logs go to standard error.
+func ServeStdio(ctx context.Context, opts ...runtime.Option) error {
+	srv, err := New(opts...)
+	if err != nil {
+		return err
+	}
+	return stdio.Serve(ctx, srv, os.Stdin, os.Stdout)
 }
 
 // definition is everything the server offers; New hands it to the runtime.
