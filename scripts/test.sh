@@ -32,6 +32,9 @@ step "official conformance suite 0.1.16, stateless"
 step "TypeScript SDK smoke test"
 ./interop/ts/run.sh
 
+step "MCP Inspector CLI over Streamable HTTP, legacy SSE and stdio"
+./interop/inspector/run.sh
+
 step "demo (the README's run command, non-interactive)"
 DEMO_ONESHOT=1 ./scripts/demo.sh
 

@@ -2,7 +2,10 @@
 # Smoke test with the official TypeScript SDK client
 # (@modelcontextprotocol/sdk 1.32.2): builds and starts
 # examples/conformance/cmd/conformance-server on a free loopback port and
-# runs smoke.test.mjs against it with node's test runner.
+# runs smoke.test.mjs against it with node's test runner; then, against
+# the generated quickstart server, quickstart.test.mjs (the SDK's
+# SSEClientTransport and StreamableHTTPClientTransport on one server at
+# once).
 #
 #   interop/ts/run.sh [--url URL]
 #
@@ -38,6 +41,7 @@ if [ ! -d "$here/node_modules" ]; then
 	(cd "$here" && npm ci --no-audit --no-fund)
 fi
 
+external=$url
 if [ -z "$url" ]; then
 	build_conformance_server "$root" "$work/conformance-server"
 	start_conformance_server node "$work/conformance-server" "$work/server.log"
@@ -51,4 +55,17 @@ if ! (cd "$here" && MCP_URL=$url node --test --test-reporter=spec smoke.test.mjs
 		tail -50 "$work/server.log" >&2
 	fi
 	exit 1
+fi
+
+if [ -z "$external" ]; then
+	stop_conformance_server
+	echo "==> go build ./examples/quickstart (Streamable HTTP and legacy SSE)"
+	(cd "$root" && go build -o "$work/quickstart" ./examples/quickstart)
+	start_conformance_server node "$work/quickstart" "$work/quickstart.log"
+	echo "==> node --test quickstart.test.mjs"
+	if ! (cd "$here" && MCP_BASE=${SERVER_URL%/mcp} node --test --test-reporter=spec quickstart.test.mjs); then
+		echo "---- server log (tail) ----" >&2
+		tail -50 "$work/quickstart.log" >&2
+		exit 1
+	fi
 fi

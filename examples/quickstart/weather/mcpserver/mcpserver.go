@@ -10,6 +10,7 @@ import (
 	"github.com/mcpgen/mcpgen/examples/quickstart/weather"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
+	"github.com/mcpgen/mcpgen/runtime/sse"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"math"
@@ -30,7 +31,7 @@ var (
 
 // New returns the weather MCP server. Options override MCPGEN_* settings.
 func New(opts ...runtime.Option) (*runtime.Server, error) {
-	return runtime.NewServer(&definition, append([]runtime.Option{runtime.WithTransport(streamable.New())}, opts...)...)
+	return runtime.NewServer(&definition, append([]runtime.Option{runtime.WithTransport(streamable.New()), runtime.WithTransport(sse.New())}, opts...)...)
 }
 
 // ServeStdio serves the server over standard input and output (one
