@@ -44,3 +44,33 @@ func BenchmarkHandleToolsCallStruct(b *testing.B) {
 func BenchmarkHandleToolsList(b *testing.B) {
 	benchmarkHandle(b, `{"jsonrpc":"2.0","id":42,"method":"tools/list"}`)
 }
+
+func benchmarkModern(b *testing.B, name, raw string) {
+	s := newTestServer(b)
+	msg, perr := ParseMessage([]byte(raw))
+	if perr != nil {
+		b.Fatal(perr)
+	}
+	hdr := modernHeader(msg.Method, name)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if status, resp := s.HandleModern(ctx, msg, hdr, nil); status != 200 || resp == nil {
+			b.Fatalf("%d %s", status, resp)
+		}
+	}
+}
+
+func BenchmarkHandleModernToolsCall(b *testing.B) {
+	benchmarkModern(b, "add", `{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3},`+meta(`{}`)+`}}`)
+}
+
+func BenchmarkHandleModernToolsList(b *testing.B) {
+	benchmarkModern(b, "", `{"jsonrpc":"2.0","id":42,"method":"tools/list","params":{`+meta(`{}`)+`}}`)
+}
+
+// BenchmarkHandleModernInputRequired is one MRTR round: the handler runs,
+// asks, and the state is sealed.
+func BenchmarkHandleModernInputRequired(b *testing.B) {
+	benchmarkModern(b, "ask", `{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"ask",`+meta(defaultCaps)+`}}`)
+}

@@ -45,6 +45,15 @@ type Config struct {
 	Logger   *slog.Logger // MCPGEN_LOG_LEVEL sets the level of the default logger
 	LogLevel slog.Level
 
+	// RequestStateKey seals the requestState of 2026 input_required
+	// results (AES-256-GCM under SHA-256 of the key). Replicas behind one
+	// load balancer must share it (MCPGEN_REQUEST_STATE_KEY); empty means
+	// a random key per Server, so a retry must reach the same process.
+	RequestStateKey []byte
+	// ListCache and ReadCache are the cache hints (ttlMs, cacheScope) of
+	// 2026 list results (and server/discover) and of resources/read.
+	ListCache, ReadCache CacheHint
+
 	Middleware []func(http.Handler) http.Handler
 	Routes     []Route
 	Transports []Transport
@@ -141,6 +150,42 @@ func WithRequestTimeout(d time.Duration) Option { return func(c *Config) { c.Req
 // a proxy that already checks them.
 func WithDisableHostCheck(off bool) Option { return func(c *Config) { c.DisableHostCheck = off } }
 
+// CacheScope says who may reuse a cached 2026 result (SEP-2549).
+type CacheScope string
+
+const (
+	// CachePublic results hold no user-specific data: any cache may serve
+	// them to anyone.
+	CachePublic CacheScope = "public"
+	// CachePrivate results may only be reused for the same authorization
+	// context.
+	CachePrivate CacheScope = "private"
+)
+
+// CacheHint is the ttlMs/cacheScope pair of a cacheable 2026 result.
+// TTL 0 means "immediately stale" (the client may keep it but must
+// revalidate); an empty Scope means the default of its kind.
+type CacheHint struct {
+	TTL   time.Duration
+	Scope CacheScope
+}
+
+// WithCacheHints sets the cache hints of 2026 results: lists for
+// server/discover, tools/list, prompts/list, resources/list and
+// resources/templates/list; read for resources/read. The defaults are
+// ttlMs 0 with scope public for lists (private when any entry has
+// Scopes, since the list then depends on the caller's token) and private
+// for reads.
+func WithCacheHints(lists, read CacheHint) Option {
+	return func(c *Config) { c.ListCache, c.ReadCache = lists, read }
+}
+
+// WithRequestStateKey sets the key that seals requestState
+// (MCPGEN_REQUEST_STATE_KEY); see Config.RequestStateKey.
+func WithRequestStateKey(key []byte) Option {
+	return func(c *Config) { c.RequestStateKey = append([]byte(nil), key...) }
+}
+
 // Defaults of the settings; see Config.
 const (
 	DefaultHost               = "127.0.0.1"
@@ -215,6 +260,12 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 	}
 	if v := getenv("MCPGEN_ALLOWED_ORIGINS"); strings.TrimSpace(v) != "" {
 		c.AllowedOrigins = splitList(v)
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_REQUEST_STATE_KEY")); v != "" {
+		if len(v) < 16 {
+			return c, fmt.Errorf("MCPGEN_REQUEST_STATE_KEY: want at least 16 characters of secret (for example: openssl rand -hex 32)")
+		}
+		c.RequestStateKey = []byte(v)
 	}
 	if v := strings.TrimSpace(getenv("MCPGEN_LOG_LEVEL")); v != "" {
 		l, err := parseLogLevel(v)

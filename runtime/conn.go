@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,6 +38,11 @@ type Conn struct {
 	standaloneN int // generation, so a stale release does not detach a newer stream
 	subs        map[string]struct{}
 	closed      bool
+
+	// The 2026 era (HandleModern): one Conn per request.
+	modern bool
+	logOff bool     // no logLevel in _meta: no notifications/message at all
+	mrtr   *mrtrRun // input_required bookkeeping; nil where MRTR does not apply
 }
 
 // inflight is the core's state for one request being handled.
@@ -247,9 +253,9 @@ func (c *Conn) log(r *inflight, l LogLevel, logger string, data any) error {
 		return fmt.Errorf("runtime: unknown log level %q", l)
 	}
 	c.mu.Lock()
-	min := c.logMin
+	min, off := c.logMin, c.logOff
 	c.mu.Unlock()
-	if sev < min {
+	if off || sev < min {
 		return nil
 	}
 	out := c.outFor(r)
@@ -300,12 +306,15 @@ var capabilityFor = map[string]string{
 }
 
 func (c *Conn) call(ctx context.Context, r *inflight, method string, params, result any) error {
+	if c.modern {
+		return c.callModern(ctx, method, params, result)
+	}
 	if c.cfg.Stateless {
 		return fmt.Errorf("runtime: %s is not available in stateless mode: the server cannot receive the client's answer without a session (turn stateless mode off)", method)
 	}
 	c.mu.Lock()
 	capName := capabilityFor[method]
-	if _, ok := c.capSet[capName]; capName != "" && !ok {
+	if _, ok := c.capsLocked()[capName]; capName != "" && !ok {
 		c.mu.Unlock()
 		return fmt.Errorf("runtime: the client did not declare the %q capability, so it cannot answer %s", capName, method)
 	}
@@ -361,7 +370,7 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 // empty object, as older clients send, means form only.
 func (c *Conn) elicitationModes() (form, url bool) {
 	c.mu.Lock()
-	raw, ok := c.capSet["elicitation"]
+	raw, ok := c.capsLocked()["elicitation"]
 	c.mu.Unlock()
 	if !ok {
 		return false, false
@@ -376,6 +385,23 @@ func (c *Conn) elicitationModes() (form, url bool) {
 		form = true
 	}
 	return form, url
+}
+
+// capsLocked returns the declared client capabilities (non-null members).
+// A 2026 request's are parsed from its _meta on first use, since most
+// requests never look at them. c.mu must be held.
+func (c *Conn) capsLocked() map[string]json.RawMessage {
+	if c.capSet == nil && c.modern && len(c.clientCaps) > 0 {
+		var caps map[string]json.RawMessage
+		_ = json.Unmarshal(c.clientCaps, &caps)
+		c.capSet = make(map[string]json.RawMessage, len(caps))
+		for k, raw := range caps {
+			if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+				c.capSet[k] = raw
+			}
+		}
+	}
+	return c.capSet
 }
 
 // deliver hands a response to the server-to-client request waiting for it.

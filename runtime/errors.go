@@ -17,7 +17,27 @@ const (
 	CodeResourceNotFound = -32002
 	// CodeURLElicitationRequired (2025-11-25).
 	CodeURLElicitationRequired = -32042
+	// CodeHeaderMismatch (2026-07-28): an MCP-Protocol-Version, Mcp-Method,
+	// Mcp-Name or Mcp-Param-* header is missing, malformed or disagrees
+	// with the body. HTTP 400.
+	CodeHeaderMismatch = -32020
+	// CodeMissingClientCapability (2026-07-28): the request needs a client
+	// capability its _meta did not declare; data.requiredCapabilities
+	// names it. HTTP 400.
+	CodeMissingClientCapability = -32021
+	// CodeUnsupportedProtocolVersion (2026-07-28): the requested version is
+	// not served; data carries supported and requested. HTTP 400.
+	CodeUnsupportedProtocolVersion = -32022
 )
+
+// MissingCapability returns the -32021 error for a request that needs the
+// named client capability ("sampling", "elicitation", "roots"). Handlers
+// may return it themselves; the Session methods return it on 2026
+// requests whose clientCapabilities lack what they need.
+func MissingCapability(name string) *Error {
+	data, _ := json.Marshal(map[string]any{"requiredCapabilities": map[string]any{name: struct{}{}}})
+	return &Error{Code: CodeMissingClientCapability, Message: "missing required client capability: " + name, Data: data}
+}
 
 // Error is a protocol (JSON-RPC) error. A tool, resource or prompt that
 // returns an *Error (or an error wrapping one) makes the request fail with

@@ -90,6 +90,16 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 		}
 		return encodeResultBytes(msg.ID, static)
 	}
+	res, err := s.runMethod(ctx, c, m, msg, out)
+	if err != nil {
+		return EncodeError(msg.ID, err)
+	}
+	return encodeResultBytes(msg.ID, res)
+}
+
+// runMethod runs the handler m of request msg on c, registered as in
+// flight (for cancellation) under the request timeout.
+func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Message, out Outbound) ([]byte, *Error) {
 	var cancel context.CancelFunc
 	if s.cfg.RequestTimeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, s.cfg.RequestTimeout)
@@ -103,14 +113,10 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 		r.progressToken = progressTokenOf(msg.Params)
 	}
 	if err := c.register(r); err != nil {
-		return EncodeError(msg.ID, err)
+		return nil, err
 	}
 	defer c.unregister(r)
-	res, err := m(s, ctx, c, r, msg.Params)
-	if err != nil {
-		return EncodeError(msg.ID, err)
-	}
-	return encodeResultBytes(msg.ID, res)
+	return m(s, ctx, c, r, msg.Params)
 }
 
 func (s *Server) notification(c *Conn, msg *Message) {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"crypto/cipher"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,6 +44,17 @@ type Server struct {
 	subMu sync.Mutex
 	subs  map[*Conn]struct{} // conns with at least one resource subscription
 
+	// The 2026 era (modern.go): pre-encoded answers, cache hints, the
+	// x-mcp-header arguments of each tool, the requestState cipher and
+	// the open subscriptions/listen streams.
+	discoverResult     []byte
+	modernLists        map[string][]byte
+	listHint, readHint CacheHint
+	paramHeaders       map[string][]paramHeader
+	stateAEAD          cipher.AEAD
+	listenMu           sync.Mutex
+	listeners          map[*listener]struct{}
+
 	httpMu  sync.Mutex
 	httpSrv *http.Server
 	addr    net.Addr
@@ -62,8 +74,11 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), subs: map[*Conn]struct{}{}}
+	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
 	if err := s.encodeStatic(); err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	if err := s.initModern(); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	h, err := s.buildHandler()
@@ -300,9 +315,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // NotifyResourceUpdated tells every connection subscribed to uri
 // (resources/subscribe) that the resource changed, on its standalone
-// stream. Connections without one miss the notification, as the spec
+// stream, and every 2026 listen stream whose resourceSubscriptions name
+// it. Connections without a stream miss the notification, as the spec
 // allows.
 func (s *Server) NotifyResourceUpdated(uri string) {
+	s.publish("notifications/resources/updated", func(l *listener) bool { return l.uris[uri] }, uri)
 	s.subMu.Lock()
 	conns := make([]*Conn, 0, len(s.subs))
 	for c := range s.subs {

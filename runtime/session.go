@@ -74,6 +74,10 @@ type Session struct {
 	req  *inflight
 }
 
+// Server returns the server handling the request, for handlers that
+// publish changes (NotifyToolListChanged, NotifyResourceUpdated, ...).
+func (s *Session) Server() *Server { return s.conn.srv }
+
 // ID returns the session id (empty in stateless mode and over stdio).
 func (s *Session) ID() string { return s.conn.ID() }
 
@@ -87,7 +91,9 @@ func (s *Session) ClientInfo() Implementation { return s.conn.clientInfo() }
 func (s *Session) ClientCapabilities() json.RawMessage { return s.conn.clientCapabilities() }
 
 // Log sends notifications/message if level is at or above the level the
-// client set with logging/setLevel (default: everything is sent).
+// client set with logging/setLevel (default: everything is sent). On a
+// 2026 request the level comes from the request's _meta logLevel, and
+// without one nothing is sent.
 func (s *Session) Log(level LogLevel, logger string, data any) error {
 	return s.conn.log(s.req, level, logger, data)
 }
@@ -101,6 +107,13 @@ func (s *Session) Progress(progress, total float64, message string) error {
 
 // Elicit asks the user, through the client, for input matching
 // requestedSchema (a JSON Schema object of primitive properties).
+//
+// Under 2025 versions this is an elicitation/create request on the
+// response stream. On a 2026-07-28 request it is an entry of an
+// input_required result instead: the call returns the client's answer
+// when the retried request carries it, and otherwise ErrInputRequired
+// (see WithInputKey for naming the entry). Without the client's
+// elicitation capability it fails; on 2026 with the -32021 error.
 func (s *Session) Elicit(ctx context.Context, message string, requestedSchema any) (*ElicitResult, error) {
 	if form, url := s.conn.elicitationModes(); !form && url {
 		return nil, errors.New("runtime: the client supports only URL elicitation; use ElicitURL")
@@ -122,15 +135,21 @@ func (s *Session) ElicitURL(ctx context.Context, message, url, elicitationID str
 	if _, ok := s.conn.elicitationModes(); !ok {
 		return nil, errors.New(`runtime: the client did not declare URL elicitation (capabilities.elicitation.url)`)
 	}
+	params := map[string]any{"mode": "url", "message": message, "url": url, "elicitationId": elicitationID}
+	if s.conn.modern {
+		// 2026-07-28 retired elicitationId with notifications/elicitation/complete.
+		delete(params, "elicitationId")
+	}
 	var r ElicitResult
-	err := s.conn.call(ctx, s.req, "elicitation/create", map[string]any{"mode": "url", "message": message, "url": url, "elicitationId": elicitationID}, &r)
+	err := s.conn.call(ctx, s.req, "elicitation/create", params, &r)
 	if err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
 
-// CreateMessage asks the client's model for a completion (sampling).
+// CreateMessage asks the client's model for a completion (sampling). On
+// a 2026-07-28 request it is an input_required entry, like Elicit.
 func (s *Session) CreateMessage(ctx context.Context, p *CreateMessageParams) (*CreateMessageResult, error) {
 	var r CreateMessageResult
 	if err := s.conn.call(ctx, s.req, "sampling/createMessage", p, &r); err != nil {
@@ -139,7 +158,8 @@ func (s *Session) CreateMessage(ctx context.Context, p *CreateMessageParams) (*C
 	return &r, nil
 }
 
-// ListRoots asks the client for its roots.
+// ListRoots asks the client for its roots. On a 2026-07-28 request it is
+// an input_required entry, like Elicit.
 func (s *Session) ListRoots(ctx context.Context) ([]Root, error) {
 	var r struct {
 		Roots []Root `json:"roots"`

@@ -29,8 +29,11 @@ step "official conformance suite 0.1.16, stateful"
 step "official conformance suite 0.1.16, stateless"
 ./interop/conformance/run.sh stateless
 
-step "TypeScript SDK smoke test"
+step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE)"
 ./interop/ts/run.sh
+
+step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR)"
+./interop/ts2/run.sh
 
 step "MCP Inspector CLI over Streamable HTTP, legacy SSE and stdio"
 ./interop/inspector/run.sh

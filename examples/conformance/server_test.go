@@ -45,11 +45,20 @@ func TestServesSuiteFixtures(t *testing.T) {
 			"test_tool_with_progress", "test_sampling", "test_elicitation",
 			"test_elicitation_sep1034_defaults", "test_elicitation_sep1330_enums",
 			"json_schema_2020_12_tool", "test_reconnection", "add_numbers",
+			// 2026-07-28 (conformance 0.2.0-alpha).
+			"test_missing_capability", "test_streaming_elicitation", "test_logging_tool",
+			"test_trigger_tool_change", "test_trigger_prompt_change",
+			"test_input_required_result_elicitation", "test_input_required_result_sampling",
+			"test_input_required_result_list_roots", "test_input_required_result_request_state",
+			"test_input_required_result_multiple_inputs", "test_input_required_result_multi_round",
+			"test_input_required_result_tampered_state", "test_input_required_result_capabilities",
+			"test_x_mcp_header",
 		}},
 		{"resources/list", "resources", "uri", []string{"test://static-text", "test://static-binary", "test://watched-resource"}},
 		{"resources/templates/list", "resourceTemplates", "uriTemplate", []string{"test://template/{id}/data"}},
 		{"prompts/list", "prompts", "name", []string{
 			"test_simple_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image",
+			"test_input_required_result_prompt",
 		}},
 	}
 	for _, tc := range tests {

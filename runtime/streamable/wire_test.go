@@ -193,6 +193,11 @@ func FuzzPOSTBody(f *testing.F) {
 		`{"jsonrpc":"2.0","id":9,"result":{}}`,
 		`{"jsonrpc":"2.0","id":null,"method":"ping"}`,
 		`[]`, `{}`, `null`, `"x"`, `{"jsonrpc":"2.0","id":{},"method":"ping"}`,
+		// 2026-07-28 bodies; without the MCP-Protocol-Version header they
+		// are header mismatches (FuzzModernPOST sends the headers).
+		`{"jsonrpc":"2.0","id":10,"method":"server/discover","params":{` + modernMeta + `}}`,
+		modernCall(11, "ask", `,"inputResponses":{"elicitation-1":{"action":"accept"}},"requestState":"x"`),
+		`{"jsonrpc":"2.0","id":12,"method":"subscriptions/listen","params":{` + modernMeta + `,"notifications":{"toolsListChanged":true}}}`,
 	} {
 		f.Add(s)
 	}
@@ -214,7 +219,7 @@ func FuzzPOSTBody(f *testing.F) {
 			if w.Body.Len() != 0 {
 				t.Fatalf("202 with a body %q", w.Body)
 			}
-		case 400, 413:
+		case 400, 404, 413:
 			var m struct {
 				Error *runtime.Error `json:"error"`
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
+	"math"
 	"os"
 )
 
@@ -45,6 +46,21 @@ var (
 	_ func(context.Context, conformance.SchemaInput) (string, error)                         = conformance.JSONSchema202012
 	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.Reconnection
 	_ func(context.Context, conformance.AddInput) (conformance.AddOutput, error)             = conformance.AddNumbers
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.MissingCapability
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.StreamingElicitation
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.LoggingTool
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.TriggerToolChange
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.TriggerPromptChange
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredElicitation
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredSampling
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredListRoots
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredRequestState
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredMultipleInputs
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredMultiRound
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredTamperedState
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredCapabilities
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredPrompt
+	_ func(context.Context, conformance.HeaderInput) (string, error)                         = conformance.XMCPHeader
 )
 
 // New returns the mcpgen-conformance MCP server. Options override MCPGEN_* settings.
@@ -194,6 +210,102 @@ var definition = runtime.Definition{
 			},
 			Handler: toolAddNumbers,
 		},
+		{
+			Name:        "test_missing_capability",
+			Description: "MissingCapability needs the client's sampling capability: a client that\ndid not declare it gets the -32021 error (the runtime raises it from\nCreateMessage on 2026 requests).",
+			InputSchema: json.RawMessage(schemaTestMissingCapabilityIn),
+			Handler:     toolTestMissingCapability,
+		},
+		{
+			Name:        "test_streaming_elicitation",
+			Description: "StreamingElicitation asks the user for a name. On 2026 requests that\nis an input_required result, never a request on the response stream.",
+			InputSchema: json.RawMessage(schemaTestStreamingElicitationIn),
+			Handler:     toolTestStreamingElicitation,
+		},
+		{
+			Name:        "test_logging_tool",
+			Description: "LoggingTool logs at info level three times. On 2026 requests the\nruntime sends the messages only when the request's _meta carries a\nlogLevel.",
+			InputSchema: json.RawMessage(schemaTestLoggingToolIn),
+			Annotations: &runtime.ToolAnnotations{
+				ReadOnlyHint: runtime.Bool(true),
+			},
+			Handler: toolTestLoggingTool,
+		},
+		{
+			Name:        "test_trigger_tool_change",
+			Description: "TriggerToolChange announces a change of the tool list to the listen\nstreams that asked for toolsListChanged. The fixture set itself stays\nthe same, so repeated tools/list calls keep their order.",
+			InputSchema: json.RawMessage(schemaTestTriggerToolChangeIn),
+			Annotations: &runtime.ToolAnnotations{
+				IdempotentHint: runtime.Bool(true),
+			},
+			Handler: toolTestTriggerToolChange,
+		},
+		{
+			Name:        "test_trigger_prompt_change",
+			Description: "TriggerPromptChange is TriggerToolChange for the prompt list.",
+			InputSchema: json.RawMessage(schemaTestTriggerPromptChangeIn),
+			Annotations: &runtime.ToolAnnotations{
+				IdempotentHint: runtime.Bool(true),
+			},
+			Handler: toolTestTriggerPromptChange,
+		},
+		{
+			Name:        "test_input_required_result_elicitation",
+			Description: "InputRequiredElicitation asks the user's name and greets them.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultElicitationIn),
+			Handler:     toolTestInputRequiredResultElicitation,
+		},
+		{
+			Name:        "test_input_required_result_sampling",
+			Description: "InputRequiredSampling asks the client's model a question.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultSamplingIn),
+			Handler:     toolTestInputRequiredResultSampling,
+		},
+		{
+			Name:        "test_input_required_result_list_roots",
+			Description: "InputRequiredListRoots lists the client's roots.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultListRootsIn),
+			Handler:     toolTestInputRequiredResultListRoots,
+		},
+		{
+			Name:        "test_input_required_result_request_state",
+			Description: "InputRequiredRequestState asks for a confirmation; the runtime keeps\nthe request's state in the sealed requestState between rounds.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultRequestStateIn),
+			Handler:     toolTestInputRequiredResultRequestState,
+		},
+		{
+			Name:        "test_input_required_result_multiple_inputs",
+			Description: "InputRequiredMultipleInputs asks for a name, a greeting from the model\nand the client's roots in one round: it makes all three calls before it\nlooks at their errors, so a 2026 client gets the three requests at\nonce.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultMultipleInputsIn),
+			Handler:     toolTestInputRequiredResultMultipleInputs,
+		},
+		{
+			Name:        "test_input_required_result_multi_round",
+			Description: "InputRequiredMultiRound asks two questions, one per round: the answer\nof the first travels in requestState while the second is asked.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultMultiRoundIn),
+			Handler:     toolTestInputRequiredResultMultiRound,
+		},
+		{
+			Name:        "test_input_required_result_tampered_state",
+			Description: "InputRequiredTamperedState asks for a confirmation; a retry whose\nrequestState was altered is rejected by the runtime with a JSON-RPC\nerror before this function runs again.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultTamperedStateIn),
+			Handler:     toolTestInputRequiredResultTamperedState,
+		},
+		{
+			Name:        "test_input_required_result_capabilities",
+			Description: "InputRequiredCapabilities asks only for what the client declared in\nthis request's capabilities.",
+			InputSchema: json.RawMessage(schemaTestInputRequiredResultCapabilitiesIn),
+			Handler:     toolTestInputRequiredResultCapabilities,
+		},
+		{
+			Name:        "test_x_mcp_header",
+			Description: "XMCPHeader echoes its region argument, which the runtime has checked\nagainst the Mcp-Param-Region header.",
+			InputSchema: json.RawMessage(schemaTestXMcpHeaderIn),
+			Annotations: &runtime.ToolAnnotations{
+				ReadOnlyHint: runtime.Bool(true),
+			},
+			Handler: toolTestXMcpHeader,
+		},
 	},
 	Resources: []*runtime.Resource{
 		{
@@ -274,6 +386,12 @@ var definition = runtime.Definition{
 			Title:       "Prompt with image",
 			Description: "PromptWithImage is a prompt made of an image and an instruction.",
 			Handler:     promptTestPromptWithImage,
+		},
+		{
+			Name:        "test_input_required_result_prompt",
+			Title:       "Prompt that needs user input",
+			Description: "InputRequiredPrompt is a prompt that asks the user for context first\n(input_required works for prompts/get too).",
+			Handler:     promptTestInputRequiredResultPrompt,
 		},
 	},
 	Completions: []*runtime.Completion{
@@ -556,6 +674,258 @@ func toolAddNumbers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.JSONResult(out)
 }
 
+// Schemas of tool test_missing_capability.
+const (
+	schemaTestMissingCapabilityIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestMissingCapability calls MissingCapability for tool test_missing_capability.
+func toolTestMissingCapability(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestMissingCapabilityArgs
+	if err := decodeTestMissingCapabilityArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.MissingCapability(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_streaming_elicitation.
+const (
+	schemaTestStreamingElicitationIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestStreamingElicitation calls StreamingElicitation for tool test_streaming_elicitation.
+func toolTestStreamingElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestStreamingElicitationArgs
+	if err := decodeTestStreamingElicitationArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.StreamingElicitation(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_logging_tool.
+const (
+	schemaTestLoggingToolIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestLoggingTool calls LoggingTool for tool test_logging_tool.
+func toolTestLoggingTool(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestLoggingToolArgs
+	if err := decodeTestLoggingToolArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.LoggingTool(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_trigger_tool_change.
+const (
+	schemaTestTriggerToolChangeIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestTriggerToolChange calls TriggerToolChange for tool test_trigger_tool_change.
+func toolTestTriggerToolChange(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestTriggerToolChangeArgs
+	if err := decodeTestTriggerToolChangeArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.TriggerToolChange(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_trigger_prompt_change.
+const (
+	schemaTestTriggerPromptChangeIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestTriggerPromptChange calls TriggerPromptChange for tool test_trigger_prompt_change.
+func toolTestTriggerPromptChange(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestTriggerPromptChangeArgs
+	if err := decodeTestTriggerPromptChangeArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.TriggerPromptChange(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_elicitation.
+const (
+	schemaTestInputRequiredResultElicitationIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultElicitation calls InputRequiredElicitation for tool test_input_required_result_elicitation.
+func toolTestInputRequiredResultElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultElicitationArgs
+	if err := decodeTestInputRequiredResultElicitationArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredElicitation(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_sampling.
+const (
+	schemaTestInputRequiredResultSamplingIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultSampling calls InputRequiredSampling for tool test_input_required_result_sampling.
+func toolTestInputRequiredResultSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultSamplingArgs
+	if err := decodeTestInputRequiredResultSamplingArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredSampling(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_list_roots.
+const (
+	schemaTestInputRequiredResultListRootsIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultListRoots calls InputRequiredListRoots for tool test_input_required_result_list_roots.
+func toolTestInputRequiredResultListRoots(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultListRootsArgs
+	if err := decodeTestInputRequiredResultListRootsArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredListRoots(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_request_state.
+const (
+	schemaTestInputRequiredResultRequestStateIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultRequestState calls InputRequiredRequestState for tool test_input_required_result_request_state.
+func toolTestInputRequiredResultRequestState(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultRequestStateArgs
+	if err := decodeTestInputRequiredResultRequestStateArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredRequestState(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_multiple_inputs.
+const (
+	schemaTestInputRequiredResultMultipleInputsIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultMultipleInputs calls InputRequiredMultipleInputs for tool test_input_required_result_multiple_inputs.
+func toolTestInputRequiredResultMultipleInputs(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultMultipleInputsArgs
+	if err := decodeTestInputRequiredResultMultipleInputsArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredMultipleInputs(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_multi_round.
+const (
+	schemaTestInputRequiredResultMultiRoundIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultMultiRound calls InputRequiredMultiRound for tool test_input_required_result_multi_round.
+func toolTestInputRequiredResultMultiRound(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultMultiRoundArgs
+	if err := decodeTestInputRequiredResultMultiRoundArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredMultiRound(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_tampered_state.
+const (
+	schemaTestInputRequiredResultTamperedStateIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultTamperedState calls InputRequiredTamperedState for tool test_input_required_result_tampered_state.
+func toolTestInputRequiredResultTamperedState(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultTamperedStateArgs
+	if err := decodeTestInputRequiredResultTamperedStateArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredTamperedState(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_input_required_result_capabilities.
+const (
+	schemaTestInputRequiredResultCapabilitiesIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestInputRequiredResultCapabilities calls InputRequiredCapabilities for tool test_input_required_result_capabilities.
+func toolTestInputRequiredResultCapabilities(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestInputRequiredResultCapabilitiesArgs
+	if err := decodeTestInputRequiredResultCapabilitiesArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.InputRequiredCapabilities(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_x_mcp_header.
+const (
+	schemaTestXMcpHeaderIn = `{"type":"object","properties":{"region":{"type":"string","description":"Region to run in, for example \"us-west1\".","x-mcp-header":"Region"},"level":{"type":"integer","description":"Log level of the run; not mirrored."}},"required":["region"],"additionalProperties":false}`
+)
+
+// toolTestXMcpHeader calls XMCPHeader for tool test_x_mcp_header.
+func toolTestXMcpHeader(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in conformance.HeaderInput
+	if err := decodeTestXMcpHeaderArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.XMCPHeader(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
 // resourceStaticText calls StaticText for resource test://static-text.
 func resourceStaticText(ctx context.Context, c *runtime.Call) ([]runtime.ResourceContents, error) {
 	out, err := conformance.StaticText(ctx)
@@ -623,6 +993,15 @@ func promptTestPromptWithEmbeddedResource(ctx context.Context, c *runtime.Call) 
 // promptTestPromptWithImage calls PromptWithImage for prompt test_prompt_with_image.
 func promptTestPromptWithImage(ctx context.Context, c *runtime.Call) (*runtime.PromptResult, error) {
 	return conformance.PromptWithImage(ctx)
+}
+
+// promptTestInputRequiredResultPrompt calls InputRequiredPrompt for prompt test_input_required_result_prompt.
+func promptTestInputRequiredResultPrompt(ctx context.Context, c *runtime.Call) (*runtime.PromptResult, error) {
+	out, err := conformance.InputRequiredPrompt(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.UserPrompt(out), nil
 }
 
 // completeTestPromptWithArgumentsArg1 calls CompleteArg1 to complete arg1 of prompt test_prompt_with_arguments.
@@ -737,6 +1116,136 @@ func decodeTestImageContentArgs(data []byte, v *TestImageContentArgs) error {
 	return d.Finish()
 }
 
+// TestInputRequiredResultCapabilitiesArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultCapabilitiesArgs struct{}
+
+func decodeTestInputRequiredResultCapabilitiesArgs(data []byte, v *TestInputRequiredResultCapabilitiesArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultCapabilitiesArgs(d, v)
+	return d.Finish()
+}
+
+// TestInputRequiredResultElicitationArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultElicitationArgs struct{}
+
+func decodeTestInputRequiredResultElicitationArgs(data []byte, v *TestInputRequiredResultElicitationArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultElicitationArgs(d, v)
+	return d.Finish()
+}
+
+// TestInputRequiredResultListRootsArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultListRootsArgs struct{}
+
+func decodeTestInputRequiredResultListRootsArgs(data []byte, v *TestInputRequiredResultListRootsArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultListRootsArgs(d, v)
+	return d.Finish()
+}
+
+// TestInputRequiredResultMultiRoundArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultMultiRoundArgs struct{}
+
+func decodeTestInputRequiredResultMultiRoundArgs(data []byte, v *TestInputRequiredResultMultiRoundArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultMultiRoundArgs(d, v)
+	return d.Finish()
+}
+
+// TestInputRequiredResultMultipleInputsArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultMultipleInputsArgs struct{}
+
+func decodeTestInputRequiredResultMultipleInputsArgs(data []byte, v *TestInputRequiredResultMultipleInputsArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultMultipleInputsArgs(d, v)
+	return d.Finish()
+}
+
+// TestInputRequiredResultRequestStateArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultRequestStateArgs struct{}
+
+func decodeTestInputRequiredResultRequestStateArgs(data []byte, v *TestInputRequiredResultRequestStateArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultRequestStateArgs(d, v)
+	return d.Finish()
+}
+
+// TestInputRequiredResultSamplingArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultSamplingArgs struct{}
+
+func decodeTestInputRequiredResultSamplingArgs(data []byte, v *TestInputRequiredResultSamplingArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultSamplingArgs(d, v)
+	return d.Finish()
+}
+
+// TestInputRequiredResultTamperedStateArgs holds the arguments of a tool declared with plain parameters.
+type TestInputRequiredResultTamperedStateArgs struct{}
+
+func decodeTestInputRequiredResultTamperedStateArgs(data []byte, v *TestInputRequiredResultTamperedStateArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestInputRequiredResultTamperedStateArgs(d, v)
+	return d.Finish()
+}
+
+// TestLoggingToolArgs holds the arguments of a tool declared with plain parameters.
+type TestLoggingToolArgs struct{}
+
+func decodeTestLoggingToolArgs(data []byte, v *TestLoggingToolArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestLoggingToolArgs(d, v)
+	return d.Finish()
+}
+
+// TestMissingCapabilityArgs holds the arguments of a tool declared with plain parameters.
+type TestMissingCapabilityArgs struct{}
+
+func decodeTestMissingCapabilityArgs(data []byte, v *TestMissingCapabilityArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestMissingCapabilityArgs(d, v)
+	return d.Finish()
+}
+
 // TestMultipleContentTypesArgs holds the arguments of a tool declared with plain parameters.
 type TestMultipleContentTypesArgs struct{}
 
@@ -786,6 +1295,19 @@ func decodeTestSimpleTextArgs(data []byte, v *TestSimpleTextArgs) error {
 	return d.Finish()
 }
 
+// TestStreamingElicitationArgs holds the arguments of a tool declared with plain parameters.
+type TestStreamingElicitationArgs struct{}
+
+func decodeTestStreamingElicitationArgs(data []byte, v *TestStreamingElicitationArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestStreamingElicitationArgs(d, v)
+	return d.Finish()
+}
+
 // TestToolWithLoggingArgs holds the arguments of a tool declared with plain parameters.
 type TestToolWithLoggingArgs struct{}
 
@@ -809,6 +1331,42 @@ func decodeTestToolWithProgressArgs(data []byte, v *TestToolWithProgressArgs) er
 	}
 	d := jsonwire.NewDecoder(data)
 	readTestToolWithProgressArgs(d, v)
+	return d.Finish()
+}
+
+// TestTriggerPromptChangeArgs holds the arguments of a tool declared with plain parameters.
+type TestTriggerPromptChangeArgs struct{}
+
+func decodeTestTriggerPromptChangeArgs(data []byte, v *TestTriggerPromptChangeArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestTriggerPromptChangeArgs(d, v)
+	return d.Finish()
+}
+
+// TestTriggerToolChangeArgs holds the arguments of a tool declared with plain parameters.
+type TestTriggerToolChangeArgs struct{}
+
+func decodeTestTriggerToolChangeArgs(data []byte, v *TestTriggerToolChangeArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestTriggerToolChangeArgs(d, v)
+	return d.Finish()
+}
+
+func decodeTestXMcpHeaderArgs(data []byte, v *conformance.HeaderInput) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readHeaderInput(d, v)
 	return d.Finish()
 }
 
@@ -860,6 +1418,24 @@ func readElicitationInput(d *jsonwire.Decoder, v *conformance.ElicitationInput) 
 	}
 	if !hasMessage {
 		d.Missing("message")
+	}
+}
+
+func readHeaderInput(d *jsonwire.Decoder, v *conformance.HeaderInput) {
+	var hasRegion bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "region":
+			v.Region = d.String()
+			hasRegion = true
+		case "level":
+			v.Level = int(d.Int(math.MinInt, math.MaxInt))
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasRegion {
+		d.Missing("region")
 	}
 }
 
@@ -952,6 +1528,96 @@ func readTestImageContentArgs(d *jsonwire.Decoder, v *TestImageContentArgs) {
 	}
 }
 
+func readTestInputRequiredResultCapabilitiesArgs(d *jsonwire.Decoder, v *TestInputRequiredResultCapabilitiesArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestInputRequiredResultElicitationArgs(d *jsonwire.Decoder, v *TestInputRequiredResultElicitationArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestInputRequiredResultListRootsArgs(d *jsonwire.Decoder, v *TestInputRequiredResultListRootsArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestInputRequiredResultMultiRoundArgs(d *jsonwire.Decoder, v *TestInputRequiredResultMultiRoundArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestInputRequiredResultMultipleInputsArgs(d *jsonwire.Decoder, v *TestInputRequiredResultMultipleInputsArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestInputRequiredResultRequestStateArgs(d *jsonwire.Decoder, v *TestInputRequiredResultRequestStateArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestInputRequiredResultSamplingArgs(d *jsonwire.Decoder, v *TestInputRequiredResultSamplingArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestInputRequiredResultTamperedStateArgs(d *jsonwire.Decoder, v *TestInputRequiredResultTamperedStateArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestLoggingToolArgs(d *jsonwire.Decoder, v *TestLoggingToolArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestMissingCapabilityArgs(d *jsonwire.Decoder, v *TestMissingCapabilityArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
 func readTestMultipleContentTypesArgs(d *jsonwire.Decoder, v *TestMultipleContentTypesArgs) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -979,6 +1645,15 @@ func readTestSimpleTextArgs(d *jsonwire.Decoder, v *TestSimpleTextArgs) {
 	}
 }
 
+func readTestStreamingElicitationArgs(d *jsonwire.Decoder, v *TestStreamingElicitationArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
 func readTestToolWithLoggingArgs(d *jsonwire.Decoder, v *TestToolWithLoggingArgs) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -989,6 +1664,24 @@ func readTestToolWithLoggingArgs(d *jsonwire.Decoder, v *TestToolWithLoggingArgs
 }
 
 func readTestToolWithProgressArgs(d *jsonwire.Decoder, v *TestToolWithProgressArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestTriggerPromptChangeArgs(d *jsonwire.Decoder, v *TestTriggerPromptChangeArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestTriggerToolChangeArgs(d *jsonwire.Decoder, v *TestTriggerToolChangeArgs) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		default:
