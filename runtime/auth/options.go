@@ -1,0 +1,217 @@
+package auth
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Option configures the constructors of this package (NewJWTVerifier,
+// NewStaticTokens, NewIntrospector, NewResourceServer, NewRemoteAuth) and
+// FromEnv, where options override the MCPGEN_AUTH_* environment. Each
+// constructor reads the options that concern it and ignores the rest, so
+// one list can configure a verifier and the provider around it.
+type Option func(*settings)
+
+type settings struct {
+	// Resource server.
+	baseURL, mcpPath     string
+	requiredScopes       []string
+	scopesSupported      []string
+	resourceName         string
+	authorizationServers []string
+
+	// JWT.
+	jwksURI        string
+	publicKeyPEM   []byte
+	hmacSecret     []byte
+	issuer         string
+	audiences      []string
+	noAudience     bool
+	algorithms     []string
+	leeway         time.Duration
+	jwksTTL        time.Duration
+	jwksRefetch    time.Duration
+	jwksMaxBytes   int64
+	fetchTimeout   time.Duration
+	httpClient     *http.Client
+	allowHTTP      bool
+	tokenCacheSize int
+
+	// Static tokens.
+	staticTokens     map[string]StaticToken
+	bindHost         string
+	port             int
+	allowNonLoopback bool
+
+	// Introspection.
+	introspectionURL, clientID, clientSecret string
+	introspectionTTL                         time.Duration
+
+	now    func() time.Time
+	logger *slog.Logger
+}
+
+// Defaults of the verifiers.
+const (
+	DefaultLeeway            = 30 * time.Second
+	DefaultJWKSCacheTTL      = 10 * time.Minute
+	DefaultJWKSRefetch       = 30 * time.Second
+	DefaultJWKSMaxBytes      = 1 << 20
+	DefaultFetchTimeout      = 5 * time.Second
+	DefaultIntrospectionTTL  = 5 * time.Minute
+	introspectionCacheLimit  = 10000
+	maxJWKSStaleMultiplier   = 6
+	defaultIntrospectMaxBody = 1 << 20
+)
+
+func newSettings(opts []Option) *settings {
+	s := &settings{
+		leeway:         DefaultLeeway,
+		jwksTTL:        DefaultJWKSCacheTTL,
+		jwksRefetch:    DefaultJWKSRefetch,
+		jwksMaxBytes:   DefaultJWKSMaxBytes,
+		fetchTimeout:   DefaultFetchTimeout,
+		now:            time.Now,
+		tokenCacheSize: DefaultTokenCacheSize,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+// WithBaseURL sets the public URL of the server (MCPGEN_AUTH_BASE_URL),
+// for example https://mcp.example.com, or https://example.com/api when a
+// parent mux mounts the server below /api. The canonical resource URL is
+// this plus the MCP path.
+func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
+
+// WithMCPPath sets the Streamable HTTP path the resource URL ends with
+// (default MCPGEN_STREAMABLE_HTTP_PATH, else /mcp). ServerOptions checks
+// that it agrees with the server's path.
+func WithMCPPath(p string) Option { return func(s *settings) { s.mcpPath = p } }
+
+// WithRequiredScopes sets scopes every request must carry
+// (MCPGEN_AUTH_REQUIRED_SCOPES); a token without them gets 403
+// insufficient_scope.
+func WithRequiredScopes(scopes ...string) Option {
+	return func(s *settings) { s.requiredScopes = scopes }
+}
+
+// WithScopesSupported sets scopes_supported of the metadata document
+// (default: the required scopes plus every scope the server's tools,
+// resources and prompts name).
+func WithScopesSupported(scopes ...string) Option {
+	return func(s *settings) { s.scopesSupported = scopes }
+}
+
+// WithResourceName sets resource_name of the metadata document.
+func WithResourceName(name string) Option { return func(s *settings) { s.resourceName = name } }
+
+// WithAuthorizationServers names the authorization servers announced in
+// the metadata document (MCPGEN_AUTH_AUTHORIZATION_SERVERS).
+func WithAuthorizationServers(issuers ...string) Option {
+	return func(s *settings) { s.authorizationServers = issuers }
+}
+
+// WithJWKS verifies JWTs against the key set at uri
+// (MCPGEN_AUTH_JWT_JWKS_URI).
+func WithJWKS(uri string) Option { return func(s *settings) { s.jwksURI = uri } }
+
+// WithPublicKeyPEM verifies JWTs against one PEM public key (PKIX "PUBLIC
+// KEY", PKCS#1 "RSA PUBLIC KEY" or a certificate)
+// (MCPGEN_AUTH_JWT_PUBLIC_KEY).
+func WithPublicKeyPEM(pem []byte) Option {
+	return func(s *settings) { s.publicKeyPEM = append([]byte(nil), pem...) }
+}
+
+// WithHMACSecret verifies HS256/384/512 JWTs with a shared secret of at
+// least 32 bytes (MCPGEN_AUTH_JWT_SIGNING_KEY). HS* algorithms are
+// accepted only in this mode.
+func WithHMACSecret(secret []byte) Option {
+	return func(s *settings) { s.hmacSecret = append([]byte(nil), secret...) }
+}
+
+// WithIssuer sets the required iss of tokens (MCPGEN_AUTH_JWT_ISSUER).
+func WithIssuer(iss string) Option { return func(s *settings) { s.issuer = iss } }
+
+// WithAudience sets the accepted aud values (MCPGEN_AUTH_JWT_AUDIENCE),
+// replacing the default, the canonical resource URL.
+func WithAudience(aud ...string) Option { return func(s *settings) { s.audiences = aud } }
+
+// WithoutAudienceCheck accepts tokens whatever their audience. Without an
+// audience check the server accepts every token its issuer ever minted
+// for any other service; use it only when the issuer mints tokens for
+// this server alone. There is deliberately no environment variable for it.
+func WithoutAudienceCheck() Option { return func(s *settings) { s.noAudience = true } }
+
+// WithAlgorithms narrows the accepted signature algorithms
+// (MCPGEN_AUTH_JWT_ALGORITHM). It can only narrow: the algorithms a key
+// admits are still derived from its type.
+func WithAlgorithms(algs ...string) Option { return func(s *settings) { s.algorithms = algs } }
+
+// WithLeeway sets the clock skew tolerated on exp, nbf and iat (default
+// 30s).
+func WithLeeway(d time.Duration) Option { return func(s *settings) { s.leeway = d } }
+
+// WithJWKSCache sets how long a fetched key set is used (default 10
+// minutes) and the minimum interval between refetches triggered by
+// unknown key ids (default 30 seconds).
+func WithJWKSCache(ttl, refetchInterval time.Duration) Option {
+	return func(s *settings) { s.jwksTTL, s.jwksRefetch = ttl, refetchInterval }
+}
+
+// WithHTTPClient sets the client for JWKS and introspection requests
+// (default: a client with a 5-second timeout).
+func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpClient = c } }
+
+// WithInsecureHTTP allows plain-http JWKS, introspection and authorization
+// server URLs on non-loopback hosts (a trusted cluster network).
+func WithInsecureHTTP() Option { return func(s *settings) { s.allowHTTP = true } }
+
+// WithStaticTokens sets the tokens of a StaticTokens verifier
+// (MCPGEN_AUTH_STATIC_TOKENS).
+func WithStaticTokens(tokens map[string]StaticToken) Option {
+	return func(s *settings) { s.staticTokens = tokens }
+}
+
+// WithBindHost tells the static-token verifier which host the server
+// listens on (default MCPGEN_HOST, else 127.0.0.1).
+func WithBindHost(host string) Option { return func(s *settings) { s.bindHost = host } }
+
+// AllowNonLoopback lets static tokens protect a server reachable from
+// other machines. Static tokens never expire on their own and live in the
+// environment: they are meant for development on localhost.
+func AllowNonLoopback() Option { return func(s *settings) { s.allowNonLoopback = true } }
+
+// WithIntrospection verifies opaque tokens at an RFC 7662 endpoint with
+// client credentials (MCPGEN_AUTH_INTROSPECTION_URL, _CLIENT_ID,
+// _CLIENT_SECRET).
+func WithIntrospection(endpoint, clientID, clientSecret string) Option {
+	return func(s *settings) { s.introspectionURL, s.clientID, s.clientSecret = endpoint, clientID, clientSecret }
+}
+
+// WithIntrospectionCacheTTL bounds how long an active introspection result
+// is reused (default 5 minutes; never beyond the token's exp).
+func WithIntrospectionCacheTTL(d time.Duration) Option {
+	return func(s *settings) { s.introspectionTTL = d }
+}
+
+// WithClock replaces time.Now, for tests.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
+
+// WithLogger sets where verifiers and the middleware log (never tokens).
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+func (s *settings) client() *http.Client {
+	if s.httpClient != nil {
+		return s.httpClient
+	}
+	return &http.Client{Timeout: s.fetchTimeout}
+}
