@@ -1,10 +1,13 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +56,16 @@ type Config struct {
 	// ListCache and ReadCache are the cache hints (ttlMs, cacheScope) of
 	// 2026 list results (and server/discover) and of resources/read.
 	ListCache, ReadCache CacheHint
+
+	// Home is where servers keep state that outlives a process (the file
+	// store's default directory, keys): MCPGEN_HOME, default ~/.mcpgen.
+	// NewServer does not create it.
+	Home string
+	// StoreURL says where state shared between requests and replicas
+	// lives (OAuth proxy clients, codes and tokens): "memory" (default),
+	// "file://DIR" or "redis://HOST:PORT/DB" (MCPGEN_STORE). NewServer
+	// checks its form; the components that keep state open it.
+	StoreURL string
 
 	Middleware []func(http.Handler) http.Handler
 	Routes     []Route
@@ -146,6 +159,13 @@ func WithLogLevel(l slog.Level) Option { return func(c *Config) { c.LogLevel = l
 // WithRequestTimeout bounds how long one request may run; 0 means no limit.
 func WithRequestTimeout(d time.Duration) Option { return func(c *Config) { c.RequestTimeout = d } }
 
+// WithHome sets Config.Home (MCPGEN_HOME).
+func WithHome(dir string) Option { return func(c *Config) { c.Home = dir } }
+
+// WithStoreURL sets Config.StoreURL (MCPGEN_STORE): "memory",
+// "file://DIR" or "redis://HOST:PORT/DB".
+func WithStoreURL(u string) Option { return func(c *Config) { c.StoreURL = u } }
+
 // WithDisableHostCheck turns Host/Origin validation off, for servers behind
 // a proxy that already checks them.
 func WithDisableHostCheck(off bool) Option { return func(c *Config) { c.DisableHostCheck = off } }
@@ -196,6 +216,7 @@ const (
 	DefaultMaxBodyBytes       = 4 << 20
 	DefaultMaxSessions        = 10000
 	DefaultSessionIdleTimeout = 30 * time.Minute
+	DefaultStoreURL           = "memory"
 )
 
 // resolveConfig applies defaults, then the MCPGEN_* environment (read
@@ -212,6 +233,7 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		MaxSessions:        DefaultMaxSessions,
 		SessionIdleTimeout: DefaultSessionIdleTimeout,
 		LogLevel:           slog.LevelInfo,
+		StoreURL:           DefaultStoreURL,
 	}
 	if v := strings.TrimSpace(getenv("MCPGEN_HOST")); v != "" {
 		c.Host = v
@@ -274,11 +296,24 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		}
 		c.LogLevel = l
 	}
+	if v := strings.TrimSpace(getenv("MCPGEN_HOME")); v != "" {
+		c.Home = v
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_STORE")); v != "" {
+		if err := checkStoreURL(v); err != nil {
+			return c, fmt.Errorf("MCPGEN_STORE=%q: %w", v, err)
+		}
+		c.StoreURL = v
+	}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
+	if err := checkStoreURL(c.StoreURL); err != nil {
+		return c, fmt.Errorf("store %q: %w", c.StoreURL, err)
+	}
+	c.Home = expandHome(c.Home)
 	for _, p := range []struct{ name, v string }{
 		{"streamable path", c.StreamablePath}, {"SSE path", c.SSEPath}, {"message path", c.MessagePath},
 	} {
@@ -330,4 +365,47 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// checkStoreURL accepts the forms of MCPGEN_STORE.
+func checkStoreURL(v string) error {
+	const want = `want "memory", "file://DIR" or "redis://HOST:PORT/DB"`
+	switch {
+	case v == "memory":
+		return nil
+	case strings.HasPrefix(v, "file://"):
+		if strings.TrimPrefix(v, "file://") == "" {
+			return fmt.Errorf("no directory; %s", want)
+		}
+		return nil
+	case strings.HasPrefix(v, "redis://"), strings.HasPrefix(v, "rediss://"):
+		u, err := url.Parse(v)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("no host; %s", want)
+		}
+		if db := strings.TrimPrefix(u.Path, "/"); db != "" {
+			if n, err := strconv.Atoi(db); err != nil || n < 0 {
+				return fmt.Errorf("database %q is not a number; %s", db, want)
+			}
+		}
+		return nil
+	}
+	return errors.New(want)
+}
+
+// expandHome resolves the default (empty) and a leading "~" against the
+// user's home directory; without one it falls back to ./.mcpgen.
+func expandHome(h string) string {
+	if h != "" && h != "~" && !strings.HasPrefix(h, "~/") {
+		return h
+	}
+	rest := ".mcpgen"
+	if h != "" {
+		rest = strings.TrimPrefix(strings.TrimPrefix(h, "~"), "/")
+	}
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(".", rest)
+	}
+	return filepath.Join(dir, rest)
 }

@@ -9,9 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -40,6 +44,21 @@ type Server struct {
 
 	closing   chan struct{}
 	closeOnce sync.Once
+	stopped   chan struct{} // closed when Shutdown returns
+	stopOnce  sync.Once
+	active    atomic.Int64 // requests inside ServeHTTP, for a mounted server's Shutdown
+
+	// guard is the Host/Origin check every HTTP transport runs.
+	guard *HostGuard
+	// routePaths holds the path of every route without parameters, and
+	// mountSuffixes those paths other than "/", longest first: a request
+	// whose path is not a route but ends with one of them comes from a
+	// parent mux that did not strip its prefix (see ServeHTTP).
+	routePaths    map[string]struct{}
+	mountSuffixes []string
+	// servesStreamable and servesSSE say which endpoints the start-up log
+	// line names.
+	servesStreamable, servesSSE bool
 
 	subMu sync.Mutex
 	subs  map[*Conn]struct{} // conns with at least one resource subscription
@@ -55,9 +74,11 @@ type Server struct {
 	listenMu           sync.Mutex
 	listeners          map[*listener]struct{}
 
-	httpMu  sync.Mutex
-	httpSrv *http.Server
-	addr    net.Addr
+	httpMu       sync.Mutex
+	httpSrv      *http.Server
+	addr         net.Addr
+	shutdownDone chan struct{} // closed once the HTTP server has drained
+	shutdownOnce sync.Once
 }
 
 // NewServer validates def, resolves the configuration (defaults, then the
@@ -74,7 +95,8 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
+	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), stopped: make(chan struct{}), shutdownDone: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
+	s.guard = NewHostGuard(&s.cfg)
 	if err := s.encodeStatic(); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
@@ -111,13 +133,30 @@ func (s *Server) buildHandler() (h http.Handler, err error) {
 		routes = append(routes, rs...)
 	}
 	routes = append(routes, s.cfg.Routes...)
+	s.routePaths = make(map[string]struct{}, len(routes))
 	for _, r := range routes {
 		cur = r
 		if r.Handler == nil {
 			return nil, fmt.Errorf("route %s %s has no handler", r.Method, r.Path)
 		}
 		router.Handler(r.Method, r.Path, r.Handler)
+		switch {
+		case r.Method == http.MethodPost && r.Path == s.cfg.StreamablePath:
+			s.servesStreamable = true
+		case r.Method == http.MethodGet && r.Path == s.cfg.SSEPath:
+			s.servesSSE = true
+		}
+		if strings.ContainsAny(r.Path, ":*") {
+			continue // a parameter: found under a prefix only with StripPrefix
+		}
+		if _, seen := s.routePaths[r.Path]; !seen {
+			s.routePaths[r.Path] = struct{}{}
+			if r.Path != "/" {
+				s.mountSuffixes = append(s.mountSuffixes, r.Path)
+			}
+		}
 	}
+	slices.SortStableFunc(s.mountSuffixes, func(a, b string) int { return len(b) - len(a) })
 	h = router
 	for i := len(s.cfg.Middleware) - 1; i >= 0; i-- {
 		if mw := s.cfg.Middleware[i]; mw != nil {
@@ -220,8 +259,64 @@ func (s *Server) encodeStatic() error {
 	return nil
 }
 
-// ServeHTTP serves every route of the server.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
+// ServeHTTP serves every route of the server, mounted anywhere.
+//
+// Mounted in a parent mux with http.StripPrefix, requests arrive with the
+// server's own paths. Mounted without it (mux.Handle("/mcp-api/", srv)),
+// they arrive as /mcp-api/mcp: a path that is not a route but ends with
+// one (a whole route path, so /foomcp is not /mcp) is served by that
+// route, as if the part before it had been stripped. Middleware and
+// handlers then see the stripped path; r.RequestURI keeps the original,
+// which is how the legacy SSE transport points its endpoint event back
+// through the prefix. Routes with parameters are found under a prefix only
+// with StripPrefix.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.active.Add(1)
+	defer s.active.Add(-1)
+	if _, ok := s.routePaths[r.URL.Path]; !ok {
+		if route := s.mountedRoute(r.URL.Path); route != "" {
+			r = withPath(r, route)
+		}
+	}
+	s.h.ServeHTTP(w, r)
+}
+
+// mountedRoute returns the route path that path ends with, longest first,
+// when what comes before it is a non-empty prefix; otherwise "". A
+// well-known URI (RFC 8615) is never a mount prefix: clients probe
+// /.well-known/oauth-protected-resource/mcp on servers without auth and
+// must get 404, not the /mcp endpoint.
+func (s *Server) mountedRoute(path string) string {
+	if strings.HasPrefix(path, "/.well-known/") {
+		return ""
+	}
+	for _, p := range s.mountSuffixes {
+		if len(path) > len(p) && strings.HasSuffix(path, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// withPath is r with its URL path replaced, as http.StripPrefix does it:
+// a shallow copy of the request and its URL.
+func withPath(r *http.Request, path string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	u := new(url.URL)
+	*u = *r.URL
+	u.Path, u.RawPath = path, ""
+	r2.URL = u
+	return r2
+}
+
+// CheckHostOrigin validates the request's Host and Origin headers against
+// DNS rebinding with the server's HostGuard (built from Config once). It
+// returns the HTTP status (421 or 403) and the message to answer with for
+// a request that fails, or 0 and "". Every HTTP transport calls it first.
+func (s *Server) CheckHostOrigin(r *http.Request) (status int, msg string) {
+	return s.guard.Check(r)
+}
 
 // Config returns the resolved configuration. Do not modify it.
 func (s *Server) Config() *Config { return &s.cfg }
@@ -233,14 +328,27 @@ func (s *Server) Definition() *Definition { return s.def }
 func (s *Server) Logger() *slog.Logger { return s.cfg.Logger }
 
 // Done is closed when Shutdown starts. Transports select on it to end
-// long-lived streams (GET SSE streams, legacy SSE connections) so that a
-// graceful shutdown does not wait for them forever.
+// long-lived streams that carry no call (the Streamable HTTP GET stream,
+// 2026 listen streams), so that a graceful shutdown does not wait for
+// them forever, and may refuse new calls (legacy SSE answers 503). A
+// stream that still has calls in flight (legacy SSE) stays open until
+// they answer or Stopped closes.
 func (s *Server) Done() <-chan struct{} { return s.closing }
+
+// Stopped is closed when Shutdown returns: everything finished, or its
+// deadline passed. Transports end whatever they still hold open then,
+// which cancels the calls left.
+func (s *Server) Stopped() <-chan struct{} { return s.stopped }
 
 // ListenAndServe serves on addr ("host:port"; empty means
 // Config.Host:Config.Port) until ctx ends or Shutdown is called, then
-// shuts down gracefully, giving in-flight requests ShutdownGrace to
-// finish. Port 0 picks a free port; Addr reports it once listening.
+// shuts down gracefully. Port 0 picks a free port; Addr reports it once
+// listening. It logs one line at info level saying where it serves.
+//
+// When ctx ends, in-flight requests get ShutdownGrace to finish (see
+// Shutdown). When Shutdown is called instead, ListenAndServe returns once
+// Shutdown is done, so a main that returns when ListenAndServe does never
+// cuts a call short.
 func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 	if addr == "" {
 		addr = net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
@@ -252,6 +360,11 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 	return s.Serve(ctx, ln)
 }
 
+// ErrServerClosed is returned by Serve and ListenAndServe on a server
+// whose Shutdown has already started. It is http.ErrServerClosed, as for
+// an http.Server, so one errors.Is check covers both.
+var ErrServerClosed = http.ErrServerClosed
+
 // Serve is ListenAndServe on a listener the caller opened, for tests and
 // for servers that pick their own socket. It closes ln.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
@@ -261,6 +374,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelError),
 	}
 	s.httpMu.Lock()
+	select {
+	case <-s.closing:
+		s.httpMu.Unlock()
+		ln.Close()
+		return ErrServerClosed
+	default:
+	}
 	if s.httpSrv != nil {
 		s.httpMu.Unlock()
 		ln.Close()
@@ -268,22 +388,46 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.httpSrv, s.addr = hs, ln.Addr()
 	s.httpMu.Unlock()
+	s.cfg.Logger.Info(s.servingLine(ln.Addr()), "addr", ln.Addr().String())
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
 		if errors.Is(err, http.ErrServerClosed) {
-			// Shutdown was called directly; its caller waits for
-			// in-flight requests.
+			// Shutdown was called directly: wait until it has let the
+			// in-flight requests finish.
+			<-s.shutdownDone
 			return nil
 		}
 		return err
 	case <-ctx.Done():
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
 		defer cancel()
-		return s.Shutdown(sctx)
+		err := s.Shutdown(sctx)
+		<-errc
+		return err
 	}
+}
+
+// servingLine is the start-up log line: where a person (make demo) or a
+// client finds the server.
+func (s *Server) servingLine(a net.Addr) string {
+	base := "http://" + a.String()
+	if ta, ok := a.(*net.TCPAddr); ok {
+		base = "http://" + net.JoinHostPort(ta.IP.String(), strconv.Itoa(ta.Port))
+	}
+	var eps []string
+	if s.servesStreamable {
+		eps = append(eps, base+s.cfg.StreamablePath)
+	}
+	if s.servesSSE {
+		eps = append(eps, base+s.cfg.SSEPath+" (legacy SSE)")
+	}
+	if len(eps) == 0 {
+		eps = append(eps, base)
+	}
+	return "mcpgen: serving " + s.def.Name + " on " + strings.Join(eps, " and ")
 }
 
 // Addr returns the address the server listens on once ListenAndServe or
@@ -294,23 +438,52 @@ func (s *Server) Addr() net.Addr {
 	return s.addr
 }
 
-// Shutdown stops accepting connections, closes Done so transports end open
-// streams, lets in-flight calls finish until ctx ends, then closes what is
-// left. It is safe to call on a server that was only mounted in another
-// mux (it then just closes Done).
+// Shutdown shuts the server down gracefully:
+//
+//   - it stops accepting connections at once (new ones are refused) and
+//     closes Done, so transports end their long-lived streams that carry
+//     no call (the Streamable HTTP GET stream, 2026 subscriptions/listen
+//     streams, which get their final response);
+//   - requests in flight run to completion and their responses are
+//     delivered (a legacy SSE stream stays open until its session's calls
+//     have answered);
+//   - when ctx ends first, what is still open is closed, which cancels the
+//     calls left, and Shutdown returns ctx's error.
+//
+// Then it closes Stopped and returns. It is safe to call more than once.
+// On a server that is only mounted in another mux, it waits for the
+// requests inside ServeHTTP to finish (or ctx to end); shut the parent's
+// http.Server down afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closeOnce.Do(func() { close(s.closing) })
+	defer s.stopOnce.Do(func() { close(s.stopped) })
 	s.httpMu.Lock()
 	hs := s.httpSrv
 	s.httpMu.Unlock()
 	if hs == nil {
-		return nil
+		return s.waitIdle(ctx)
 	}
+	s.cfg.Logger.Info("mcpgen: shutting down " + s.def.Name)
 	err := hs.Shutdown(ctx)
 	if err != nil {
 		hs.Close()
 	}
+	s.shutdownOnce.Do(func() { close(s.shutdownDone) })
 	return err
+}
+
+// waitIdle waits until no request is inside ServeHTTP, or ctx ends.
+func (s *Server) waitIdle(ctx context.Context) error {
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for s.active.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
 }
 
 // NotifyResourceUpdated tells every connection subscribed to uri
@@ -360,4 +533,78 @@ type ConnConfig struct {
 	// ProtocolVersion presets the version (stateless requests take it
 	// from the MCP-Protocol-Version header).
 	ProtocolVersion string
+}
+
+// LogMessage writes the debug line of one request a transport handled:
+// method, tool/resource/prompt name, session id, duration and outcome
+// ("ok", "tool error", "input_required", or the JSON-RPC error code and
+// message). Transports call it once per request, after Handle or
+// HandleModern returned resp (nil when nothing was answered). It does
+// nothing, and costs one level check, unless the logger is enabled for
+// debug; notifications and responses are not logged.
+func (s *Server) LogMessage(ctx context.Context, sessionID string, msg *Message, start time.Time, resp []byte) {
+	if msg == nil || !msg.IsRequest() || !s.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 6)
+	attrs = append(attrs, slog.String("method", msg.Method))
+	if name := requestTarget(msg.Params); name != "" {
+		attrs = append(attrs, slog.String("name", name))
+	}
+	if sessionID != "" {
+		attrs = append(attrs, slog.String("session", sessionID))
+	}
+	attrs = append(attrs, slog.Duration("duration", time.Since(start)), slog.String("outcome", outcome(resp)))
+	s.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "mcp: request", attrs...)
+}
+
+// requestTarget is what a request acts on: params.name (tools, prompts),
+// params.uri (resources) or params.ref's name or uri (completions).
+func requestTarget(params json.RawMessage) string {
+	if len(params) == 0 {
+		return ""
+	}
+	var p struct {
+		Name string `json:"name"`
+		URI  string `json:"uri"`
+		Ref  struct {
+			Name string `json:"name"`
+			URI  string `json:"uri"`
+		} `json:"ref"`
+	}
+	if json.Unmarshal(params, &p) != nil {
+		return ""
+	}
+	for _, v := range []string{p.Name, p.URI, p.Ref.Name, p.Ref.URI} {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// outcome summarises an encoded response for the request log line.
+func outcome(resp []byte) string {
+	if resp == nil {
+		return "no response"
+	}
+	m, perr := ParseMessage(resp)
+	switch {
+	case perr != nil:
+		return "unparsable response"
+	case m.Error != nil:
+		return "error " + strconv.Itoa(m.Error.Code) + ": " + m.Error.Message
+	}
+	var r struct {
+		IsError    bool   `json:"isError"`
+		ResultType string `json:"resultType"`
+	}
+	_ = json.Unmarshal(m.Result, &r)
+	switch {
+	case r.IsError:
+		return "tool error"
+	case r.ResultType != "" && r.ResultType != "complete":
+		return r.ResultType
+	}
+	return "ok"
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
@@ -26,6 +27,9 @@ type session struct {
 	// that carried them (that POST is answered 202 at once).
 	ctx    context.Context
 	cancel context.CancelFunc
+	// calls counts the requests in flight; at shutdown the stream stays
+	// open until it is zero, so their responses are delivered.
+	calls atomic.Int64
 }
 
 func (h *handler) logger() *slog.Logger {
@@ -84,7 +88,7 @@ func (h *handler) endSession(s *session) {
 // message the server sends, until the client hangs up, the server shuts
 // down or the Conn is closed.
 func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
-	if status, msg := h.guard.check(r); status != 0 {
+	if status, msg := h.srv.CheckHostOrigin(r); status != 0 {
 		writeError(w, status, msg)
 		return
 	}
@@ -112,7 +116,13 @@ func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
 // pump copies the session's messages to the response. Only this goroutine
 // writes to the response, so writes are serialized however many requests
 // run at once.
+//
+// When the server shuts down (Server.Done) the stream stays open until
+// the session's calls in flight have answered, then ends; Shutdown's
+// deadline bounds the wait (Server.Stopped).
 func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
+	done := h.srv.Done()
+	draining := false
 	var tick <-chan time.Time
 	if h.opts.keepAlive > 0 {
 		t := time.NewTicker(h.opts.keepAlive)
@@ -129,7 +139,7 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
 				return
 			}
 		}
-		if closed {
+		if closed || draining && sess.calls.Load() == 0 {
 			return
 		}
 		select {
@@ -138,7 +148,9 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
 			sw.buf = append(sw.buf, ": ping\n\n"...)
 		case <-ctx.Done():
 			return
-		case <-h.srv.Done():
+		case <-done:
+			done, draining = nil, true
+		case <-h.srv.Stopped():
 			return
 		case <-sess.conn.Done():
 			return
@@ -150,7 +162,7 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
 // session_id query parameter and answers 202; whatever the message
 // causes goes on the session's stream.
 func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
-	if status, msg := h.guard.check(r); status != 0 {
+	if status, msg := h.srv.CheckHostOrigin(r); status != 0 {
 		writeError(w, status, msg)
 		return
 	}
@@ -184,24 +196,45 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		writeErrorID(w, http.StatusBadRequest, mid, perr)
 		return
 	}
+	if msg.IsRequest() && isDone(h.srv.Done()) {
+		// Draining: the calls in flight finish, new ones are refused.
+		// Responses and notifications still go through, so a call
+		// waiting for the client (elicitation) can complete.
+		writeErrorID(w, http.StatusServiceUnavailable, msg.ID, runtime.NewError(codeTransport, "the server is shutting down; retry on a new connection"))
+		return
+	}
 	ctx, cancel := requestContext(r, sess)
-	if msg.IsRequest() && msg.Method != "initialize" {
+	hv := strings.Trim(r.Header.Get(runtime.HeaderProtocolVersion), " \t")
+	modern := runtime.IsModernRequest(msg, hv)
+	if msg.IsRequest() && (msg.Method != "initialize" || modern) {
+		sess.calls.Add(1)
 		go func() {
 			defer cancel()
-			h.deliver(sess, h.handle(ctx, sess, msg))
+			h.deliver(sess, h.handle(ctx, sess, msg, r.Header, hv, modern))
+			sess.calls.Add(-1)
+			sess.stream.wake() // a draining pump checks calls again
 		}()
 	} else {
 		// initialize, notifications and responses to the server's own
 		// requests are quick and order-sensitive (a client may send
 		// notifications/initialized right after the initialize result
 		// arrives): handle them before answering.
-		resp := h.handle(ctx, sess, msg)
+		resp := h.handle(ctx, sess, msg, r.Header, hv, modern)
 		cancel()
 		h.deliver(sess, resp)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusAccepted)
 	w.Write([]byte("Accepted"))
+}
+
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // requestContext is the context a message of sess is handled under: the
@@ -217,10 +250,16 @@ func requestContext(r *http.Request, sess *session) (context.Context, context.Ca
 	return runtime.WithHTTPRequest(ctx, req), func() { stop(); cancel() }
 }
 
-// handle calls the core, turning a panic that escaped it into an
-// internal-error response: bad input must never take the server down, and
-// a panic in a request goroutine would.
-func (h *handler) handle(ctx context.Context, sess *session, msg *runtime.Message) (resp []byte) {
+// handle calls the core: Server.HandleModern for a 2026-07-28 request
+// (modern; the HTTP status it picks has no place here, since the answer
+// travels on the stream), Server.Handle otherwise. The 2026 header checks
+// run only when the client sent MCP-Protocol-Version (hv): legacy SSE is
+// not a 2026 transport, so its clients need not send the SEP-2243
+// headers. A panic that escaped the core becomes an internal-error
+// response: bad input must never take the server down, and a panic in a
+// request goroutine would.
+func (h *handler) handle(ctx context.Context, sess *session, msg *runtime.Message, hdr http.Header, hv string, modern bool) (resp []byte) {
+	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
 			h.logger().Error("sse: panic while handling a message", "session", sess.id, "method", msg.Method, "panic", v)
@@ -229,7 +268,15 @@ func (h *handler) handle(ctx context.Context, sess *session, msg *runtime.Messag
 				resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error"))
 			}
 		}
+		h.srv.LogMessage(ctx, sess.id, msg, start, resp)
 	}()
+	if modern {
+		if hv == "" {
+			hdr = nil
+		}
+		_, resp = h.srv.HandleModern(ctx, msg, hdr, sess.stream)
+		return resp
+	}
 	return h.srv.Handle(ctx, sess.conn, msg, sess.stream)
 }
 

@@ -7,9 +7,12 @@
 // with a session_id query parameter). Every message from the server -
 // responses, notifications, server-to-client requests - travels on the
 // stream as a "message" event; a POST only says 202 Accepted. The
-// session lives exactly as long as the stream: when the client hangs up or
-// the server shuts down (runtime.Server.Done), the session's runtime.Conn
-// is closed and its in-flight requests are cancelled.
+// session lives exactly as long as the stream: when the client hangs up,
+// the session's runtime.Conn is closed and its in-flight requests are
+// cancelled. When the server shuts down (runtime.Server.Done), new
+// requests are refused with 503 and the stream stays open until the
+// session's calls in flight have answered, or Shutdown's deadline passes
+// (runtime.Server.Stopped).
 //
 // New returns a runtime.Transport, so a server offers both transports with
 //
@@ -36,7 +39,12 @@
 //     Streamable HTTP;
 //   - a GET without an Accept header is served (it means "anything");
 //     one whose Accept excludes text/event-stream is 406;
-//   - past Config.MaxSessions open streams a GET is 503.
+//   - past Config.MaxSessions open streams a GET is 503;
+//   - a 2026-07-28 request (runtime.IsModernRequest: its params._meta
+//     names the protocol version) is served by runtime.Server.HandleModern
+//     without initialize, its answer on the stream like any other; the
+//     SEP-2243 header checks apply only when the POST carries an
+//     MCP-Protocol-Version header, since this transport predates them.
 package sse
 
 import (
@@ -155,7 +163,6 @@ type handler struct {
 	srv     *runtime.Server
 	cfg     *runtime.Config
 	opts    options
-	guard   *guard
 	ssePath string
 	msgPath string
 
@@ -169,7 +176,6 @@ func newHandler(s *runtime.Server, o options) *handler {
 		srv:      s,
 		cfg:      cfg,
 		opts:     o,
-		guard:    newGuard(cfg),
 		ssePath:  cfg.SSEPath,
 		msgPath:  cfg.MessagePath,
 		sessions: make(map[string]*session),

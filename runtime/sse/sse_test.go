@@ -3,6 +3,7 @@ package sse
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -295,7 +296,7 @@ func TestStreamCloseEndsSession(t *testing.T) {
 	}
 }
 
-func TestShutdownEndsStream(t *testing.T) {
+func TestShutdownDeadlineEndsStream(t *testing.T) {
 	hk := newHooks()
 	srv := newTestServer(t, hk, nil)
 	ts := serve(t, srv)
@@ -303,8 +304,12 @@ func TestShutdownEndsStream(t *testing.T) {
 	c.initialize(runtime.Version20241105, nil)
 	c.send("tools/call", map[string]any{"name": "wait"})
 	time.Sleep(50 * time.Millisecond)
-	if err := srv.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
+	// The call never ends by itself: the stream waits for it until
+	// Shutdown's deadline, then ends, cancelling it.
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown: %v, want the deadline", err)
 	}
 	select {
 	case _, ok := <-c.events:
@@ -318,6 +323,116 @@ func TestShutdownEndsStream(t *testing.T) {
 	case <-hk.waitCancelled:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Shutdown did not cancel the in-flight call")
+	}
+}
+
+func TestShutdownDrainsCalls(t *testing.T) {
+	hk := newHooks()
+	srv := newTestServer(t, hk, nil)
+	ts := serve(t, srv)
+	c := open(t, ts.URL, "/sse")
+	idle := open(t, ts.URL, "/sse")
+	c.initialize(runtime.Version20241105, nil)
+	id := c.send("tools/call", map[string]any{"name": "slow"})
+	time.Sleep(50 * time.Millisecond)
+
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(context.Background()) }()
+	// A stream with no call ends at once.
+	select {
+	case _, ok := <-idle.events:
+		if ok {
+			t.Fatal("idle stream got an event at shutdown")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Shutdown did not end the idle stream")
+	}
+	// A new call is refused while the old one drains.
+	body := `{"jsonrpc":"2.0","id":99,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}`
+	if status, b := c.post(body); status != http.StatusServiceUnavailable {
+		t.Errorf("POST during shutdown: %d %s, want 503", status, b)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Shutdown returned (%v) before the call finished", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(hk.release)
+	m := c.nextMessage()
+	if string(m.ID) != id || toolText(t, m) != "slow done" {
+		t.Fatalf("response %+v, want the slow call's", m)
+	}
+	if _, ok := <-c.events; ok {
+		t.Error("stream still open after its last call answered")
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Shutdown did not return once the call finished")
+	}
+}
+
+func TestMountedWithoutStripPrefix(t *testing.T) {
+	srv := newTestServer(t, nil, nil)
+	mux := http.NewServeMux()
+	mux.Handle("/mcp-api/", srv)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "parent", http.StatusTeapot) })
+	ts := serve(t, mux)
+
+	c := open(t, ts.URL, "/mcp-api/sse")
+	if !strings.HasPrefix(c.endpoint, "/mcp-api/messages/?session_id=") {
+		t.Fatalf("endpoint %q, want /mcp-api/messages/?session_id=...", c.endpoint)
+	}
+	c.initialize(runtime.Version20241105, nil)
+	if got := toolText(t, c.request("tools/call", map[string]any{"name": "echo", "arguments": map[string]any{"text": "hi"}})); got != "hi" {
+		t.Errorf("echo: %q", got)
+	}
+	for _, p := range []string{"/mcp-api/foosse", "/mcp-api/sse/x"} {
+		resp, err := http.Get(ts.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+}
+
+// modernMeta is the _meta of a 2026-07-28 request.
+var modernMeta = map[string]any{
+	"io.modelcontextprotocol/protocolVersion":    "2026-07-28",
+	"io.modelcontextprotocol/clientCapabilities": map[string]any{},
+	"io.modelcontextprotocol/clientInfo":         map[string]any{"name": "modern", "version": "0"},
+}
+
+func TestModernRequests(t *testing.T) {
+	ts := serve(t, newTestServer(t, nil, nil))
+	c := open(t, ts.URL, "/sse")
+	// No initialize: a 2026 request stands alone.
+	m := c.request("server/discover", map[string]any{"_meta": modernMeta})
+	if m.Error != nil || !strings.Contains(string(m.Result), `"supportedVersions"`) {
+		t.Fatalf("server/discover: %s %v", m.Result, m.Error)
+	}
+	m = c.request("tools/call", map[string]any{"_meta": modernMeta, "name": "echo", "arguments": map[string]any{"text": "new"}})
+	if got := toolText(t, m); got != "new" {
+		t.Errorf("echo: %q", got)
+	}
+	if !strings.Contains(string(m.Result), `"resultType":"complete"`) {
+		t.Errorf("2026 result without resultType: %s", m.Result)
+	}
+	// With the header, the header checks apply.
+	m = c.request("tools/call", map[string]any{"_meta": modernMeta, "name": "echo", "arguments": map[string]any{"text": "x"}},
+		"Mcp-Protocol-Version", "2025-11-25")
+	if m.Error == nil || m.Error.Code != runtime.CodeHeaderMismatch {
+		t.Errorf("mismatched header: %s %v, want %d", m.Result, m.Error, runtime.CodeHeaderMismatch)
+	}
+	// A 2025 request on the same stream still needs initialize.
+	if m := c.request("tools/list", nil); m.Error == nil {
+		t.Errorf("tools/list before initialize: %s", m.Result)
 	}
 }
 

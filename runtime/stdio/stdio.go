@@ -25,14 +25,19 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
 )
 
 // Serve reads messages from in and writes messages to out until in ends
 // (EOF), ctx ends, or s shuts down (Server.Done). It serves one
-// connection (runtime.Conn with an empty ID; the client must initialize
-// first, as over HTTP).
+// connection (runtime.Conn with an empty ID; a 2025 client must
+// initialize first, as over HTTP). A 2026-07-28 request (its
+// params._meta names the protocol version) needs no initialize and is
+// served on its own by runtime.Server.HandleModern, as over Streamable
+// HTTP: server/discover answers, and subscriptions/listen streams its
+// notifications on out until the server shuts down.
 //
 // Requests run concurrently, each in its own goroutine; their responses
 // and related messages are written one whole line at a time.
@@ -117,7 +122,7 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 			w.Send(runtime.EncodeError(id, perr))
 			continue
 		}
-		if msg.IsRequest() && msg.Method != "initialize" {
+		if msg.IsRequest() && (msg.Method != "initialize" || runtime.IsModernRequest(msg, "")) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -185,9 +190,13 @@ func readLines(ctx context.Context, in io.Reader, max int64, lines chan<- line) 
 	}
 }
 
-// handle calls the core, turning a panic that escaped it into an
+// handle calls the core: Server.HandleModern for a 2026-07-28 request
+// (one whose params._meta names a protocol version; stdio has no headers,
+// so the header checks are skipped and the HTTP status is dropped),
+// Server.Handle otherwise. A panic that escaped the core becomes an
 // internal-error response.
 func handle(ctx context.Context, s *runtime.Server, logger *slog.Logger, conn *runtime.Conn, msg *runtime.Message, out runtime.Outbound) (resp []byte) {
+	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
 			logger.Error("stdio: panic while handling a message", "method", msg.Method, "panic", v)
@@ -196,7 +205,12 @@ func handle(ctx context.Context, s *runtime.Server, logger *slog.Logger, conn *r
 				resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error"))
 			}
 		}
+		s.LogMessage(ctx, "", msg, start, resp)
 	}()
+	if runtime.IsModernRequest(msg, "") {
+		_, resp = s.HandleModern(ctx, msg, nil, out)
+		return resp
+	}
 	return s.Handle(ctx, conn, msg, out)
 }
 

@@ -417,3 +417,93 @@ func BenchmarkToolsCall(b *testing.B) {
 		<-c.lines
 	}
 }
+
+func TestModernRequests(t *testing.T) {
+	s := newServer(t, testDef(nil, nil))
+	c := startPipe(t, context.Background(), s)
+	const meta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"modern","version":"0"}}`
+	tests := []struct {
+		name, line string
+		check      func(rpcMessage) string // "" when fine
+	}{
+		{"discover without initialize", `{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{` + meta + `}}`, func(m rpcMessage) string {
+			if m.Error != nil || !strings.Contains(string(m.Result), `"supportedVersions"`) || !strings.Contains(string(m.Result), "stdio-test") {
+				return "not a discover result"
+			}
+			return ""
+		}},
+		{"tools/call", `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{` + meta + `,"name":"echo","arguments":{"text":"hi"}}}`, func(m rpcMessage) string {
+			if text(t, m) != "hi" || !strings.Contains(string(m.Result), `"resultType":"complete"`) {
+				return "not a complete echo result"
+			}
+			return ""
+		}},
+		{"initialize is not a 2026 method", `{"jsonrpc":"2.0","id":3,"method":"initialize","params":{` + meta + `,"protocolVersion":"2026-07-28","capabilities":{},"clientInfo":{"name":"x","version":"0"}}}`, func(m rpcMessage) string {
+			if m.Error == nil || m.Error.Code != runtime.CodeMethodNotFound {
+				return "want -32601"
+			}
+			return ""
+		}},
+		{"a 2025 request still needs initialize", `{"jsonrpc":"2.0","id":4,"method":"tools/list"}`, func(m rpcMessage) string {
+			if m.Error == nil || m.Error.Code != runtime.CodeInvalidRequest {
+				return "want -32600"
+			}
+			return ""
+		}},
+	}
+	for _, tt := range tests {
+		c.write(tt.line + "\n")
+		m := c.next()
+		if why := tt.check(m); why != "" {
+			t.Errorf("%s: %s: id %s result %s error %v", tt.name, why, m.ID, m.Result, m.Error)
+		}
+	}
+}
+
+func TestRequestLogLevel(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelDebug, slog.LevelInfo} {
+		var buf syncBuffer
+		s := newServer(t, testDef(nil, nil), runtime.WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: level}))))
+		c := startPipe(t, context.Background(), s)
+		c.initialize()
+		c.write(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}` + "\n")
+		c.next()
+		c.write(`{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"nope"}}` + "\n")
+		c.next()
+		got := buf.String()
+		if level == slog.LevelInfo {
+			if strings.Contains(got, "mcp: request") {
+				t.Errorf("request lines at info level:\n%s", got)
+			}
+			continue
+		}
+		for _, want := range []string{
+			`msg="mcp: request" method=tools/call name=echo duration=`,
+			`outcome=ok`,
+			`name=nope`, `outcome="error -32602: invalid params: unknown tool \"nope\""`,
+			`method=initialize`,
+		} {
+			if !strings.Contains(got, want) {
+				t.Errorf("debug log lacks %q:\n%s", want, got)
+			}
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}

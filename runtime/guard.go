@@ -1,7 +1,4 @@
-// Copied from runtime/streamable/guard.go (same rules for both HTTP
-// transports); it belongs in package runtime once both transports settle.
-
-package sse
+package runtime
 
 import (
 	"net"
@@ -9,14 +6,24 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/mcpgen/mcpgen/runtime"
 )
 
-// guard validates the Host and Origin headers against DNS rebinding: a
-// web page on evil.example whose name resolves to 127.0.0.1 must not be
-// able to drive a local server from the user's browser.
-type guard struct {
+// HostGuard validates the Host and Origin headers against DNS rebinding:
+// a web page on evil.example whose name resolves to 127.0.0.1 must not be
+// able to drive a local server from the user's browser. Every HTTP
+// transport runs the same check (Server.CheckHostOrigin), so the rules
+// live here once.
+//
+// The rules, from Config: with DisableHostCheck nothing is checked. With
+// AllowedHosts, the Host header must match one of them ("host" any port,
+// "host:port", "host:*"), and an Origin, when present, must name an
+// allowed host too unless AllowedOrigins is set. With AllowedOrigins, an
+// Origin must match one of them ("scheme://host[:port]", port "*" for
+// any). With neither list, a server bound to a loopback address (Host
+// 127.0.0.1, ::1 or localhost) accepts only loopback hosts and origins,
+// and any other bind checks nothing (it is reachable by name anyway). A
+// request without Origin (not a browser) passes the Origin check.
+type HostGuard struct {
 	off bool
 
 	// hosts: nil means no Host check.
@@ -54,8 +61,11 @@ var loopbackOrigins = func() []originPattern {
 	return o
 }()
 
-func newGuard(cfg *runtime.Config) *guard {
-	g := &guard{off: cfg.DisableHostCheck}
+// NewHostGuard builds the guard for cfg; the lists are parsed once.
+// Malformed entries are ignored; a list whose every entry is malformed
+// allows nothing, so a typo fails closed.
+func NewHostGuard(cfg *Config) *HostGuard {
+	g := &HostGuard{off: cfg.DisableHostCheck}
 	loopback := isLoopbackName(cfg.Host)
 	switch {
 	case len(cfg.AllowedHosts) > 0:
@@ -89,9 +99,13 @@ func newGuard(cfg *runtime.Config) *guard {
 	return g
 }
 
-// check returns the HTTP status and message for a request that fails
-// validation, or 0.
-func (g *guard) check(r *http.Request) (int, string) {
+// Check returns the HTTP status (421 for a bad Host, 403 for a bad
+// Origin) and an explanation for a request that fails validation, or 0
+// and "" for one that passes. A nil guard passes everything.
+func (g *HostGuard) Check(r *http.Request) (status int, msg string) {
+	if g == nil {
+		return 0, ""
+	}
 	if g.off {
 		return 0, ""
 	}
@@ -111,7 +125,7 @@ func (g *guard) check(r *http.Request) (int, string) {
 	return 0, ""
 }
 
-func (g *guard) matchOrigin(origin string) bool {
+func (g *HostGuard) matchOrigin(origin string) bool {
 	u, err := url.Parse(origin)
 	if err != nil || u.Host == "" || u.Path != "" || u.User != nil {
 		return false
