@@ -22,7 +22,7 @@ var ErrConnClosed = errors.New("runtime: connection closed")
 type Conn struct {
 	srv  *Server
 	cfg  ConnConfig
-	done chan struct{} // closed by Close
+	done chan struct{} // closed by Close; made on first use (doneChan), under mu
 
 	mu          sync.Mutex
 	version     string
@@ -55,17 +55,21 @@ type inflight struct {
 	mu           sync.Mutex
 	lastProgress float64
 	sentProgress bool
+
+	// The Call and Session a handler of this request receives, allocated
+	// with it (see newCall).
+	call    Call
+	session Session
 }
 
 // NewConn returns a new connection state.
 func (s *Server) NewConn(cfg ConnConfig) *Conn {
 	return &Conn{
-		srv:      s,
-		cfg:      cfg,
-		done:     make(chan struct{}),
-		version:  cfg.ProtocolVersion,
-		inflight: map[string]*inflight{},
-		pending:  map[string]chan *Message{},
+		srv:     s,
+		cfg:     cfg,
+		version: cfg.ProtocolVersion,
+		// inflight and pending are made on first use: most stateless
+		// connections live for one request and never wait for a reply.
 	}
 }
 
@@ -91,7 +95,25 @@ func (c *Conn) Initialized() bool {
 }
 
 // Done is closed when c is closed.
-func (c *Conn) Done() <-chan struct{} { return c.done }
+func (c *Conn) Done() <-chan struct{} { return c.doneChan() }
+
+// closedChan is the Done channel of a Conn closed before anyone asked.
+var closedChan = func() chan struct{} { ch := make(chan struct{}); close(ch); return ch }()
+
+// doneChan returns c.done, making it on first use: most stateless
+// connections live for one request and never need it.
+func (c *Conn) doneChan() chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		if c.closed {
+			c.done = closedChan
+		} else {
+			c.done = make(chan struct{})
+		}
+	}
+	return c.done
+}
 
 // SetStandalone routes messages tied to no request (notifications such as
 // resources/updated, and server-to-client requests made outside a request
@@ -142,7 +164,11 @@ func (c *Conn) Close() {
 		return
 	}
 	c.closed = true
-	close(c.done)
+	if c.done != nil {
+		close(c.done)
+	} else {
+		c.done = closedChan
+	}
 	for _, r := range c.inflight {
 		r.cancel()
 	}
@@ -173,6 +199,9 @@ func (c *Conn) register(r *inflight) *Error {
 	}
 	if c.inflight[key] != nil {
 		return &Error{Code: CodeInvalidRequest, Message: "request id " + key + " is already in use by a request in progress"}
+	}
+	if c.inflight == nil {
+		c.inflight = make(map[string]*inflight, 1)
 	}
 	c.inflight[key] = r
 	return nil
@@ -325,6 +354,9 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 	c.nextID++
 	id := json.RawMessage(strconv.FormatInt(c.nextID, 10))
 	ch := make(chan *Message, 1)
+	if c.pending == nil {
+		c.pending = map[string]chan *Message{}
+	}
 	c.pending[string(id)] = ch
 	c.mu.Unlock()
 	defer func() {
@@ -353,14 +385,14 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 		return nil
 	case <-ctx.Done():
 		select {
-		case <-c.done: // Close cancels in-flight contexts too; say why.
+		case <-c.doneChan(): // Close cancels in-flight contexts too; say why.
 			return ErrConnClosed
 		default:
 		}
 		// Tell the client to stop; it may already be showing a dialog.
 		_ = out.Send(EncodeNotification("notifications/cancelled", map[string]any{"requestId": id, "reason": ctx.Err().Error()}))
 		return ctx.Err()
-	case <-c.done:
+	case <-c.doneChan():
 		return ErrConnClosed
 	}
 }

@@ -34,7 +34,9 @@ func appendToolResult(b []byte, r *ToolResult) ([]byte, error) {
 	b = append(b, ']')
 	if r.StructuredContent != nil {
 		var sb []byte
-		if raw, ok := r.StructuredContent.(json.RawMessage); ok {
+		if raw, ok := r.StructuredContent.(*json.RawMessage); ok && r.encoded {
+			sb = *raw // written by an encoder: valid by construction
+		} else if raw, ok := r.StructuredContent.(json.RawMessage); ok {
 			if !json.Valid(raw) {
 				return nil, errors.New("structuredContent is not valid JSON")
 			}

@@ -101,9 +101,15 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 // flight (for cancellation) under the request timeout.
 func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Message, out Outbound) ([]byte, *Error) {
 	var cancel context.CancelFunc
-	if s.cfg.RequestTimeout > 0 {
+	switch {
+	case s.cfg.RequestTimeout > 0:
 		ctx, cancel = context.WithTimeout(ctx, s.cfg.RequestTimeout)
-	} else {
+	case c.modern:
+		// A 2026 Conn serves this one request and is closed after it;
+		// the client cancels by closing the HTTP request, which ends ctx
+		// already, so there is nothing more to cancel.
+		cancel = func() {}
+	default:
 		ctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
@@ -111,6 +117,10 @@ func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Mess
 	if msg.Method != "tools/call" && bytes.Contains(msg.Params, []byte(`"progressToken"`)) {
 		// tools/call reads _meta with its other parameters.
 		r.progressToken = progressTokenOf(msg.Params)
+	}
+	if c.modern {
+		// Nothing can cancel it by id, and the Conn is its alone.
+		return m(s, ctx, c, r, msg.Params)
 	}
 	if err := c.register(r); err != nil {
 		return nil, err
@@ -223,7 +233,14 @@ func (s *Server) initialize(ctx context.Context, c *Conn, r *inflight, params js
 // newCall builds the Call a handler receives.
 func newCall(ctx context.Context, c *Conn, r *inflight) *Call {
 	req, _ := HTTPRequest(ctx)
-	return &Call{Session: &Session{conn: c, req: r}, Request: req}
+	if r == nil {
+		return &Call{Session: &Session{conn: c}, Request: req}
+	}
+	// One allocation per request instead of three: r already holds room
+	// for both.
+	r.session = Session{conn: c, req: r}
+	r.call = Call{Session: &r.session, Request: req}
+	return &r.call
 }
 
 // recovered turns a panic in a handler into an error the caller can

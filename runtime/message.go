@@ -44,6 +44,13 @@ var nullID = json.RawMessage("null")
 func ParseMessage(data []byte) (*Message, *Error) {
 	buf := make([]byte, len(data))
 	copy(buf, data)
+	return ParseOwnedMessage(buf)
+}
+
+// ParseOwnedMessage is ParseMessage without the copy: the message aliases
+// buf, which the caller hands over and must not change afterwards (a
+// transport's freshly read request body).
+func ParseOwnedMessage(buf []byte) (*Message, *Error) {
 	var dec jsonwire.Decoder // on the stack: one allocation fewer per message
 	dec.Reset(buf)
 	d := &dec

@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+	"unsafe"
 )
 
 // ToolResult is the result of tools/call as it goes on the wire. Tools may
@@ -14,6 +15,11 @@ type ToolResult struct {
 	StructuredContent any            `json:"structuredContent,omitempty"`
 	IsError           bool           `json:"isError,omitempty"`
 	Meta              map[string]any `json:"_meta,omitempty"`
+
+	// encoded marks a result made by EncodedResult: its structured
+	// content is JSON the runtime or generated code wrote, so it is not
+	// validated again.
+	encoded bool
 }
 
 // TextResult is a result of one text block.
@@ -49,7 +55,30 @@ func JSONResult(v any) (*ToolResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal tool result: %w", err)
 	}
-	return &ToolResult{Content: []Content{Text(string(b))}, StructuredContent: json.RawMessage(b)}, nil
+	return EncodedResult(b), nil
+}
+
+// encodedResult is an EncodedResult with everything it points to, so
+// building one is a single allocation.
+type encodedResult struct {
+	res     ToolResult
+	text    TextContent
+	content [1]Content
+	raw     json.RawMessage
+}
+
+// EncodedResult is JSONResult for a value already encoded: b must be the
+// JSON of an object, as generated encoders write it. It becomes
+// structuredContent and the one text block, without a copy, so b must
+// not be changed afterwards.
+func EncodedResult(b []byte) *ToolResult {
+	e := &encodedResult{raw: b}
+	e.text.Text = unsafe.String(unsafe.SliceData(b), len(b))
+	e.content[0] = &e.text
+	e.res.Content = e.content[:]
+	e.res.StructuredContent = &e.raw // a pointer: no allocation to box it
+	e.res.encoded = true
+	return &e.res
 }
 
 // WrappedResult is for results that are not JSON objects (numbers,

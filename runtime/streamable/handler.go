@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -72,7 +73,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, codeTransport, "Content-Type must be application/json")
 		return
 	}
-	acceptJSON, acceptSSE := accepts(r)
+	acceptJSON, acceptSSE, sseFirst := acceptsOrder(r)
 	if h.cfg.JSONResponse && !acceptJSON {
 		writeError(w, http.StatusNotAcceptable, codeTransport, "Accept must include application/json")
 		return
@@ -85,7 +86,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	msg, perr := runtime.ParseMessage(body)
+	msg, perr := runtime.ParseOwnedMessage(body) // body is ours alone
 	if perr != nil {
 		var id []byte
 		if msg != nil {
@@ -108,7 +109,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if h.cfg.Stateless {
-		h.serveMessage(w, r, nil, h.srv.NewConn(runtime.ConnConfig{Stateless: true, ProtocolVersion: version}), msg)
+		h.serveMessage(w, r, nil, h.srv.NewConn(runtime.ConnConfig{Stateless: true, ProtocolVersion: version}), msg, sseFirst)
 		return
 	}
 	isInit := msg.IsRequest() && msg.Method == "initialize"
@@ -131,7 +132,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	}
 	sess.begin()
 	defer sess.end()
-	h.serveMessage(w, r, sess, sess.conn, msg)
+	h.serveMessage(w, r, sess, sess.conn, msg, sseFirst)
 }
 
 // readBody reads the POST body, bounded by Config.MaxBodyBytes.
@@ -140,25 +141,35 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool
 	if limit <= 0 {
 		limit = defaultMaxBody
 	}
-	tooLarge := "request body exceeds " + strconv.FormatInt(limit, 10) + " bytes"
 	if r.ContentLength > limit {
-		writeError(w, http.StatusRequestEntityTooLarge, codeTransport, tooLarge)
+		writeError(w, http.StatusRequestEntityTooLarge, codeTransport, tooLargeMsg(limit))
 		return nil, false
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1)
+	if r.ContentLength >= 0 {
+		// The usual case: the length is known (and within the limit), so
+		// the body is read into a buffer of exactly that size.
+		buf := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, buf); err != nil {
+			writeError(w, http.StatusBadRequest, codeTransport, "could not read the request body: "+err.Error())
+			return nil, false
+		}
+		return buf, true
 	}
+	var buf bytes.Buffer
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeError(w, http.StatusRequestEntityTooLarge, codeTransport, tooLarge)
+			writeError(w, http.StatusRequestEntityTooLarge, codeTransport, tooLargeMsg(limit))
 		} else {
 			writeError(w, http.StatusBadRequest, codeTransport, "could not read the request body: "+err.Error())
 		}
 		return nil, false
 	}
 	return buf.Bytes(), true
+}
+
+func tooLargeMsg(limit int64) string {
+	return "request body exceeds " + strconv.FormatInt(limit, 10) + " bytes"
 }
 
 // serveInitialize creates a session and answers initialize with JSON.
@@ -170,43 +181,28 @@ func (h *handler) serveInitialize(w http.ResponseWriter, r *http.Request, msg *r
 	}
 	sess.begin()
 	defer sess.end()
-	ctx, cancel := h.requestContext(r, sess, false)
-	resp := h.handle(ctx, sess.conn, msg, nil)
-	cancel()
+	resp := h.handle(h.requestContext(r, false), sess.conn, msg, nil)
 	if !sess.conn.Initialized() {
 		// A failed initialize leaves no session behind.
 		h.closeSession(sess)
-		writeJSON(w, "", resp)
+		writeJSON(w, nil, resp)
 		return
 	}
-	writeJSON(w, sess.id, resp)
+	writeJSON(w, sess.idHeader, resp)
 }
 
 // requestContext returns the context a request is handled under: it
-// carries the HTTP request and ends with the session. With detached set
-// it does not end with the HTTP request, so a stream that closes early
-// (CloseStream, a dropped connection the client can resume) leaves the
-// call running.
-func (h *handler) requestContext(r *http.Request, sess *session, detached bool) (context.Context, context.CancelFunc) {
+// carries the HTTP request. With detached set it does not end with the
+// HTTP request, so a stream that closes early (CloseStream, a dropped
+// connection the client can resume) leaves the call running. The end of
+// the session and the request timeout need nothing here: Conn.Close
+// cancels every request in flight, and the core applies the timeout.
+func (h *handler) requestContext(r *http.Request, detached bool) context.Context {
 	base := r.Context()
 	if detached {
 		base = context.WithoutCancel(base)
 	}
-	ctx, cancel := context.WithCancel(base)
-	if h.cfg.RequestTimeout > 0 {
-		ctx, cancel = withTimeout(ctx, cancel, h.cfg)
-	}
-	if sess != nil {
-		stop := context.AfterFunc(sess.ctx, cancel)
-		c := cancel
-		cancel = func() { stop(); c() }
-	}
-	return runtime.WithHTTPRequest(ctx, r), cancel
-}
-
-func withTimeout(ctx context.Context, cancel context.CancelFunc, cfg *runtime.Config) (context.Context, context.CancelFunc) {
-	tctx, tcancel := context.WithTimeout(ctx, cfg.RequestTimeout)
-	return tctx, func() { tcancel(); cancel() }
+	return runtime.WithHTTPRequest(base, r)
 }
 
 // handle calls the core, turning a panic that escaped it into an internal
@@ -225,46 +221,53 @@ func (h *handler) handle(ctx context.Context, conn *runtime.Conn, msg *runtime.M
 	return h.srv.Handle(ctx, conn, msg, out)
 }
 
-func writeJSON(w http.ResponseWriter, sessionID string, resp []byte) {
-	if sessionID != "" {
-		w.Header().Set(headerSessionID, sessionID)
+// Header values shared by every response that sends them; net/http only
+// reads them.
+var (
+	headerJSON = []string{"application/json"}
+)
+
+// writeJSON answers with resp as a JSON body (202 and no body when resp
+// is nil). sessionID is the Mcp-Session-Id header value, or nil. Small
+// bodies get their Content-Length from net/http, which buffers them.
+func writeJSON(w http.ResponseWriter, sessionID []string, resp []byte) {
+	h := w.Header()
+	if sessionID != nil {
+		h[headerSessionID] = sessionID
 	}
 	if resp == nil {
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(resp)))
+	h["Content-Type"] = headerJSON
+	if len(resp) > 2048 {
+		h.Set("Content-Length", strconv.Itoa(len(resp)))
+	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(resp)
 }
 
 // serveMessage handles one message on conn. sess is nil for a stateless
-// request, whose conn is closed once the request is over.
-func (h *handler) serveMessage(w http.ResponseWriter, r *http.Request, sess *session, conn *runtime.Conn, msg *runtime.Message) {
-	sid := ""
+// request, whose conn is closed once the request is over. With sseFirst
+// (the client prefers a stream) a request is answered with SSE from the
+// start.
+func (h *handler) serveMessage(w http.ResponseWriter, r *http.Request, sess *session, conn *runtime.Conn, msg *runtime.Message, sseFirst bool) {
+	var sid []string
 	if sess != nil {
-		sid = sess.id
+		sid = sess.idHeader
 	}
 	if !msg.IsRequest() {
 		// Notifications, and responses to the server's own requests (Handle
 		// routes those to the waiting call): nothing to answer.
-		ctx, cancel := h.requestContext(r, sess, false)
-		h.handle(ctx, conn, msg, nil)
-		cancel()
+		h.handle(h.requestContext(r, false), conn, msg, nil)
 		if sess == nil {
 			conn.Close()
 		}
-		if sid != "" {
-			w.Header().Set(headerSessionID, sid)
-		}
-		w.WriteHeader(http.StatusAccepted)
+		writeJSON(w, sid, nil)
 		return
 	}
 	if h.cfg.JSONResponse || msg.Method == "initialize" {
-		ctx, cancel := h.requestContext(r, sess, false)
-		resp := h.handle(ctx, conn, msg, nil)
-		cancel()
+		resp := h.handle(h.requestContext(r, false), conn, msg, nil)
 		if sess == nil {
 			conn.Close()
 		}
@@ -272,43 +275,46 @@ func (h *handler) serveMessage(w http.ResponseWriter, r *http.Request, sess *ses
 		return
 	}
 
-	// An SSE stream: related messages first, then the response.
+	// A stream: JSON if the response comes first, SSE from the first
+	// related message on (see stream). The handler runs on its own
+	// goroutine so that the HTTP response can end before it does
+	// (CloseStream, a client that goes away and resumes later).
 	st := &stream{}
-	if sess != nil {
-		st = sess.newStream(h.store)
-	}
-	ctx, cancel := h.requestContext(r, sess, sess != nil)
-	rd := newReader()
-	primeID := st.attachAndPrime(rd, sess != nil && atLeast(conn.ProtocolVersion(), "2025-11-25"))
-	// Only a stream the client can resume (it got the priming event's id)
-	// offers CloseStream, so Session.CloseStream reports false elsewhere:
-	// ending any other stream early would lose the response.
-	var out runtime.Outbound = st
-	if primeID == "" {
-		out = plainOut{st}
-	}
-	go func() {
-		defer cancel()
-		resp := h.handle(ctx, conn, msg, out)
-		if resp == nil {
-			resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error: no response"))
-		}
-		st.finish(resp)
-		if sess != nil {
-			sess.removeStream(st)
-		} else {
-			conn.Close()
-		}
-	}()
-	sw := startSSE(w, sid)
-	if primeID != "" {
-		sw.buf = appendPriming(sw.buf, primeID, h.opts.retry)
-	}
+	st.first.notify = make(chan struct{}, 1)
+	st.cur = &st.first
+	var out runtime.Outbound = plainOut{st}
 	var sessDone <-chan struct{}
 	if sess != nil {
+		st.sess, st.store = sess, h.store
+		st.prime = atLeast(conn.ProtocolVersion(), "2025-11-25")
 		sessDone = sess.ctx.Done()
+		if st.prime {
+			// Only a stream the client can resume (it gets the priming
+			// event's id) offers CloseStream, so Session.CloseStream
+			// reports false elsewhere: ending any other stream early
+			// would lose the response.
+			out = st
+		}
 	}
-	h.pump(r.Context(), sw, st, rd, sessDone)
+	if sseFirst {
+		st.upgrade()
+	}
+	go h.run(h.requestContext(r, sess != nil), sess, conn, msg, st, out)
+	h.serveStream(w, r, sess, st, &st.first, sessDone)
+}
+
+// run handles a streamed request and queues its response.
+func (h *handler) run(ctx context.Context, sess *session, conn *runtime.Conn, msg *runtime.Message, st *stream, out runtime.Outbound) {
+	resp := h.handle(ctx, conn, msg, out)
+	if resp == nil {
+		resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error: no response"))
+	}
+	st.finish(resp)
+	if sess != nil {
+		sess.removeStream(st)
+	} else {
+		conn.Close()
+	}
 }
 
 func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
@@ -333,31 +339,51 @@ func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess.begin()
-	defer sess.end()
 	if lastID != "" {
+		defer sess.end()
 		h.resume(w, r, sess, lastID)
 		return
 	}
 	if !sess.claimGET() {
+		sess.end()
 		writeError(w, http.StatusConflict, codeTransport, "this session already has an open GET stream; only one is allowed")
 		return
 	}
-	defer sess.releaseGET()
 	st := sess.standalone
 	rd := newReader()
 	primeID := st.attachAndPrime(rd, atLeast(sess.conn.ProtocolVersion(), "2025-11-25"))
 	release, ok := sess.conn.SetStandalone(st)
 	if !ok {
 		st.detach(rd)
+		sess.releaseGET()
+		sess.end()
 		writeError(w, http.StatusConflict, codeTransport, "this session already has an open GET stream; only one is allowed")
 		return
 	}
-	defer release()
-	sw := startSSE(w, sess.id)
+	done := func() {
+		release()
+		sess.releaseGET()
+		sess.end()
+	}
+	// An idle GET stream is most of what an idle session costs, so it
+	// leaves net/http where it can (see hijackSSE).
+	if sw, gone := hijackSSE(w, r, sess.idHeader); sw != nil {
+		if primeID != "" {
+			sw.buf = appendPriming(sw.buf, primeID, h.opts.retry)
+		}
+		go func() {
+			defer done()
+			defer sw.conn.Close()
+			h.pump(gone, sw, st, rd, sess.ctx.Done(), h.serverDone())
+		}()
+		return
+	}
+	defer done()
+	sw := startSSE(w, sess.idHeader)
 	if primeID != "" {
 		sw.buf = appendPriming(sw.buf, primeID, h.opts.retry)
 	}
-	h.pump(r.Context(), sw, st, rd, sess.ctx.Done(), h.serverDone())
+	h.pump(r.Context().Done(), sw, st, rd, sess.ctx.Done(), h.serverDone())
 }
 
 // resume serves a GET with Last-Event-ID: the stored events after it,
@@ -411,7 +437,7 @@ func (h *handler) resume(w http.ResponseWriter, r *http.Request, sess *session, 
 	} else {
 		// The request has finished: its response, if any, is stored.
 		h.store.Replay(r.Context(), lastID, collect)
-		st = &stream{}
+		st = &stream{sse: true}
 		st.attachLocked(rd)
 		rd.events, rd.closed = replayed, true
 	}
@@ -424,8 +450,8 @@ func (h *handler) resume(w http.ResponseWriter, r *http.Request, sess *session, 
 		}
 		defer release()
 	}
-	sw := startSSE(w, sess.id)
-	h.pump(r.Context(), sw, st, rd, sess.ctx.Done(), h.serverDone())
+	sw := startSSE(w, sess.idHeader)
+	h.pump(r.Context().Done(), sw, st, rd, sess.ctx.Done(), h.serverDone())
 }
 
 func (h *handler) serveDELETE(w http.ResponseWriter, r *http.Request) {

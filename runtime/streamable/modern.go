@@ -20,9 +20,9 @@ import (
 // comes before any notification (-32021 from a handler included) keep
 // its 400/404 status.
 func (h *handler) serveModern(w http.ResponseWriter, r *http.Request, msg *runtime.Message) {
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	ctx = runtime.WithHTTPRequest(ctx, r)
+	// r.Context() ends when this handler returns or the client goes
+	// away: all the cancellation a stateless request needs.
+	ctx := runtime.WithHTTPRequest(r.Context(), r)
 	o := &modernOut{w: w}
 	var out runtime.Outbound
 	listen := msg.IsRequest() && msg.Method == "subscriptions/listen"

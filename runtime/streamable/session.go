@@ -15,8 +15,9 @@ import (
 // session is one Streamable HTTP session: the core's Conn plus what the
 // transport keeps for it.
 type session struct {
-	id   string
-	conn *runtime.Conn
+	id       string
+	idHeader []string // []string{id}, shared by every response's Mcp-Session-Id header
+	conn     *runtime.Conn
 	// ctx ends when the session does (DELETE, idle expiry); requests of
 	// the session run under it rather than under their POST, so a POST
 	// stream that ends early does not cancel its request.
@@ -45,19 +46,25 @@ func (s *session) end() {
 	s.active.Add(-1)
 }
 
-// newStream registers a stream for one request of the session.
-func (s *session) newStream(store runtime.EventStore) *stream {
+// register gives a request stream that became a resumable SSE stream its
+// EventStore id and makes it findable by a GET with Last-Event-ID.
+func (s *session) register(st *stream) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	st := &stream{id: s.id + "/" + strconv.FormatUint(s.seq, 10), store: store}
-	s.streams[st.id] = st
-	return st
+	id := s.id + "/" + strconv.FormatUint(s.seq, 10)
+	s.streams[id] = st
+	return id
 }
 
+// removeStream forgets a request stream once its handler is done.
 func (s *session) removeStream(st *stream) {
+	id := st.streamID()
+	if id == "" {
+		return // never registered
+	}
 	s.mu.Lock()
-	delete(s.streams, st.id)
+	delete(s.streams, id)
 	s.mu.Unlock()
 }
 
@@ -107,13 +114,14 @@ func (h *handler) newSession() *session {
 	id := newSessionID()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &session{
-		id:      id,
-		conn:    h.srv.NewConn(runtime.ConnConfig{ID: id}),
-		ctx:     ctx,
-		cancel:  cancel,
-		streams: make(map[string]*stream),
+		id:       id,
+		idHeader: []string{id},
+		conn:     h.srv.NewConn(runtime.ConnConfig{ID: id}),
+		ctx:      ctx,
+		cancel:   cancel,
+		streams:  make(map[string]*stream),
 	}
-	s.standalone = &stream{id: id + "/0", store: h.store}
+	s.standalone = &stream{id: id + "/0", store: h.store, sse: true}
 	s.last.Store(time.Now().UnixNano())
 	h.mu.Lock()
 	if h.cfg.MaxSessions > 0 && len(h.sessions) >= h.cfg.MaxSessions {

@@ -1,8 +1,10 @@
 package streamable
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -10,27 +12,38 @@ import (
 	"github.com/mcpgen/mcpgen/runtime"
 )
 
-// stream is one logical SSE stream: the stream of a POST request, or a
-// session's standalone stream. Its events go to the EventStore first (when
-// it is resumable) and then to the HTTP response currently attached, if
-// any. Readers come and go (the POST that opened it, a GET that resumed
-// it); the stream outlives them until the request's response is stored.
+// stream is one logical response stream: the stream of a POST request,
+// or a session's standalone stream. A request's stream starts undecided:
+// when the handler's response is the first thing it produces, the reader
+// answers with a plain application/json body and nothing is stored. The
+// first related message (progress, a log, a server-to-client request), a
+// CloseStream, or a handler that stays silent for the keep-alive period
+// turns it into an SSE stream (upgrade): from then on its events go to
+// the EventStore first (when it is resumable) and then to the HTTP
+// response currently attached, if any. Readers come and go (the POST that
+// opened it, a GET that resumed it); the stream outlives them until the
+// request's response is stored.
 //
 // A stream is the runtime.Outbound the core writes to.
 type stream struct {
-	id    string             // EventStore stream id; "" when not resumable
+	sess  *session           // the session a request stream registers with on upgrade; nil otherwise
 	store runtime.EventStore // nil when not resumable
+	prime bool               // the upgrade starts with a priming event (2025-11-25 and later)
 
 	mu     sync.Mutex
+	id     string  // EventStore stream id; "" until registered, and when not resumable
 	cur    *reader // attached reader, nil when detached
+	sse    bool    // the response is an SSE stream (always, for a standalone stream)
 	issued bool    // an event id has reached the client: it can resume
 	done   bool    // the final response has been queued/stored
+	first  reader  // the POST's own reader, allocated with the stream
 }
 
 // event is one queued SSE event.
 type event struct {
-	id   string
-	data []byte
+	id    string
+	data  []byte
+	prime bool // the priming event: an id and the retry delay, no data
 }
 
 // reader is one HTTP response attached to a stream.
@@ -73,8 +86,22 @@ func (s *stream) emit(msg []byte, final bool) error {
 	if s.done {
 		return nil
 	}
+	if final && !s.sse {
+		// A response with nothing before it: the reader answers with a
+		// JSON body. The client has no event id, so it could never ask
+		// for it again: nothing is stored.
+		s.done = true
+		if r := s.cur; r != nil {
+			r.events = append(r.events, event{data: msg})
+			r.closed = true
+			s.cur = nil
+			r.wake()
+		}
+		return nil
+	}
+	s.upgradeLocked()
 	var id string
-	if s.store != nil {
+	if s.store != nil && s.id != "" {
 		// The store's context must not end with the request: a detached
 		// stream stores events after its POST is gone.
 		if eid, err := s.store.Append(context.Background(), s.id, msg); err == nil {
@@ -109,6 +136,50 @@ func (s *stream) emit(msg []byte, final bool) error {
 	return nil
 }
 
+// upgrade turns an undecided stream into an SSE stream (see stream); it
+// does nothing once the response is queued.
+func (s *stream) upgrade() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.done {
+		s.upgradeLocked()
+	}
+}
+
+// upgradeLocked registers a resumable stream with its session (so a GET
+// with Last-Event-ID finds it) and queues the priming event, whose id
+// lets the client resume. s.mu must be held.
+func (s *stream) upgradeLocked() {
+	if s.sse {
+		return
+	}
+	s.sse = true
+	if s.store == nil || s.sess == nil {
+		return
+	}
+	s.id = s.sess.register(s)
+	if !s.prime {
+		return
+	}
+	id, err := s.store.Append(context.Background(), s.id, nil)
+	if err != nil {
+		return
+	}
+	s.issued = true
+	if r := s.cur; r != nil {
+		r.events = append(r.events, event{id: id, prime: true})
+		r.wake()
+	}
+}
+
+// streamID returns the EventStore id ("" when the stream never became a
+// resumable SSE stream).
+func (s *stream) streamID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.id
+}
+
 // CloseStream ends the HTTP response of the request's stream now (SEP-1699
 // polling): the handler keeps running, its messages and response are
 // kept in the EventStore, and the client resumes with GET and
@@ -119,7 +190,13 @@ func (s *stream) emit(msg []byte, final bool) error {
 func (s *stream) CloseStream() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.store == nil || !s.issued || s.cur == nil {
+	if s.done || s.cur == nil {
+		return
+	}
+	if !s.sse && s.prime {
+		s.upgradeLocked() // the priming event gives the client its resume point
+	}
+	if s.store == nil || !s.issued {
 		return
 	}
 	s.cur.closed = true
@@ -152,13 +229,15 @@ func (s *stream) detach(r *reader) {
 	r.closed = true
 }
 
-// take returns the queued events and whether the reader has ended.
-func (s *stream) take(r *reader) ([]event, bool) {
+// take returns the queued events, whether the reader has ended and
+// whether the stream is SSE (false: the one event, if any, is the
+// response to send as JSON).
+func (s *stream) take(r *reader) ([]event, bool, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ev := r.events
 	r.events = nil
-	return ev, r.closed
+	return ev, r.closed, s.sse
 }
 
 // attachAndPrime attaches r and, when prime is set and the stream is
@@ -179,23 +258,78 @@ func (s *stream) attachAndPrime(r *reader, prime bool) string {
 	return id
 }
 
-// sseWriter writes SSE to one HTTP response.
+// sseWriter writes SSE to one HTTP response, through net/http or, for a
+// hijacked stream, straight to its connection.
 type sseWriter struct {
-	w   http.ResponseWriter
-	rc  *http.ResponseController
-	buf []byte
+	w    http.ResponseWriter
+	rc   *http.ResponseController
+	conn net.Conn // the hijacked connection; nil when w is used
+	buf  []byte
+}
+
+// hijackWriteTimeout bounds one write to a hijacked stream, which the
+// server's WriteTimeout no longer covers: a client that stops reading
+// altogether loses its stream instead of pinning a goroutine forever.
+const hijackWriteTimeout = time.Minute
+
+// hijackSSE takes over the connection of a long-lived SSE response from
+// net/http, which would otherwise keep its read and write buffers, the
+// request and the serving goroutine's stack for as long as the stream
+// is open (most of an idle session's memory). It writes the status line
+// and headers (those set on w, plus the SSE ones and Connection: close:
+// the body ends when the connection does) into the returned writer's
+// buffer, and starts a goroutine that closes gone when the client goes
+// away. It returns nil, having written nothing, when the connection
+// cannot be taken (HTTP/2, or a ResponseWriter without Hijack); the
+// caller then streams through w as usual.
+func hijackSSE(w http.ResponseWriter, r *http.Request, sessionID []string) (*sseWriter, <-chan struct{}) {
+	if r.ProtoMajor != 1 {
+		return nil, nil
+	}
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return nil, nil
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache, no-transform")
+	h.Set("X-Accel-Buffering", "no")
+	h.Set("Connection", "close")
+	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	h.Del("Content-Length")
+	h.Del("Transfer-Encoding")
+	if sessionID != nil {
+		h[headerSessionID] = sessionID
+	}
+	var b bytes.Buffer
+	b.WriteString("HTTP/1.1 200 OK\r\n")
+	h.Write(&b)
+	b.WriteString("\r\n")
+	gone := make(chan struct{})
+	go func() {
+		// Nothing more is expected from the client; reading is how its
+		// departure shows.
+		var p [1]byte
+		for {
+			if _, err := conn.Read(p[:]); err != nil {
+				close(gone)
+				return
+			}
+		}
+	}()
+	return &sseWriter{conn: conn, buf: b.Bytes()}, gone
 }
 
 // startSSE sends the SSE response headers. Long-lived streams must not be
 // cut by the server's WriteTimeout, so the write deadline is cleared
 // (where the ResponseWriter supports it).
-func startSSE(w http.ResponseWriter, sessionID string) *sseWriter {
+func startSSE(w http.ResponseWriter, sessionID []string) *sseWriter {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache, no-transform")
 	h.Set("X-Accel-Buffering", "no")
-	if sessionID != "" {
-		h.Set(headerSessionID, sessionID)
+	if sessionID != nil {
+		h[headerSessionID] = sessionID
 	}
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
@@ -205,6 +339,16 @@ func startSSE(w http.ResponseWriter, sessionID string) *sseWriter {
 }
 
 func (sw *sseWriter) flush() error {
+	if sw.conn != nil {
+		_ = sw.conn.SetWriteDeadline(time.Now().Add(hijackWriteTimeout))
+		_, err := sw.conn.Write(sw.buf)
+		if cap(sw.buf) > 1024 {
+			sw.buf = nil // an idle stream keeps no large buffer
+		} else {
+			sw.buf = sw.buf[:0]
+		}
+		return err
+	}
 	_, err := sw.w.Write(sw.buf)
 	sw.buf = sw.buf[:0]
 	if err != nil {
@@ -219,7 +363,7 @@ func (sw *sseWriter) flush() error {
 // pump copies a reader's events to the response until the reader ends
 // (response delivered, detached, CloseStream), the client goes away, or
 // stop is closed. Idle streams get keep-alive comments.
-func (h *handler) pump(ctx context.Context, sw *sseWriter, s *stream, r *reader, stop ...<-chan struct{}) {
+func (h *handler) pump(gone <-chan struct{}, sw *sseWriter, s *stream, r *reader, stop ...<-chan struct{}) {
 	var tick <-chan time.Time
 	if h.opts.keepAlive > 0 {
 		t := time.NewTicker(h.opts.keepAlive)
@@ -240,10 +384,8 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, s *stream, r *reader,
 		return
 	}
 	for {
-		evs, closed := s.take(r)
-		for _, e := range evs {
-			sw.buf = appendEvent(sw.buf, e.id, e.data)
-		}
+		evs, closed, _ := s.take(r)
+		sw.buf = h.appendEvents(sw.buf, evs)
 		if len(sw.buf) > 0 {
 			if err := sw.flush(); err != nil {
 				s.detach(r)
@@ -261,7 +403,7 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, s *stream, r *reader,
 				s.detach(r)
 				return
 			}
-		case <-ctx.Done():
+		case <-gone:
 			s.detach(r)
 			return
 		case <-stop1:
@@ -269,6 +411,88 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, s *stream, r *reader,
 			return
 		case <-stop2:
 			s.detach(r)
+			return
+		}
+	}
+}
+
+// appendEvents frames queued events as SSE.
+func (h *handler) appendEvents(b []byte, evs []event) []byte {
+	for _, e := range evs {
+		if e.prime {
+			b = appendPriming(b, e.id, h.opts.retry)
+		} else {
+			b = appendEvent(b, e.id, e.data)
+		}
+	}
+	return b
+}
+
+// timers recycles the timers serveStream waits with, so a request that
+// is answered at once allocates none.
+var timers sync.Pool
+
+// serveStream answers a POST from its (undecided) stream: with a JSON
+// body when the response comes first, else as an SSE stream from the
+// upgrade on. A handler silent for the keep-alive period gets its stream
+// upgraded, so the client sees headers (and a resume point) while it
+// waits. sessDone (nil without a session) ends the wait when the session
+// does.
+func (h *handler) serveStream(w http.ResponseWriter, r *http.Request, sess *session, st *stream, rd *reader, sessDone <-chan struct{}) {
+	ctx := r.Context()
+	var wait <-chan time.Time
+	var t *time.Timer
+	defer func() {
+		if t != nil {
+			t.Stop()
+			timers.Put(t)
+		}
+	}()
+	for {
+		evs, closed, sse := st.take(rd)
+		if sse {
+			var sid []string
+			if sess != nil {
+				sid = sess.idHeader
+			}
+			sw := startSSE(w, sid)
+			sw.buf = h.appendEvents(sw.buf, evs)
+			h.pump(ctx.Done(), sw, st, rd, sessDone)
+			return
+		}
+		if closed {
+			if len(evs) == 0 {
+				// Ended before any response: the session was closed.
+				writeError(w, http.StatusNotFound, codeTransport, "session ended while the request was in progress")
+				return
+			}
+			var sid []string
+			if sess != nil {
+				sid = sess.idHeader
+			}
+			writeJSON(w, sid, evs[len(evs)-1].data)
+			return
+		}
+		if wait == nil && h.opts.keepAlive > 0 {
+			if v, _ := timers.Get().(*time.Timer); v != nil {
+				t = v
+				t.Reset(h.opts.keepAlive)
+			} else {
+				t = time.NewTimer(h.opts.keepAlive)
+			}
+			wait = t.C
+		}
+		select {
+		case <-rd.notify:
+		case <-wait:
+			wait = nil
+			st.upgrade()
+		case <-ctx.Done():
+			st.detach(rd)
+			return
+		case <-sessDone:
+			st.detach(rd)
+			writeError(w, http.StatusNotFound, codeTransport, "session ended while the request was in progress")
 			return
 		}
 	}

@@ -18,7 +18,9 @@ func TestInitializeAndCall(t *testing.T) {
 		opts        []runtime.Option
 		contentType string
 	}{
-		{"sse", nil, "text/event-stream"},
+		// A response with nothing before it is JSON in either mode; the
+		// stream only turns into SSE at the first related message.
+		{"sse", nil, "application/json"},
 		{"json", []runtime.Option{runtime.WithJSONResponse(true)}, "application/json"},
 	}
 	for _, tt := range tests {
@@ -48,13 +50,17 @@ func TestInitializeAndCall(t *testing.T) {
 			if got := text(t, r.last(t)); got != "hello" {
 				t.Fatalf("result %q", got)
 			}
-			if tt.contentType == "text/event-stream" {
+			if tt.opts == nil {
+				r := c.post(callBody(9, "chatty"))
+				if ct := r.header.Get("Content-Type"); r.status != 200 || !strings.HasPrefix(ct, "text/event-stream") {
+					t.Fatalf("chatty tools/call: %d %q %q", r.status, ct, r.body)
+				}
 				first := r.events[0]
 				if first.ID == "" || first.Data != "" || first.Retry != "1000" {
 					t.Fatalf("first event %+v: want a priming event with id, empty data and retry", first)
 				}
 				if r.events[1].ID == "" {
-					t.Fatalf("response event has no id: %+v", r.events[1])
+					t.Fatalf("event has no id: %+v", r.events[1])
 				}
 			}
 
@@ -586,5 +592,44 @@ func TestOlderVersionHasNoPriming(t *testing.T) {
 	// stays open and CloseStream reports false.
 	if got := text(t, r.last(t)); got != "reconnected closed=false" {
 		t.Fatalf("result %q", got)
+	}
+}
+
+// TestResponseFraming: a response with nothing before it is a JSON body,
+// unless the client names text/event-stream first; a handler that
+// streams turns the answer into SSE (with a priming event on 2025-11-25
+// sessions); and nothing of a JSON answer is kept in the event store.
+func TestResponseFraming(t *testing.T) {
+	tests := []struct {
+		name, accept, tool, wantType string
+		wantPriming                  bool
+	}{
+		{"json first", "application/json, text/event-stream", "hello", "application/json", false},
+		{"sse first", "text/event-stream, application/json", "hello", "text/event-stream", true},
+		{"sse first with q", "text/event-stream;q=1, application/json;q=1", "hello", "text/event-stream", true},
+		{"streaming handler", "application/json, text/event-stream", "chatty", "text/event-stream", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := NewMemoryEventStore(MemoryEventStoreOptions{})
+			_, url := newServer(t, nil, runtime.WithEventStore(store))
+			c := &client{t: t, url: url}
+			c.initialize()
+			before, _ := store.Len()
+			r := c.do(http.MethodPost, callBody(3, tt.tool), map[string]string{"Accept": tt.accept})
+			if ct := r.header.Get("Content-Type"); r.status != 200 || !strings.HasPrefix(ct, tt.wantType) {
+				t.Fatalf("%d %q %q, want %s", r.status, ct, r.body, tt.wantType)
+			}
+			if r.last(t)["result"] == nil {
+				t.Fatalf("no result in %q", r.body)
+			}
+			after, _ := store.Len()
+			if tt.wantType == "application/json" && after != before {
+				t.Errorf("a JSON answer stored %d events", after-before)
+			}
+			if tt.wantPriming && (len(r.events) == 0 || r.events[0].ID == "" || r.events[0].Data != "") {
+				t.Errorf("events %+v: want a priming event first", r.events)
+			}
+		})
 	}
 }

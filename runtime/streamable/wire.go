@@ -54,6 +54,10 @@ func protocolVersion(r *http.Request) (string, string) {
 // isJSONContentType reports whether a Content-Type is application/json
 // (parameters such as charset allowed).
 func isJSONContentType(ct string) bool {
+	switch ct { // what clients send, without a map allocation
+	case "application/json", "application/json; charset=utf-8", "application/json;charset=utf-8":
+		return true
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && mt == "application/json"
 }
@@ -62,7 +66,29 @@ func isJSONContentType(ct string) bool {
 // Accept header allows. Wildcards count: the spec requires clients to
 // list both types, but a client sending */* accepts them too.
 func accepts(r *http.Request) (json, sse bool) {
-	for _, line := range r.Header.Values("Accept") {
+	json, sse, _ = acceptsOrder(r)
+	return json, sse
+}
+
+// acceptsOrder is accepts plus whether the client names text/event-stream
+// before application/json: such a client (the conformance suite is one)
+// gets an SSE stream from the start, everyone else a JSON body unless the
+// handler streams something first.
+func acceptsOrder(r *http.Request) (json, sse, sseFirst bool) {
+	vals := r.Header.Values("Accept")
+	if len(vals) == 1 {
+		switch vals[0] { // what clients send, parsed without allocating
+		case "application/json, text/event-stream", "application/json,text/event-stream", "*/*":
+			return true, true, false
+		case "text/event-stream, application/json", "text/event-stream,application/json":
+			return true, true, true
+		case "application/json":
+			return true, false, false
+		case "text/event-stream":
+			return false, true, true
+		}
+	}
+	for _, line := range vals {
 		for part := range strings.SplitSeq(line, ",") {
 			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 			if err != nil {
@@ -79,11 +105,12 @@ func accepts(r *http.Request) (json, sse bool) {
 			case "application/*", "application/json":
 				json = true
 			case "text/*", "text/event-stream":
+				sseFirst = sseFirst || (mt == "text/event-stream" && !json)
 				sse = true
 			}
 		}
 	}
-	return json, sse
+	return json, sse, sseFirst
 }
 
 // validSessionID reports whether s can be a session id we issued: the
