@@ -19,6 +19,7 @@ var directiveKinds = map[string]map[string]keyKind{
 	"resource": {"uri": keyValue, "name": keyValue, "title": keyValue, "mime": keyValue, "scopes": keyValue},
 	"prompt":   {"name": keyValue, "title": keyValue, "scopes": keyValue},
 	"complete": {"prompt": keyValue, "resource": keyValue, "arg": keyValue},
+	"schema":   {"json": keyValue},
 }
 
 type keyKind int
@@ -43,6 +44,10 @@ type directive struct {
 	Kind string
 	Pos  token.Pos // of the leading "//"
 	Args []*dirArg
+	// dropped is set when an argument was reported and left out (an
+	// unknown or duplicate key, a bad value), so later checks do not
+	// report it missing as well.
+	dropped bool
 }
 
 // dirArg is one key or key=value of a directive.
@@ -52,6 +57,9 @@ type dirArg struct {
 	HasValue bool
 	Pos      token.Pos // of the key
 	ValuePos token.Pos
+	// Raw reports a `...` value, whose text is exactly what the comment
+	// holds from ValuePos+1 on, so offsets into Value map to positions.
+	Raw bool
 }
 
 // get returns the argument with key k, or nil.
@@ -113,6 +121,7 @@ func tokenizeArgs(s string) (args []*dirArg, errOff int, err error) {
 					return args, vstart, fmt.Errorf("bad quoted value for %s: %s", a.Key, s[i:end])
 				}
 				a.Value = v
+				a.Raw = s[i] == '`'
 				i = end
 				if i < len(s) && !isSpace(s[i]) {
 					return args, i, fmt.Errorf("expected a space after the quoted value of %s", a.Key)
@@ -234,9 +243,11 @@ func parseDirective(d *diag, c *ast.Comment) *directive {
 				hint = "; did you mean " + s + "?"
 			}
 			d.errorf(a.Pos, "unknown key %q for //mcp:%s%s (valid keys: %s)", a.Key, kind, hint, strings.Join(sortedKeys(keys), ", "))
+			dir.dropped = true
 			continue
 		case seen[a.Key]:
 			d.errorf(a.Pos, "duplicate key %q in //mcp:%s", a.Key, kind)
+			dir.dropped = true
 			continue
 		}
 		seen[a.Key] = true
@@ -244,6 +255,7 @@ func parseDirective(d *diag, c *ast.Comment) *directive {
 		case keyValue:
 			if !a.HasValue {
 				d.errorf(a.Pos, "key %q of //mcp:%s needs a value (%s=...)", a.Key, kind, a.Key)
+				dir.dropped = true
 				continue
 			}
 		case keyFlag:
@@ -251,6 +263,7 @@ func parseDirective(d *diag, c *ast.Comment) *directive {
 				b, err := strconv.ParseBool(a.Value)
 				if err != nil {
 					d.errorf(a.ValuePos, "bad value %q for flag %s: want true or false (or the bare flag)", a.Value, a.Key)
+					dir.dropped = true
 					continue
 				}
 				a.Value = strconv.FormatBool(b)

@@ -131,6 +131,8 @@ func TestParseDirective(t *testing.T) {
 		{text: "//mcp:tool readonly=maybe", wantErr: `bad value "maybe" for flag readonly`},
 		{text: "//mcp:tool name=a name=b", wantErr: `duplicate key "name"`},
 		{text: `//mcp:tool title="x`, wantErr: "unterminated"},
+		{text: "//mcp:schema json=`{\"a\": [1, 2]}`", want: `schema:json={"a": [1, 2]}`},
+		{text: "//mcp:schema jsn=`{}`", wantErr: `unknown key "jsn" for //mcp:schema; did you mean json?`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

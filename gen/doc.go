@@ -1,8 +1,9 @@
 // Package gen is mcpgen's generator: it loads one Go package with
-// go/packages, reads the //mcp: directives on its exported functions,
-// checks their signatures against the rules of the contract, and emits
-// one file of glue (with jennifer) that builds a runtime.Definition and a
-// New function serving it.
+// go/packages, reads the //mcp: directives on its exported functions (and
+// //mcp:schema on struct types: schemadir.go), checks their signatures
+// against the rules of the contract, and emits one file of glue (with
+// jennifer) that builds a runtime.Definition and a New function serving
+// it.
 //
 // The work is split in two layers that meet in types.go: the core
 // (directives, scanning, signatures, emission, errors: this package's

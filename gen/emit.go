@@ -76,16 +76,28 @@ func (g *generator) emit() ([]byte, error) {
 		wire = append(wire, jen.Qual(runtimePath, "WithTransport").Call(jen.Qual(pkg, "New").Call()))
 	}
 	f.Commentf("New returns the %s MCP server. Options override MCPGEN_* settings.", g.server.Name)
+	newBody := []jen.Code{jen.Return(jen.Qual(runtimePath, "NewServer").Call(
+		jen.Op("&").Id("definition"),
+		jen.Append(
+			jen.Index().Qual(runtimePath, "Option").Values(wire...),
+			jen.Id("opts").Op("..."),
+		).Op("..."),
+	))}
+	if mode := g.cfg.Auth; mode != "" && mode != "none" {
+		// The auth options go before the caller's, so that a caller's
+		// auth.ServerOptions(p) replaces the MCPGEN_AUTH_* provider.
+		newBody = []jen.Code{
+			jen.Id("base").Op(":=").Index().Qual(runtimePath, "Option").Values(wire...),
+			jen.Comment("Bearer-token auth (-auth " + mode + ") from the MCPGEN_AUTH_* settings; opts come last and may replace it."),
+			jen.Id("base").Op("=").Append(jen.Id("base"), jen.Qual(authPath, "EnvOptions").Call(jen.Lit(mode)).Op("...")),
+			jen.Return(jen.Qual(runtimePath, "NewServer").Call(
+				jen.Op("&").Id("definition"),
+				jen.Append(jen.Id("base"), jen.Id("opts").Op("...")).Op("..."),
+			)),
+		}
+	}
 	f.Func().Id("New").Params(jen.Id("opts").Op("...").Qual(runtimePath, "Option")).
-		Params(jen.Op("*").Qual(runtimePath, "Server"), jen.Error()).Block(
-		jen.Return(jen.Qual(runtimePath, "NewServer").Call(
-			jen.Op("&").Id("definition"),
-			jen.Append(
-				jen.Index().Qual(runtimePath, "Option").Values(wire...),
-				jen.Id("opts").Op("..."),
-			).Op("..."),
-		)),
-	)
+		Params(jen.Op("*").Qual(runtimePath, "Server"), jen.Error()).Block(newBody...)
 
 	f.Comment("ServeStdio serves the server over standard input and output (one")
 	f.Comment("JSON-RPC message per line) until ctx ends or stdin closes, for clients")

@@ -47,6 +47,9 @@ const OutputFile = "mcpserver.go"
 var (
 	knownTransports = []string{"streamable", "sse", "stdio"}
 	knownAuth       = []string{"none", "static", "jwt", "remote", "github", "google", "azure", "workos", "authkit", "oidc"}
+	// resourceServerAuth are the modes runtime/auth serves today (as a
+	// resource server: auth.EnvOptions); the others need the OAuth proxy.
+	resourceServerAuth = []string{"static", "jwt", "remote"}
 )
 
 // ConfigError is an invalid Config value (a bad flag), as opposed to a
@@ -126,8 +129,9 @@ func (cfg *Config) check() error {
 	}
 	switch {
 	case cfg.Auth == "" || cfg.Auth == "none":
+	case contains(resourceServerAuth, cfg.Auth):
 	case contains(knownAuth, cfg.Auth):
-		return &ConfigError{fmt.Sprintf("-auth %s: not yet supported (only none is built so far)", cfg.Auth)}
+		return &ConfigError{fmt.Sprintf("-auth %s: not yet supported: needs the OAuth proxy, which is not built yet (use -auth jwt or -auth remote with your identity provider as the authorization server)", cfg.Auth)}
 	default:
 		return &ConfigError{fmt.Sprintf("-auth %s: unknown auth provider (want one of %s)", cfg.Auth, strings.Join(knownAuth, ", "))}
 	}
@@ -240,6 +244,8 @@ type generator struct {
 	prompts     []*prompt
 	completions []*completion
 	decls       []decl
+	schemaDirs  []schemaDir                        // //mcp:schema directives, in source order
+	keywords    map[*types.TypeName][]SchemaMember // what they add, by struct type
 
 	outDir, outPath, outPkg string
 }
@@ -269,6 +275,9 @@ func (g *generator) run() (map[string][]byte, error) {
 	sort.Slice(imps, func(i, j int) bool { return imps[i].Path() < imps[j].Path() })
 	pkgs = append(pkgs, imps...)
 	g.ts = NewTypeSet(g.fset, pkgs, docLookup(g.fset, g.files), g.d.errorf)
+	for obj, members := range g.keywords {
+		g.ts.AddSchemaMembers(obj, members) // order-free: one entry per type
+	}
 	g.buildSchemas()
 	if len(g.d.errs) > 0 {
 		return nil, g.errors()

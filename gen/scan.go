@@ -37,12 +37,16 @@ func (g *generator) scan() {
 			case *ast.GenDecl:
 				if decl.Doc != nil {
 					owners[decl.Doc] = decl
+					if ts, ok := decl.Specs[0].(*ast.TypeSpec); ok && len(decl.Specs) == 1 && !decl.Lparen.IsValid() {
+						// type T struct{...}: the doc comment is the type's
+						owners[decl.Doc] = ts
+					}
 				}
 				for _, spec := range decl.Specs {
 					switch spec := spec.(type) {
 					case *ast.TypeSpec:
 						if spec.Doc != nil {
-							owners[spec.Doc] = decl
+							owners[spec.Doc] = spec
 						}
 					case *ast.ValueSpec:
 						if spec.Doc != nil {
@@ -72,6 +76,10 @@ func (g *generator) scan() {
 					continue
 				}
 				owner := owners[cg]
+				if dir.Kind == "schema" {
+					g.placeSchema(owner, dir)
+					continue
+				}
 				if dir.Kind == "server" {
 					if _, ok := owner.(*ast.File); !ok {
 						g.d.errorf(dir.Pos, "//mcp:server belongs in the package doc comment (just above the package clause)")
@@ -93,6 +101,8 @@ func (g *generator) scan() {
 					g.d.errorf(dir.Pos, "//mcp:%s is in the package doc comment; put it in the doc comment of an exported function", dir.Kind)
 				case *ast.GenDecl:
 					g.d.errorf(dir.Pos, "//mcp:%s is on a %s declaration; it must be on an exported top-level function", dir.Kind, owner.Tok)
+				case *ast.TypeSpec:
+					g.d.errorf(dir.Pos, "//mcp:%s is on a type declaration; it must be on an exported top-level function (only //mcp:schema goes on a type)", dir.Kind)
 				default:
 					g.d.errorf(dir.Pos, "//mcp:%s is not in the doc comment of a function; it must be on an exported top-level function", dir.Kind)
 				}
@@ -100,6 +110,7 @@ func (g *generator) scan() {
 		}
 	}
 	g.scanServer(serverDirs)
+	g.scanSchemas()
 	for _, fd := range funcs {
 		g.scanFunc(fd)
 	}

@@ -84,6 +84,32 @@ func (ts *TypeSet) OutputSchema(t types.Type, pos token.Pos, wrap bool) []byte {
 	return ts.impl.outputSchema(t, pos, wrap)
 }
 
+// SchemaMember is one JSON Schema keyword that an //mcp:schema directive
+// adds to a struct type's schema: the keyword and its value as compact
+// JSON. The generated decoders do not enforce it; it is advertised only.
+type SchemaMember struct {
+	Key   string
+	Value []byte
+	Pos   token.Pos // of the key in the directive, for errors
+}
+
+// AddSchemaMembers appends members, in order, to the schema of the struct
+// type obj wherever that type is written as a schema of its own (a root, a
+// $defs entry, an inline property), after the generated members. Call it
+// before registering inputs and outputs. The keys must not be ones the
+// type layer writes for a struct (see OwnedStructKeyword).
+func (ts *TypeSet) AddSchemaMembers(obj *types.TypeName, members []SchemaMember) {
+	ts.impl.keywords[obj] = append(ts.impl.keywords[obj], members...)
+}
+
+// OwnedStructKeyword reports whether the type layer writes key itself on
+// the schema of a struct type, so that an //mcp:schema directive must not
+// set it, and if so why (for the error message).
+func OwnedStructKeyword(key string) (why string, owned bool) {
+	why, owned = ownedStructKeys[key]
+	return why, owned
+}
+
 // Emit writes into f every decoder (and flat args struct) registered so
 // far, in a deterministic order.
 func (ts *TypeSet) Emit(f *jen.File) { ts.impl.emit(f) }

@@ -60,7 +60,8 @@ type typeSetImpl struct {
 	recur    map[string]bool        // recursive(): by typeKey, "out:" for outputs
 	enums    map[string]*enumInfo   // by typeKey; nil value: not an enum
 	inputs   []*inputImpl
-	reported map[string]bool // "pos|msg" already reported
+	reported map[string]bool                    // "pos|msg" already reported
+	keywords map[*types.TypeName][]SchemaMember // from //mcp:schema, by struct type
 }
 
 func newTypeSetImpl(fset *token.FileSet, pkgs []*types.Package, docs DocLookup, report Reporter) *typeSetImpl {
@@ -76,6 +77,7 @@ func newTypeSetImpl(fset *token.FileSet, pkgs []*types.Package, docs DocLookup, 
 		recur:    map[string]bool{},
 		enums:    map[string]*enumInfo{},
 		reported: map[string]bool{},
+		keywords: map[*types.TypeName][]SchemaMember{},
 	}
 }
 

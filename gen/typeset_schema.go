@@ -42,7 +42,27 @@ type schemaNode struct {
 	def             string // JSON literal
 	header          string
 	defs            []*defEntry
-	dialect         bool // emit "$schema" (roots with $defs)
+	dialect         bool           // emit "$schema" (roots with $defs)
+	extra           []SchemaMember // from //mcp:schema, written last
+}
+
+// ownedStructKeys are the keywords the writer below may put on the schema
+// of a struct type (the node itself, not a $ref to it), with where each
+// comes from: an //mcp:schema directive that set one would write it twice
+// or contradict the generated decoder.
+var ownedStructKeys = map[string]string{
+	"type":                 "mcpgen writes it from the Go type",
+	"properties":           "mcpgen writes it from the struct's fields",
+	"required":             "mcpgen writes it from the fields (a field is optional with omitempty, omitzero, a pointer type or a default)",
+	"additionalProperties": "mcpgen writes it, always false: the generated decoder rejects unknown members",
+	"description":          "mcpgen writes it from the type's doc comment (or a field's mcp:\"description=...\" tag)",
+	"title":                "set it on the field with an mcp:\"title=...\" tag",
+	"default":              "set it on the field with an mcp:\"default=...\" tag",
+	"x-mcp-header":         "set it on the field with an mcp:\"header=...\" tag",
+	"$ref":                 "mcpgen writes it for ref= tags and recursive types",
+	"$defs":                "mcpgen writes it at the root, for ref= tags and recursive types",
+	"$schema":              "mcpgen writes it on roots that have $defs",
+	"$id":                  "it would change the base URI that the generated \"#/$defs/...\" references resolve against",
 }
 
 type namedSchema struct {
@@ -66,14 +86,35 @@ type defEntry struct {
 
 // schemaBuilder builds the schema of one root, collecting $defs.
 type schemaBuilder struct {
-	ts     *typeSetImpl
-	output bool
-	defs   map[string]*defEntry
-	order  []*defEntry
+	ts      *typeSetImpl
+	output  bool
+	defs    map[string]*defEntry
+	order   []*defEntry
+	anchors map[*types.TypeName]bool // types with an anchor written so far
 }
 
 func newSchemaBuilder(ts *typeSetImpl, output bool) *schemaBuilder {
-	return &schemaBuilder{ts: ts, output: output, defs: map[string]*defEntry{}}
+	return &schemaBuilder{ts: ts, output: output, defs: map[string]*defEntry{}, anchors: map[*types.TypeName]bool{}}
+}
+
+// anchorKeys name a location in the schema document, so each may be
+// written only once per document.
+var anchorKeys = map[string]bool{"$anchor": true, "$dynamicAnchor": true}
+
+// checkAnchors reports a struct type whose //mcp:schema keywords hold an
+// anchor and that is written a second time in the schema being built:
+// two equal anchors in one document make it invalid JSON Schema.
+func (b *schemaBuilder) checkAnchors(obj *types.TypeName, members []SchemaMember) {
+	for _, m := range members {
+		if !anchorKeys[m.Key] {
+			continue
+		}
+		if b.anchors[obj] {
+			b.ts.errorf(m.Pos, "//mcp:schema on %s: %s must be unique in a schema, and %s appears in one more than once; tag the fields that use it with mcp:\"ref=NAME\" to write it once, in $defs", obj.Name(), m.Key, obj.Name())
+		}
+		b.anchors[obj] = true
+		return
+	}
 }
 
 // rootSchema is the schema of an arguments object.
@@ -191,6 +232,10 @@ func (b *schemaBuilder) structSchema(si *structInfo) *schemaNode {
 	s := newSchema("object")
 	s.hasProps = true
 	s.closed = true
+	if si.named != nil {
+		s.extra = b.ts.keywords[si.named.Obj()]
+		b.checkAnchors(si.named.Obj(), s.extra)
+	}
 	for _, f := range si.fields {
 		fs := b.build(f.typ, f.tag)
 		if f.omit {
@@ -471,6 +516,10 @@ func (s *schemaNode) write(buf *bytes.Buffer) {
 			e.s.write(buf)
 		}
 		buf.WriteByte('}')
+	}
+	for _, m := range s.extra {
+		key(m.Key)
+		buf.Write(m.Value)
 	}
 	buf.WriteByte('}')
 }

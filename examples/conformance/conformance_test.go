@@ -46,7 +46,7 @@ func TestSuiteTexts(t *testing.T) {
 	tmplJSON, _ := json.Marshal(tmpl)
 	withArgs, _ := PromptWithArguments(ctx, PromptArgs{Arg1: "testValue1", Arg2: "testValue2"})
 	_, errHandling := ErrorHandling(ctx)
-	schema, _ := JSONSchema202012(ctx, SchemaInput{Name: "n", Address: &Address{City: "Paris"}})
+	schema, _ := JSONSchema202012(ctx, SchemaInput{Name: "n", Address: &Address{City: "Paris"}, Email: "n@example.com"})
 
 	tests := []struct {
 		name, got string
@@ -66,6 +66,29 @@ func TestSuiteTexts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestContactRules checks that JSONSchema202012 enforces the keywords its
+// //mcp:schema directive only advertises (the decoder does not).
+func TestContactRules(t *testing.T) {
+	tests := []struct {
+		in      SchemaInput
+		wantErr string
+	}{
+		{SchemaInput{Email: "e"}, ""},
+		{SchemaInput{ContactMethod: ContactPhone, Phone: "p"}, ""},
+		{SchemaInput{ContactMethod: ContactEmail, Email: "e", Phone: "p"}, ""},
+		{SchemaInput{}, "phone or email"},
+		{SchemaInput{ContactMethod: ContactPhone, Email: "e"}, "give phone"},
+		{SchemaInput{Phone: "p"}, "give email"},
+		{SchemaInput{ContactMethod: ContactEmail, Phone: "p"}, "give email"},
+	}
+	for _, tc := range tests {
+		_, err := JSONSchema202012(context.Background(), tc.in)
+		if got := errString(err); (tc.wantErr == "") != (got == "") || !strings.Contains(got, tc.wantErr) {
+			t.Errorf("%+v: error %q, want %q", tc.in, got, tc.wantErr)
+		}
 	}
 }
 

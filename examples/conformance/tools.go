@@ -177,30 +177,68 @@ func ElicitationEnums(ctx context.Context, s *runtime.Session) (string, error) {
 }
 
 // Address is a postal address.
+//
+//mcp:schema json=`{"$anchor":"addressDef"}`
 type Address struct {
 	Street string `json:"street,omitempty"`
 	City   string `json:"city,omitempty"`
 }
 
-// SchemaInput is the argument object of json_schema_2020_12_tool: a name
-// and a nested address, the shape the suite's SEP-1613 scenario describes.
+// ContactMethod is how the caller prefers to be reached.
+type ContactMethod string
+
+// The contact methods: their typed constants make the schema's enum.
+const (
+	ContactPhone ContactMethod = "phone"
+	ContactEmail ContactMethod = "email"
+)
+
+// SchemaInput is the argument object of json_schema_2020_12_tool, the
+// shape the suite's SEP-1613 and SEP-2106 scenario describes: a name, a
+// nested address, and contact details whose cross-field rules (a phone or
+// an email; the phone when contactMethod is "phone", else the email) no Go
+// type can say, so the //mcp:schema lines add them as JSON Schema keywords
+// (Address's line gives its $defs entry an $anchor). The generated
+// decoder does not enforce those keywords; JSONSchema202012 checks the
+// same rules itself.
+//
+//mcp:schema json=`{"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}]}`
+//mcp:schema json=`{"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
 type SchemaInput struct {
-	Name    string   `json:"name,omitempty"`
-	Address *Address `json:"address,omitempty" mcp:"ref=address"`
+	Name          string        `json:"name,omitempty"`
+	Address       *Address      `json:"address,omitempty" mcp:"ref=address"`
+	ContactMethod ContactMethod `json:"contactMethod,omitempty"`
+	Phone         string        `json:"phone,omitempty"`
+	Email         string        `json:"email,omitempty"`
 }
 
-// JSONSchema202012 takes a name and a nested address object and echoes
-// them back.
+// JSONSchema202012 takes a name, a nested address and contact details and
+// echoes them back. Give a phone or an email: the phone when contactMethod
+// is "phone", otherwise the email.
 //
 //mcp:tool name=json_schema_2020_12_tool readonly
 func JSONSchema202012(ctx context.Context, in SchemaInput) (string, error) {
 	// The suite's SEP-1613 scenario wants "$defs" with an "address" member
 	// that "address" references: the ref=address tag puts the struct there,
 	// and a schema with $defs declares its dialect with "$schema".
-	if in.Address == nil {
-		return fmt.Sprintf("Received name=%q without an address", in.Name), nil
+	//
+	// The allOf/anyOf and if/then/else of the //mcp:schema directive are
+	// advertised, not checked by the generated decoder, so the rules are
+	// enforced here; an error is a tool result with isError, which the
+	// model can read and correct. An empty string counts as absent.
+	switch {
+	case in.Phone == "" && in.Email == "":
+		return "", errors.New("give phone or email (anyOf)")
+	case in.ContactMethod == ContactPhone && in.Phone == "":
+		return "", errors.New(`contactMethod is "phone": give phone (if/then)`)
+	case in.ContactMethod != ContactPhone && in.Email == "":
+		return "", errors.New(`give email, or set contactMethod to "phone" (if/else)`)
 	}
-	return fmt.Sprintf("Received name=%q, street=%q, city=%q", in.Name, in.Address.Street, in.Address.City), nil
+	contact := fmt.Sprintf("phone=%q, email=%q", in.Phone, in.Email)
+	if in.Address == nil {
+		return fmt.Sprintf("Received name=%q without an address, %s", in.Name, contact), nil
+	}
+	return fmt.Sprintf("Received name=%q, street=%q, city=%q, %s", in.Name, in.Address.Street, in.Address.City, contact), nil
 }
 
 // Reconnection closes the response stream of its own call, waits, and

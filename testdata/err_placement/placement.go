@@ -54,3 +54,28 @@ func body() {
 	//mcp:tool
 	_ = 1
 }
+
+// Schema is a function, not a type.
+//
+//mcp:schema json=`{"$comment":"x"}`
+func Schema() {}
+
+// Count is a variable.
+//
+//mcp:schema json=`{"$comment":"x"}`
+var Count = 3
+
+// The types of a group share this comment.
+//
+//mcp:schema json=`{"$comment":"x"}`
+type (
+	// Inner is in a group; its own doc comment may hold //mcp:schema.
+	//
+	//mcp:schema json=`{"$comment":"fine"}`
+	Inner struct{}
+)
+
+func schemaBody() {
+	//mcp:schema json=`{"$comment":"x"}`
+	_ = 1
+}

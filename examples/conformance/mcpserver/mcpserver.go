@@ -183,7 +183,7 @@ var definition = runtime.Definition{
 		},
 		{
 			Name:        "json_schema_2020_12_tool",
-			Description: "JSONSchema202012 takes a name and a nested address object and echoes\nthem back.",
+			Description: "JSONSchema202012 takes a name, a nested address and contact details and\nechoes them back. Give a phone or an email: the phone when contactMethod\nis \"phone\", otherwise the email.",
 			InputSchema: json.RawMessage(schemaJsonSchema202012ToolIn),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
@@ -621,7 +621,7 @@ func toolTestElicitationSep1330Enums(ctx context.Context, c *runtime.Call) (*run
 
 // Schemas of tool json_schema_2020_12_tool.
 const (
-	schemaJsonSchema202012ToolIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false}}}`
+	schemaJsonSchema202012ToolIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"},"contactMethod":{"type":"string","description":"ContactMethod is how the caller prefers to be reached.","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false,"$anchor":"addressDef"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
 )
 
 // toolJsonSchema202012Tool calls JSONSchema202012 for tool json_schema_2020_12_tool.
@@ -1456,6 +1456,7 @@ func readSamplingInput(d *jsonwire.Decoder, v *conformance.SamplingInput) {
 }
 
 func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
+	var hasContactMethod bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		case "name":
@@ -1468,8 +1469,22 @@ func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
 				readAddress(d, p1)
 				v.Address = p1
 			}
+		case "contactMethod":
+			v.ContactMethod = conformance.ContactMethod(d.String())
+			hasContactMethod = true
+		case "phone":
+			v.Phone = d.String()
+		case "email":
+			v.Email = d.String()
 		default:
 			d.UnknownField(name)
+		}
+	}
+	if hasContactMethod {
+		switch v.ContactMethod {
+		case "", conformance.ContactPhone, conformance.ContactEmail:
+		default:
+			d.Fail("contactMethod", "must be one of \"phone\", \"email\" (enum)")
 		}
 	}
 }
