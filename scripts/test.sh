@@ -35,6 +35,15 @@ step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE)"
 step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR)"
 ./interop/ts2/run.sh
 
+step "official conformance suite 0.2.0-alpha.12: --spec-version 2026-07-28 and 2025-11-25, --suite all"
+./interop/conformance/run-alpha.sh
+
+step "auth: official TypeScript SDK client against examples/auth-jwt (JWT, JWKS from devissuer)"
+./interop/auth/run.sh
+
+step "auth: official conformance suite 0.1.16 behind a bearer token"
+./interop/auth/run-conformance.sh
+
 step "MCP Inspector CLI over Streamable HTTP, legacy SSE and stdio"
 ./interop/inspector/run.sh
 

@@ -19,9 +19,15 @@
 //   - ServerOptions / EnvOptions: the runtime.Options that install the
 //     middleware and the metadata routes on a runtime.Server, reading the
 //     server's paths and host from its resolved configuration.
-//   - CheckScopes / Authorize: the per-tool, per-resource and per-prompt
-//     scope check, with a typed error (ScopeError) the runtime maps to
-//     403 or a JSON-RPC error.
+//   - Per-entry scopes: the Scopes of tools, resources and prompts are
+//     enforced by the middleware ServerOptions installs, at the HTTP
+//     layer: it reads the JSON-RPC request of a POST, finds the entry it
+//     names and answers 403 insufficient_scope (a step-up challenge
+//     naming the scopes, and a JSON-RPC error body, code -32003) before
+//     the core runs anything. Listings are not filtered.
+//   - CheckScopes / Authorize: the same check for handlers that want a
+//     finer one, with a typed error (ScopeError) that becomes a JSON-RPC
+//     error when a handler returns it.
 //
 // What generated code calls, per -auth mode:
 //

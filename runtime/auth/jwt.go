@@ -257,7 +257,9 @@ func (v *JWTVerifier) claims(token string, payload []byte) (*AccessToken, error)
 		}
 	}
 	sub, _ := c["sub"].(string)
-	client := firstString(c, "client_id", "azp", "sub")
+	// client_id (RFC 9068), azp (OIDC, Entra v2, Keycloak), cid (Okta),
+	// appid (Entra v1), and the subject as a last resort.
+	client := firstString(c, "client_id", "azp", "cid", "appid", "sub")
 	scopes, err := scopeClaim(c)
 	if err != nil {
 		return nil, err

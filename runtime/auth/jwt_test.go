@@ -159,6 +159,8 @@ func TestJWTClaimsMapping(t *testing.T) {
 		{"scp string", func(c authtest.Claims) { delete(c, "scope"); c["scp"] = "a b" }, "test-client", []string{"a", "b"}},
 		{"scope wins over scp", func(c authtest.Claims) { c["scp"] = []string{"x"} }, "test-client", []string{"read", "write"}},
 		{"azp", func(c authtest.Claims) { delete(c, "client_id"); c["azp"] = "app" }, "app", []string{"read", "write"}},
+		{"okta cid", func(c authtest.Claims) { delete(c, "client_id"); c["cid"] = "0oa1" }, "0oa1", []string{"read", "write"}},
+		{"entra v1 appid", func(c authtest.Claims) { delete(c, "client_id"); c["appid"] = "guid" }, "guid", []string{"read", "write"}},
 		{"sub as client", func(c authtest.Claims) { delete(c, "client_id") }, "alice", []string{"read", "write"}},
 		{"token_use access", func(c authtest.Claims) { c["token_use"] = "access" }, "test-client", []string{"read", "write"}},
 	}

@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/mcpgen/mcpgen/runtime"
 )
 
 // streamGrace is added to a token's expiry before an event stream it
@@ -31,6 +33,23 @@ type MiddlewareConfig struct {
 	// Logger receives one debug line per refusal (the reason, never the
 	// token); nil discards.
 	Logger *slog.Logger
+	// Definition, when set, makes the middleware enforce the Scopes of
+	// its tools, prompts and resources: for a POST it reads the JSON-RPC
+	// request in the body and answers 403 insufficient_scope (with the
+	// entry's scopes in the challenge, so the client can step up) when
+	// the token lacks the scopes of the tool called (tools/call), the
+	// prompt fetched (prompts/get), the resource read or subscribed to
+	// (resources/read, resources/subscribe, subscriptions/listen, by
+	// fixed URI or template) or
+	// the entry a completion/complete refers to. Listings are not
+	// filtered: tools/list shows every tool to every caller.
+	// ServerOptions sets it to the server's Definition.
+	Definition *runtime.Definition
+	// MaxBodyBytes bounds the body read for that check (default
+	// runtime.DefaultMaxBodyBytes); ServerOptions sets the server's
+	// Config.MaxBodyBytes, so the middleware never reads more than the
+	// transport would accept.
+	MaxBodyBytes int64
 }
 
 // Middleware returns HTTP middleware that lets requests to the protected
@@ -57,6 +76,8 @@ func Middleware(p Provider, cfg MiddlewareConfig) func(http.Handler) http.Handle
 		metadata: MetadataURL(md.Resource),
 		required: p.RequiredScopes(),
 		log:      cfg.Logger,
+		entries:  newEntryScopes(cfg.Definition),
+		maxBody:  cfg.MaxBodyBytes,
 	}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
@@ -77,7 +98,14 @@ func Middleware(p Provider, cfg MiddlewareConfig) func(http.Handler) http.Handle
 				return
 			}
 			if tok := m.check(w, r); tok != nil {
+				if m.entries != nil && r.Method == http.MethodPost && !m.checkEntry(w, r, tok) {
+					return
+				}
 				ctx := withChallenge(WithToken(r.Context(), tok), m.metadata)
+				// The principal binds 2026-07-28 requestState to this
+				// caller, so a state issued to one user is refused when
+				// another replays it.
+				ctx = runtime.WithPrincipal(ctx, tok.Principal())
 				if r.Method == http.MethodGet && !tok.ExpiresAt.IsZero() {
 					// A GET opens a long-lived event stream; it must not
 					// outlive the token that opened it. The client
@@ -97,6 +125,8 @@ type guard struct {
 	metadata string
 	required []string
 	log      *slog.Logger
+	entries  *entryScopes // nil: no entry declares scopes
+	maxBody  int64
 
 	all      bool
 	exact    []string

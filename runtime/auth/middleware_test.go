@@ -271,7 +271,9 @@ func TestMiddlewareStreamEndsWithToken(t *testing.T) {
 	})
 	srv := httptest.NewServer(auth.Middleware(p, auth.MiddlewareConfig{Paths: []string{"/mcp"}})(inner))
 	defer srv.Close()
-	for method, want := range map[string]string{"POST": "deadline false", "GET": "closed"} {
+	// POST first: the GET waits for the token to expire.
+	for _, tc := range []struct{ method, want string }{{"POST", "deadline false"}, {"GET", "closed"}} {
+		method, want := tc.method, tc.want
 		req, _ := http.NewRequest(method, srv.URL+"/mcp", nil)
 		req.Header.Set("Authorization", "Bearer short")
 		resp, err := http.DefaultClient.Do(req)

@@ -118,11 +118,6 @@ func (b *binding) Routes(s *runtime.Server) ([]runtime.Route, error) {
 	if rs, ok := p.(*ResourceServer); !ok || !rs.scopesSet {
 		md.ScopesSupported = union(md.ScopesSupported, definitionScopes(s.Definition()))
 	}
-	if scopedEntries(s.Definition()) {
-		// Until the runtime calls an authorizer before each handler, the
-		// per-entry Scopes are only advisory. See the package doc.
-		s.Logger().Warn("auth: tools/resources/prompts declare scopes, but this runtime does not enforce per-entry scopes yet; only MCPGEN_AUTH_REQUIRED_SCOPES is enforced")
-	}
 	mh := MetadataHandler(md)
 	var routes []runtime.Route
 	seen := map[string]bool{}
@@ -137,8 +132,10 @@ func (b *binding) Routes(s *runtime.Server) ([]runtime.Route, error) {
 	}
 	routes = append(routes, p.Routes()...)
 	mw := Middleware(staticMetadata{p, md}, MiddlewareConfig{
-		Paths:  []string{cfg.StreamablePath, cfg.SSEPath, cfg.MessagePath},
-		Logger: s.Logger(),
+		Paths:        []string{cfg.StreamablePath, cfg.SSEPath, cfg.MessagePath},
+		Logger:       s.Logger(),
+		Definition:   s.Definition(),
+		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	b.state.Store(&bound{wrap: mw})
 	return routes, nil
@@ -202,8 +199,6 @@ func definitionScopes(d *runtime.Definition) []string {
 	}
 	return union(lists...)
 }
-
-func scopedEntries(d *runtime.Definition) bool { return len(definitionScopes(d)) > 0 }
 
 // withPort tells FromEnv the server's port for the default static-mode
 // base URL.

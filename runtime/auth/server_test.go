@@ -54,8 +54,13 @@ func whoamiDefinition() *runtime.Definition {
 	}
 }
 
+// profileClaims are valid claims granting the whoami tool's scope.
+func profileClaims() authtest.Claims {
+	return claims(func(c authtest.Claims) { c["scope"] = "read profile:read" })
+}
+
 // clearAuthEnv keeps the developer's environment out of the tests.
-func clearAuthEnv(t *testing.T) {
+func clearAuthEnv(t testing.TB) {
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "MCPGEN_") {
 			t.Setenv(name, "")
@@ -104,7 +109,7 @@ func TestServerOptions(t *testing.T) {
 	if status != 401 || h.Get("WWW-Authenticate") != `Bearer resource_metadata="`+testMetadataURL+`"` {
 		t.Fatalf("no token: %d %q %s", status, h.Get("WWW-Authenticate"), body)
 	}
-	status, _, body = callWhoami(t, hs.URL, rk.MustSign(t, claims(nil)))
+	status, _, body = callWhoami(t, hs.URL, rk.MustSign(t, profileClaims()))
 	if status != 200 || !strings.Contains(body, `"text":"alice"`) {
 		t.Fatalf("valid token: %d %s", status, body)
 	}
@@ -180,7 +185,7 @@ func TestEnvOptionsOverride(t *testing.T) {
 	jwks := authtest.NewJWKS(t, rk)
 	opts := append(auth.EnvOptions("jwt"), auth.ServerOptions(jwtProvider(t, jwks))...)
 	hs := serve(t, opts...)
-	if status, _, body := callWhoami(t, hs.URL, rk.MustSign(t, claims(nil))); status != 200 || !strings.Contains(body, "alice") {
+	if status, _, body := callWhoami(t, hs.URL, rk.MustSign(t, profileClaims())); status != 200 || !strings.Contains(body, "alice") {
 		t.Fatalf("%d %s", status, body)
 	}
 	if status, _, _ := callWhoami(t, hs.URL, ""); status != 401 {

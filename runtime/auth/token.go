@@ -21,8 +21,8 @@ type AccessToken struct {
 	// forwarded to another service (token passthrough lets a downstream
 	// service act as the client) and never be logged.
 	Token string
-	// ClientID is the OAuth client the token was issued to (client_id,
-	// then azp, then sub for JWTs).
+	// ClientID is the OAuth client the token was issued to (for JWTs the
+	// first of client_id, azp, cid (Okta), appid (Entra v1) and sub).
 	ClientID string
 	// Subject is the user or service the token speaks for (sub).
 	Subject string
@@ -162,9 +162,9 @@ func (e *ScopeError) Unwrap() error {
 
 // CheckScopes returns nil when the request's token grants every required
 // scope (always nil for an empty list), or a *ScopeError naming what is
-// missing. The runtime calls it (through Authorize) before a tool,
-// resource or prompt with Scopes runs; handlers may call it for finer
-// checks.
+// missing. The middleware already enforces each entry's declared Scopes
+// before it runs; handlers call this for finer checks (a scope that
+// depends on the arguments, say).
 func CheckScopes(ctx context.Context, required []string) error {
 	if len(required) == 0 {
 		return nil
@@ -180,10 +180,9 @@ func CheckScopes(ctx context.Context, required []string) error {
 	return nil
 }
 
-// Authorize has the shape of the runtime's per-entry authorization hook:
-// kind is "tool", "resource" or "prompt", name the entry, scopes its
-// Scopes. It is CheckScopes with the entry named in the error, so logs say
-// what was refused.
+// Authorize is CheckScopes for a named entry: kind is "tool", "resource"
+// or "prompt", name the entry, scopes the scopes it needs. The error names
+// the entry, so logs say what was refused.
 func Authorize(ctx context.Context, kind, name string, scopes []string) error {
 	if err := CheckScopes(ctx, scopes); err != nil {
 		return &EntryError{Kind: kind, Name: name, Err: err.(*ScopeError)}
