@@ -374,6 +374,15 @@ func tidy(d *data) error {
 
 	env := append(os.Environ(), "GOWORK=off", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"))
 	if d.Replace != "" {
+		// Seed go.sum with the checkout's: every module the scaffold needs
+		// is one mcpgen itself depends on, so an offline tidy can verify
+		// them without the checksum database (which GOPROXY=off cannot
+		// reach); tidy then drops the lines the scaffold does not need.
+		if sum, err := os.ReadFile(filepath.Join(d.Replace, "go.sum")); err == nil {
+			if err := os.WriteFile(filepath.Join(d.dir, "go.sum"), sum, 0o644); err != nil {
+				return err
+			}
+		}
 		out, err := goCmd(d.dir, append(env, "GOPROXY=off"), "mod", "tidy")
 		if err == nil {
 			return nil
