@@ -123,6 +123,7 @@ func (g *generator) emit() ([]byte, error) {
 		g.emitCompletion(f, c)
 	}
 	g.ts.Emit(f)
+	g.ts.EmitEncoders(f)
 
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
@@ -454,7 +455,11 @@ func (g *generator) emitTool(f *jen.File, t *tool) {
 		body = append(body, callAndCheck(call)...)
 		switch fn.ResultKind {
 		case resJSON:
-			body = append(body, jen.Return(rt("JSONResult").Call(jen.Id("out"))))
+			if enc := g.ts.OutputEncoder(fn.Result); enc != "" { // typeset_encode.go
+				body = append(body, jen.Return(rt("Encoded").Call(jen.Id(enc).Call(jen.Op("&").Id("out")))))
+			} else {
+				body = append(body, jen.Return(rt("JSONResult").Call(jen.Id("out"))))
+			}
 		case resWrapped:
 			body = append(body, jen.Return(rt("WrappedResult").Call(jen.Id("out"))))
 		case resText:

@@ -252,24 +252,23 @@ func (s *Server) recovered(kind, name string, p any) {
 
 var errPanicked = errors.New("internal error")
 
-func (s *Server) callTool(ctx context.Context, c *Conn, r *inflight, params json.RawMessage) ([]byte, *Error) {
-	var name string
-	var tool *Tool
-	var args []byte
-	hasName := false
+// parseCallParams reads the params of tools/call. It is a function of its
+// own so that its decoder, which is large, is off the stack while the
+// tool runs: a request's goroutine then rarely has to grow its stack.
+func (s *Server) parseCallParams(params json.RawMessage, r *inflight) (tool *Tool, name string, args []byte, hasName bool, perr *Error) {
 	if len(params) > 0 {
 		var dec jsonwire.Decoder
 		dec.Reset(params)
 		d := &dec
 		if d.Peek() != jsonwire.Object {
-			return nil, invalidParams("params must be an object")
+			return nil, "", nil, false, invalidParams("params must be an object")
 		}
 		for f, ok := d.Field(); ok; f, ok = d.Field() {
 			switch f {
 			case "name":
 				if d.Peek() != jsonwire.String {
 					d.Skip()
-					return nil, invalidParams("name must be a string")
+					return nil, "", nil, false, invalidParams("name must be a string")
 				}
 				raw := d.Raw()
 				if bytes.IndexByte(raw, '\\') < 0 && len(raw) >= 2 {
@@ -294,7 +293,7 @@ func (s *Server) callTool(ctx context.Context, c *Conn, r *inflight, params json
 					d.Skip()
 				default:
 					d.Skip()
-					return nil, invalidParams("arguments must be an object")
+					return nil, "", nil, false, invalidParams("arguments must be an object")
 				}
 			case "_meta":
 				if d.Peek() != jsonwire.Object {
@@ -313,8 +312,16 @@ func (s *Server) callTool(ctx context.Context, c *Conn, r *inflight, params json
 			}
 		}
 		if err := d.Finish(); err != nil {
-			return nil, invalidParams("%v", err)
+			return nil, "", nil, false, invalidParams("%v", err)
 		}
+	}
+	return tool, name, args, hasName, nil
+}
+
+func (s *Server) callTool(ctx context.Context, c *Conn, r *inflight, params json.RawMessage) ([]byte, *Error) {
+	tool, name, args, hasName, perr := s.parseCallParams(params, r)
+	if perr != nil {
+		return nil, perr
 	}
 	if !hasName {
 		return nil, invalidParams("name is required")

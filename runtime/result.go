@@ -67,6 +67,16 @@ type encodedResult struct {
 	raw     json.RawMessage
 }
 
+// Encoded is what generated handlers return for a structured result:
+// EncodedResult of the JSON a generated encoder wrote, or the encoder's
+// error wrapped as JSONResult wraps encoding/json's.
+func Encoded(b []byte, err error) (*ToolResult, error) {
+	if err != nil {
+		return nil, fmt.Errorf("marshal tool result: %w", err)
+	}
+	return EncodedResult(b), nil
+}
+
 // EncodedResult is JSONResult for a value already encoded: b must be the
 // JSON of an object, as generated encoders write it. It becomes
 // structuredContent and the one text block, without a copy, so b must

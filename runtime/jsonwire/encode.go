@@ -1,6 +1,11 @@
 package jsonwire
 
-import "unicode/utf8"
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
 
 // safeASCII marks the ASCII bytes that AppendString copies as they are.
 // HTML-sensitive characters are escaped, as encoding/json does, so a
@@ -70,4 +75,31 @@ func AppendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// AppendFloat appends f as encoding/json.Marshal writes a float of the
+// given size (32 or 64 bits): the shortest decimal that reads back as
+// the same value, in exponent form only below 1e-6 or from 1e21 on, with
+// a two-digit negative exponent shortened (1e-7, not 1e-07). NaN and
+// the infinities have no JSON form: they are an error, as they are for
+// encoding/json.
+func AppendFloat(dst []byte, f float64, bits int) ([]byte, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return dst, &json.UnsupportedValueError{Str: strconv.FormatFloat(f, 'g', -1, bits)}
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, bits)
+	if format == 'e' {
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, nil
 }

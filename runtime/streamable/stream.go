@@ -361,8 +361,9 @@ func (sw *sseWriter) flush() error {
 }
 
 // pump copies a reader's events to the response until the reader ends
-// (response delivered, detached, CloseStream), the client goes away, or
-// stop is closed. Idle streams get keep-alive comments.
+// (response delivered, detached, CloseStream), the client goes away
+// (gone is closed), or a stop channel is closed. Idle streams get
+// keep-alive comments.
 func (h *handler) pump(gone <-chan struct{}, sw *sseWriter, s *stream, r *reader, stop ...<-chan struct{}) {
 	var tick <-chan time.Time
 	if h.opts.keepAlive > 0 {

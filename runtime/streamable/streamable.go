@@ -17,12 +17,25 @@
 // Choices the specification leaves open:
 //   - initialize is always answered with application/json (nothing can be
 //     streamed before the session exists);
+//   - any other request is answered with application/json when its
+//     response is the first thing the handler produces, which is the
+//     common case and the cheapest (nothing goes to the EventStore: the
+//     client never had an event id to resume from). The answer turns into
+//     an SSE stream at the handler's first related message (progress, a
+//     log, a server-to-client request), at Session.CloseStream, or when
+//     the handler has been silent for the keep-alive period; a client
+//     whose Accept header names text/event-stream before
+//     application/json gets the stream from the start;
 //   - a POST SSE stream starts with a priming event (an event id and empty
 //     data, plus a retry field) when the session negotiated 2025-11-25 or
 //     later, so the client can resume it, and the core may end it early
 //     (Session.CloseStream): the rest of that request's messages are kept
 //     in the EventStore and a GET with Last-Event-ID replays them and
 //     stays open until the response has been delivered;
+//   - the standalone GET stream of an HTTP/1.x connection is taken over
+//     from net/http (hijacked) and written directly, with Connection:
+//     close ending the body, so an idle session does not keep net/http's
+//     buffers and serving goroutine alive;
 //   - an unknown or expired Last-Event-ID is 404 (the client should start
 //     over), a Last-Event-ID of another session is 404 as well;
 //   - a second concurrent standalone GET stream is 409;

@@ -633,3 +633,43 @@ func TestResponseFraming(t *testing.T) {
 		})
 	}
 }
+
+// TestHijackedGETStream: the standalone stream of an HTTP/1.1 client is
+// written on the taken-over connection (Connection: close ends its
+// body), carries the priming event and the session's notifications, and
+// gives its slot back as soon as the client hangs up, so a reconnecting
+// client is not refused with 409.
+func TestHijackedGETStream(t *testing.T) {
+	srv, url := newServer(t, nil)
+	c := &client{t: t, url: url}
+	c.initialize()
+	resp := c.request(http.MethodGet, "", map[string]string{headerProtocolVersion: "2025-11-25"})
+	if resp.StatusCode != 200 || !resp.Close || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") || resp.Header.Get(headerSessionID) != c.sid {
+		t.Fatalf("GET: %d close=%v %v", resp.StatusCode, resp.Close, resp.Header)
+	}
+	er := &eventReader{br: bufio.NewReader(resp.Body)}
+	if e, err := er.next(t, 5*time.Second); err != nil || e.ID == "" || e.Data != "" {
+		t.Fatalf("first event %+v, %v: want the priming event", e, err)
+	}
+	if r := c.post(`{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"mem://a"}}`); r.status != 200 {
+		t.Fatalf("subscribe: %d %q", r.status, r.body)
+	}
+	srv.NotifyResourceUpdated("mem://a")
+	e, err := er.next(t, 5*time.Second)
+	if err != nil || !strings.Contains(e.Data, "notifications/resources/updated") {
+		t.Fatalf("event %+v, %v: want the resources/updated notification", e, err)
+	}
+	resp.Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r := c.request(http.MethodGet, "", map[string]string{headerProtocolVersion: "2025-11-25"})
+		r.Body.Close()
+		if r.StatusCode == 200 {
+			break
+		}
+		if r.StatusCode != http.StatusConflict || time.Now().After(deadline) {
+			t.Fatalf("GET after the client hung up: %d", r.StatusCode)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -671,7 +671,7 @@ func toolAddNumbers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
 // Schemas of tool test_missing_capability.
@@ -1703,4 +1703,18 @@ func readTestTriggerToolChangeArgs(d *jsonwire.Decoder, v *TestTriggerToolChange
 			d.UnknownField(name)
 		}
 	}
+}
+
+// encodeJSONAddOutput encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONAddOutput(v *conformance.AddOutput) ([]byte, error) {
+	return appendJSONAddOutput(make([]byte, 0, 128), v)
+}
+func appendJSONAddOutput(b []byte, v *conformance.AddOutput) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"sum\":"...)
+	if b, err = jsonwire.AppendFloat(b, float64(v.Sum), 64); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), err
 }

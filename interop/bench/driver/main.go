@@ -3,6 +3,12 @@
 // c=32, in alternating order over several rounds, and prints one table of
 // medians with ratios to the bare net/http floor. Binaries come from -bin
 // (see bench/run.sh, which builds them).
+//
+// With -proto 2026-07-28 the servers named in -modern are driven with
+// stateless 2026 requests; the others (the floor among them, which only
+// knows 2025) stay on 2025-11-25 sessions, and the table's proto column
+// says which ran what, so 2026 figures are compared with the floor's
+// 2025 ones.
 package main
 
 import (
@@ -35,7 +41,21 @@ func main() {
 	dur := flag.Duration("d", 8*time.Second, "measured duration per run")
 	conc := flag.String("c", "1,32", "concurrency levels")
 	stateless := flag.Bool("stateless", false, "run the servers in stateless mode")
+	proto := flag.String("proto", "2025-11-25", "protocol version of the load: 2025-11-25 or 2026-07-28")
+	modern := flag.String("modern", "mcpgen,mcpgen500,mcpgo", "servers driven with -proto 2026-07-28 (the rest use 2025-11-25)")
+	method := flag.String("method", "call", "call (tools/call) or list (tools/list)")
+	tool := flag.String("tool", "add", "tool to call or to find in tools/list")
 	flag.Parse()
+	speaks2026 := map[string]bool{}
+	for _, n := range strings.Split(*modern, ",") {
+		speaks2026[n] = true
+	}
+	protoOf := func(name string) string {
+		if *proto == "2026-07-28" && speaks2026[name] {
+			return "2026-07-28"
+		}
+		return "2025-11-25"
+	}
 	names := strings.Split(*servers, ",")
 	levels := strings.Split(*conc, ",")
 	pin := func(cpu string, args ...string) *exec.Cmd {
@@ -66,7 +86,8 @@ func main() {
 				}
 				waitPort(port)
 				load := pin("1", *bin+"/load", "-url", fmt.Sprintf("http://127.0.0.1:%d/mcp", port),
-					"-name", name, "-c", c, "-d", dur.String(), "-pid", fmt.Sprint(srv.Process.Pid))
+					"-name", name, "-c", c, "-d", dur.String(), "-pid", fmt.Sprint(srv.Process.Pid),
+					"-proto", protoOf(name), "-method", *method, "-tool", *tool)
 				var out bytes.Buffer
 				load.Stdout, load.Stderr = &out, os.Stderr
 				err := load.Run()
@@ -81,12 +102,12 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("| server | c | req/s | x floor | p50 ms | x floor | p99 ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| server | proto | c | req/s | x floor | p50 ms | x floor | p99 ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, c := range levels {
 		floor := median(results["floor/"+c])
 		for _, name := range names {
 			m := median(results[name+"/"+c])
-			fmt.Printf("| %s | %s | %.0f | %.2f | %.3f | %.2f | %.2f | %.1f |\n", name, c, m.RPS, m.RPS/floor.RPS, m.P50ms, m.P50ms/floor.P50ms, m.P99ms, float64(m.PeakRSSKiB)/1024)
+			fmt.Printf("| %s | %s | %s | %.0f | %.2f | %.3f | %.2f | %.2f | %.1f |\n", name, protoOf(name), c, m.RPS, m.RPS/floor.RPS, m.P50ms, m.P50ms/floor.P50ms, m.P99ms, float64(m.PeakRSSKiB)/1024)
 		}
 	}
 }

@@ -1,9 +1,19 @@
-// Command load drives an MCP server's "add" tool over Streamable HTTP: each
-// worker opens its own 2025-11-25 session (initialize, initialized), then
-// sends tools/call back to back until the duration or the request budget
-// runs out. Every response is checked (the sum in both the text block and
-// structuredContent). It prints one JSON line: req/s, latency percentiles,
-// errors and, given -pid, the server's peak RSS (VmHWM).
+// Command load drives an MCP server's "add" tool over Streamable HTTP and
+// prints one JSON line: req/s, latency percentiles, errors and, given
+// -pid, the server's peak RSS (VmHWM).
+//
+// With -proto 2025-11-25 (the default) each worker opens its own session
+// (initialize, initialized), then sends requests back to back until the
+// duration or the request budget runs out. With -proto 2026-07-28 there is
+// no handshake: every request is stateless, as that version wants it,
+// with the per-request _meta envelope (protocolVersion,
+// clientCapabilities, clientInfo) and the MCP-Protocol-Version, Mcp-Method
+// and (for tools/call) Mcp-Name headers.
+//
+// -method call (the default) sends tools/call of -tool and checks every
+// response: the sum in both the text block and structuredContent, and in
+// 2026 resultType "complete". -method list sends tools/list and checks
+// that -tool is listed.
 package main
 
 import (
@@ -45,12 +55,23 @@ func main() {
 	maxReq := flag.Int64("n", 5_000_000, "upper bound on requests")
 	warm := flag.Duration("warmup", time.Second, "unmeasured warm-up")
 	pid := flag.Int("pid", 0, "server PID for peak RSS")
+	proto := flag.String("proto", "2025-11-25", "protocol version: 2025-11-25 (sessions) or 2026-07-28 (stateless)")
+	method := flag.String("method", "call", "call (tools/call) or list (tools/list)")
+	tool := flag.String("tool", "add", "tool to call, or to find in tools/list")
 	flag.Parse()
+	if *proto != "2025-11-25" && *proto != "2026-07-28" {
+		fmt.Fprintln(os.Stderr, "load: -proto must be 2025-11-25 or 2026-07-28")
+		os.Exit(2)
+	}
+	if *method != "call" && *method != "list" {
+		fmt.Fprintln(os.Stderr, "load: -method must be call or list")
+		os.Exit(2)
+	}
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: *conc * 2, MaxIdleConnsPerHost: *conc * 2}, Timeout: 30 * time.Second}
 	workers := make([]*worker, *conc)
 	for i := range workers {
-		w := &worker{client: client, url: *url, id: i}
+		w := &worker{client: client, url: *url, id: i, modern: *proto == "2026-07-28", list: *method == "list", tool: *tool}
 		if err := w.handshake(); err != nil {
 			fmt.Fprintf(os.Stderr, "worker %d handshake: %v\n", i, err)
 			os.Exit(1)
@@ -118,16 +139,46 @@ type worker struct {
 	client  *http.Client
 	url     string
 	id      int
+	modern  bool   // 2026-07-28: stateless requests with the _meta envelope
+	list    bool   // tools/list instead of tools/call
+	tool    string // the tool called or looked for
 	session string
 	seq     int
 	buf     bytes.Buffer
 }
 
-func (w *worker) post(body []byte) (map[string]any, http.Header, error) {
+// response is what the checks read of a JSON-RPC response.
+type response struct {
+	Result *struct {
+		Content []struct {
+			Type string `json:"type"`
+			Text string `json:"text"`
+		} `json:"content"`
+		StructuredContent *struct {
+			Sum *int `json:"sum"`
+		} `json:"structuredContent"`
+		Tools []struct {
+			Name string `json:"name"`
+		} `json:"tools"`
+		ResultType string `json:"resultType"`
+	} `json:"result"`
+	Error json.RawMessage `json:"error"`
+}
+
+// modernMeta is the per-request envelope of 2026-07-28.
+const modernMeta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"load","version":"1.0.0"}}`
+
+func (w *worker) post(body []byte, method, name string) (*response, http.Header, error) {
 	req, _ := http.NewRequest(http.MethodPost, w.url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
-	if w.session != "" {
+	if w.modern {
+		req.Header.Set("Mcp-Protocol-Version", "2026-07-28")
+		req.Header.Set("Mcp-Method", method)
+		if name != "" {
+			req.Header.Set("Mcp-Name", name)
+		}
+	} else if w.session != "" {
 		req.Header.Set("Mcp-Session-Id", w.session)
 		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
 	}
@@ -161,49 +212,65 @@ func (w *worker) post(body []byte) (map[string]any, http.Header, error) {
 		w.buf.ReadFrom(resp.Body)
 		payload = w.buf.Bytes()
 	}
-	var msg map[string]any
+	var msg response
 	if err := json.Unmarshal(payload, &msg); err != nil {
 		return nil, nil, fmt.Errorf("response %q: %v", payload, err)
 	}
-	return msg, resp.Header, nil
+	if msg.Result == nil {
+		return nil, nil, fmt.Errorf("no result: %s", payload)
+	}
+	if w.modern && msg.Result.ResultType != "complete" {
+		return nil, nil, fmt.Errorf("resultType %q, want complete: %s", msg.Result.ResultType, payload)
+	}
+	return &msg, resp.Header, nil
 }
 
 func (w *worker) handshake() error {
-	msg, h, err := w.post([]byte(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"load","version":"1.0.0"}}}`))
-	if err != nil {
-		return err
+	if w.modern {
+		return nil // nothing to set up: every request stands alone
 	}
-	if _, ok := msg["result"]; !ok {
-		return fmt.Errorf("initialize: %v", msg)
+	_, h, err := w.post([]byte(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"load","version":"1.0.0"}}}`), "", "")
+	if err != nil {
+		return fmt.Errorf("initialize: %w", err)
 	}
 	w.session = h.Get("Mcp-Session-Id")
-	_, _, err = w.post([]byte(`{"jsonrpc":"2.0","method":"notifications/initialized"}`))
+	_, _, err = w.post([]byte(`{"jsonrpc":"2.0","method":"notifications/initialized"}`), "", "")
 	return err
 }
 
 func (w *worker) call() error {
 	w.seq++
+	meta := ""
+	if w.modern {
+		meta = "," + modernMeta
+	}
+	if w.list {
+		msg, _, err := w.post([]byte(`{"jsonrpc":"2.0","id":`+strconv.Itoa(w.seq)+`,"method":"tools/list","params":{`+strings.TrimPrefix(meta, ",")+`}}`), "tools/list", "")
+		if err != nil {
+			return err
+		}
+		for _, t := range msg.Result.Tools {
+			if t.Name == w.tool {
+				return nil
+			}
+		}
+		return fmt.Errorf("tools/list: %d tools, none named %q", len(msg.Result.Tools), w.tool)
+	}
 	a, b := w.id*1000+w.seq%1000, w.seq
-	body := `{"jsonrpc":"2.0","id":` + strconv.Itoa(w.seq) + `,"method":"tools/call","params":{"name":"add","arguments":{"a":` + strconv.Itoa(a) + `,"b":` + strconv.Itoa(b) + `}}}`
-	msg, _, err := w.post([]byte(body))
+	body := `{"jsonrpc":"2.0","id":` + strconv.Itoa(w.seq) + `,"method":"tools/call","params":{"name":"` + w.tool + `","arguments":{"a":` + strconv.Itoa(a) + `,"b":` + strconv.Itoa(b) + `}` + meta + `}}`
+	msg, _, err := w.post([]byte(body), "tools/call", w.tool)
 	if err != nil {
 		return err
 	}
-	res, _ := msg["result"].(map[string]any)
-	if res == nil {
-		return fmt.Errorf("no result: %v", msg)
-	}
+	res := msg.Result
 	want := a + b
-	sc, _ := res["structuredContent"].(map[string]any)
-	if sum, _ := sc["sum"].(float64); int(sum) != want {
-		return fmt.Errorf("structuredContent %v, want sum %d", res["structuredContent"], want)
+	if sc := res.StructuredContent; sc == nil || sc.Sum == nil || *sc.Sum != want {
+		return fmt.Errorf("structuredContent without sum %d", want)
 	}
-	content, _ := res["content"].([]any)
-	if len(content) == 0 {
-		return fmt.Errorf("no content: %v", res)
+	if len(res.Content) == 0 {
+		return fmt.Errorf("no content")
 	}
-	first, _ := content[0].(map[string]any)
-	if text, _ := first["text"].(string); !strings.Contains(text, strconv.Itoa(want)) {
+	if text := res.Content[0].Text; !strings.Contains(text, strconv.Itoa(want)) {
 		return fmt.Errorf("text %q lacks %d", text, want)
 	}
 	return nil

@@ -89,7 +89,7 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONWhoAmIOutput(&out))
 }
 
 // Schemas of tool admin_report.
@@ -161,4 +161,31 @@ func readWhoamiArgs(d *jsonwire.Decoder, v *WhoamiArgs) {
 			d.UnknownField(name)
 		}
 	}
+}
+
+// encodeJSONWhoAmIOutput encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONWhoAmIOutput(v *authjwt.WhoAmIOutput) ([]byte, error) {
+	return appendJSONWhoAmIOutput(make([]byte, 0, 128), v)
+}
+func appendJSONWhoAmIOutput(b []byte, v *authjwt.WhoAmIOutput) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"subject\":"...)
+	b = jsonwire.AppendString(b, string(v.Subject))
+	b = append(b, ",\"client_id\":"...)
+	b = jsonwire.AppendString(b, string(v.ClientID))
+	b = append(b, ",\"scopes\":"...)
+	if v.Scopes == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Scopes {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = jsonwire.AppendString(b, string(v.Scopes[i0]))
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), err
 }

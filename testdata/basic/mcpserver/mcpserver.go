@@ -103,7 +103,7 @@ func toolEcho(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONEchoOutput(&out))
 }
 
 // Schemas of tool add.
@@ -297,4 +297,16 @@ func readGreetArgs(d *jsonwire.Decoder, v *GreetArgs) {
 	if !hasName {
 		d.Missing("name")
 	}
+}
+
+// encodeJSONEchoOutput encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONEchoOutput(v *basic.EchoOutput) ([]byte, error) {
+	return appendJSONEchoOutput(make([]byte, 0, 128), v)
+}
+func appendJSONEchoOutput(b []byte, v *basic.EchoOutput) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"text\":"...)
+	b = jsonwire.AppendString(b, string(v.Text))
+	return append(b, '}'), err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"github.com/mcpgen/mcpgen/testdata/schema"
 	"os"
+	"strconv"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -71,7 +72,7 @@ func toolSend(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONOutput(&out))
 }
 func decodeSendArgs(data []byte, v *schema.Input) error {
 	if len(data) == 0 || string(data) == "null" {
@@ -207,4 +208,59 @@ func readPageString(d *jsonwire.Decoder, v *schema.Page[string]) {
 	if !hasItems {
 		d.Missing("items")
 	}
+}
+
+// encodeJSONOutput encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONOutput(v *schema.Output) ([]byte, error) {
+	return appendJSONOutput(make([]byte, 0, 128), v)
+}
+func appendJSONContact(b []byte, v *schema.Contact) ([]byte, error) {
+	var err error
+	sep := byte('{')
+	if v.Phone != "" {
+		b = append(b, sep)
+		sep = ','
+		b = append(b, "\"phone\":"...)
+		b = jsonwire.AppendString(b, string(v.Phone))
+	}
+	if v.Country != "" {
+		b = append(b, sep)
+		sep = ','
+		b = append(b, "\"country\":"...)
+		b = jsonwire.AppendString(b, string(v.Country))
+	}
+	if v.Email != "" {
+		b = append(b, sep)
+		sep = ','
+		b = append(b, "\"email\":"...)
+		b = jsonwire.AppendString(b, string(v.Email))
+	}
+	if sep == '{' {
+		b = append(b, '{')
+	}
+	return append(b, '}'), err
+}
+func appendJSONOutput(b []byte, v *schema.Output) ([]byte, error) {
+	var err error
+	sep := byte('{')
+	b = append(b, sep)
+	sep = ','
+	b = append(b, "\"sent\":"...)
+	b = strconv.AppendBool(b, bool(v.Sent))
+	if v.Contact != nil {
+		b = append(b, sep)
+		sep = ','
+		b = append(b, "\"contact\":"...)
+		if v.Contact == nil {
+			b = append(b, "null"...)
+		} else {
+			if b, err = appendJSONContact(b, v.Contact); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if sep == '{' {
+		b = append(b, '{')
+	}
+	return append(b, '}'), err
 }

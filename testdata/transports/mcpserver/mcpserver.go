@@ -76,7 +76,7 @@ func toolHeaders(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONHeadersOutput(&out))
 }
 
 // HeadersArgs holds the arguments of a tool declared with plain parameters.
@@ -108,4 +108,29 @@ func readHeadersArgs(d *jsonwire.Decoder, v *HeadersArgs) {
 	if !hasName {
 		d.Missing("name")
 	}
+}
+
+// encodeJSONHeadersOutput encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONHeadersOutput(v *transports.HeadersOutput) ([]byte, error) {
+	return appendJSONHeadersOutput(make([]byte, 0, 128), v)
+}
+func appendJSONHeadersOutput(b []byte, v *transports.HeadersOutput) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"value\":"...)
+	b = jsonwire.AppendString(b, string(v.Value))
+	b = append(b, ",\"names\":"...)
+	if v.Names == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Names {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = jsonwire.AppendString(b, string(v.Names[i0]))
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), err
 }

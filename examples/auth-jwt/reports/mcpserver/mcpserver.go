@@ -94,7 +94,7 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONIdentity(&out))
 }
 
 // Schemas of tool admin_report.
@@ -113,7 +113,7 @@ func toolAdminReport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONReport(&out))
 }
 func decodeAdminReportArgs(data []byte, v *reports.ReportInput) error {
 	if len(data) == 0 || string(data) == "null" {
@@ -170,3 +170,48 @@ func readWhoamiArgs(d *jsonwire.Decoder, v *WhoamiArgs) {
 var (
 	pattern1 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}$")
 )
+
+// encodeJSONIdentity encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONIdentity(v *reports.Identity) ([]byte, error) {
+	return appendJSONIdentity(make([]byte, 0, 128), v)
+}
+
+// encodeJSONReport encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONReport(v *reports.Report) ([]byte, error) {
+	return appendJSONReport(make([]byte, 0, 128), v)
+}
+func appendJSONIdentity(b []byte, v *reports.Identity) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"subject\":"...)
+	b = jsonwire.AppendString(b, string(v.Subject))
+	b = append(b, ",\"client_id\":"...)
+	b = jsonwire.AppendString(b, string(v.ClientID))
+	b = append(b, ",\"scopes\":"...)
+	if v.Scopes == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Scopes {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = jsonwire.AppendString(b, string(v.Scopes[i0]))
+		}
+		b = append(b, ']')
+	}
+	b = append(b, ",\"issuer\":"...)
+	b = jsonwire.AppendString(b, string(v.Issuer))
+	return append(b, '}'), err
+}
+func appendJSONReport(b []byte, v *reports.Report) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"month\":"...)
+	b = jsonwire.AppendString(b, string(v.Month))
+	b = append(b, ",\"requested_by\":"...)
+	b = jsonwire.AppendString(b, string(v.RequestedBy))
+	b = append(b, ",\"summary\":"...)
+	b = jsonwire.AppendString(b, string(v.Summary))
+	return append(b, '}'), err
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"math"
 	"os"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -103,7 +104,7 @@ func toolGetForecast(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONForecastOutput(&out))
 }
 
 // resourceCities calls Cities for resource weather://cities.
@@ -174,4 +175,46 @@ func readForecastInput(d *jsonwire.Decoder, v *weather.ForecastInput) {
 			d.Fail("units", "must be one of \"celsius\", \"fahrenheit\" (enum)")
 		}
 	}
+}
+
+// encodeJSONForecastOutput encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONForecastOutput(v *weather.ForecastOutput) ([]byte, error) {
+	return appendJSONForecastOutput(make([]byte, 0, 128), v)
+}
+func appendJSONDay(b []byte, v *weather.Day) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"day\":"...)
+	b = strconv.AppendInt(b, int64(v.Day), 10)
+	b = append(b, ",\"summary\":"...)
+	b = jsonwire.AppendString(b, string(v.Summary))
+	b = append(b, ",\"temperature\":"...)
+	if b, err = jsonwire.AppendFloat(b, float64(v.Temperature), 64); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), err
+}
+func appendJSONForecastOutput(b []byte, v *weather.ForecastOutput) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"city\":"...)
+	b = jsonwire.AppendString(b, string(v.City))
+	b = append(b, ",\"units\":"...)
+	b = jsonwire.AppendString(b, string(v.Units))
+	b = append(b, ",\"days\":"...)
+	if v.Days == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Days {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendJSONDay(b, &v.Days[i0]); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), err
 }

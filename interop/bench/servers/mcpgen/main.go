@@ -11,18 +11,25 @@ import (
 
 	"github.com/mcpgen/mcpgen/interop/bench/servers/mcpgen/add/mcpserver"
 	"github.com/mcpgen/mcpgen/runtime"
+	"github.com/mcpgen/mcpgen/runtime/sse"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8000", "listen address")
 	stateless := flag.Bool("stateless", false, "stateless mode")
+	legacy := flag.Bool("sse", false, "also serve legacy SSE at /sse and /messages/")
+	maxSessions := flag.Int("max-sessions", runtime.DefaultMaxSessions, "session limit")
 	flag.Parse()
 	host, port, err := net.SplitHostPort(*addr)
 	if err != nil {
 		log.Fatal(err)
 	}
 	p, _ := strconv.Atoi(port)
-	srv, err := mcpserver.New(runtime.WithAddr(host, p), runtime.WithStateless(*stateless))
+	opts := []runtime.Option{runtime.WithAddr(host, p), runtime.WithStateless(*stateless), runtime.WithMaxSessions(*maxSessions)}
+	if *legacy {
+		opts = append(opts, runtime.WithTransport(sse.New()))
+	}
+	srv, err := mcpserver.New(opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

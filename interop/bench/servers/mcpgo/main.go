@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"net/http"
 	"strconv"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -14,6 +15,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8000", "listen address")
 	stateless := flag.Bool("stateless", false, "stateless mode")
+	legacy := flag.Bool("sse", false, "also serve legacy SSE at /sse and /message")
 	flag.Parse()
 	s := server.NewMCPServer("mcpgo-add", "1.0.0", server.WithToolCapabilities(false))
 	tool := mcp.NewTool("add", mcp.WithDescription("Adds two integers."),
@@ -31,5 +33,13 @@ func main() {
 		return mcp.NewToolResultStructured(map[string]int{"sum": sum}, `{"sum":`+strconv.Itoa(sum)+`}`), nil
 	})
 	hs := server.NewStreamableHTTPServer(s, server.WithEndpointPath("/mcp"), server.WithStateLess(*stateless))
-	log.Fatal(hs.Start(*addr))
+	if !*legacy {
+		log.Fatal(hs.Start(*addr))
+	}
+	ss := server.NewSSEServer(s)
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", hs)
+	mux.Handle("/sse", ss)
+	mux.Handle("/message", ss)
+	log.Fatal(http.ListenAndServe(*addr, mux))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"math"
 	"os"
+	"strconv"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -72,7 +73,7 @@ func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	return runtime.JSONResult(out)
+	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 func decodeAddArgs(data []byte, v *add.AddInput) error {
 	if len(data) == 0 || string(data) == "null" {
@@ -104,4 +105,16 @@ func readAddInput(d *jsonwire.Decoder, v *add.AddInput) {
 	if !hasB {
 		d.Missing("b")
 	}
+}
+
+// encodeJSONAddOutput encodes v as encoding/json.Marshal would, without reflection.
+func encodeJSONAddOutput(v *add.AddOutput) ([]byte, error) {
+	return appendJSONAddOutput(make([]byte, 0, 128), v)
+}
+func appendJSONAddOutput(b []byte, v *add.AddOutput) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = append(b, "\"sum\":"...)
+	b = strconv.AppendInt(b, int64(v.Sum), 10)
+	return append(b, '}'), err
 }
