@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
 )
@@ -26,7 +27,7 @@ func (h *handler) logger() *slog.Logger {
 // preflight runs the checks every method shares: Host/Origin and
 // MCP-Protocol-Version. It writes the error and returns false on failure.
 func (h *handler) preflight(w http.ResponseWriter, r *http.Request) (version string, ok bool) {
-	if status, msg := h.guard.check(r); status != 0 {
+	if status, msg := h.srv.CheckHostOrigin(r); status != 0 {
 		writeError(w, status, codeTransport, msg)
 		return "", false
 	}
@@ -65,7 +66,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 }
 
 func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
-	if status, msg := h.guard.check(r); status != 0 {
+	if status, msg := h.srv.CheckHostOrigin(r); status != 0 {
 		writeError(w, status, codeTransport, msg)
 		return
 	}
@@ -208,6 +209,7 @@ func (h *handler) requestContext(r *http.Request, detached bool) context.Context
 // handle calls the core, turning a panic that escaped it into an internal
 // error response: bad input must never take the server down.
 func (h *handler) handle(ctx context.Context, conn *runtime.Conn, msg *runtime.Message, out runtime.Outbound) (resp []byte) {
+	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
 			h.logger().Error("streamable: panic while handling a message", "method", msg.Method, "panic", v)
@@ -217,6 +219,7 @@ func (h *handler) handle(ctx context.Context, conn *runtime.Conn, msg *runtime.M
 				resp = nil
 			}
 		}
+		h.srv.LogMessage(ctx, conn.ID(), msg, start, resp) // debug level only
 	}()
 	return h.srv.Handle(ctx, conn, msg, out)
 }

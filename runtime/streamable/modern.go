@@ -41,11 +41,13 @@ func (h *handler) serveModern(w http.ResponseWriter, r *http.Request, msg *runti
 // handleModern calls the core, turning a panic that escaped it into an
 // internal error: bad input must never take the server down.
 func (h *handler) handleModern(ctx context.Context, msg *runtime.Message, hdr http.Header, out runtime.Outbound) (status int, resp []byte) {
+	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
 			h.logger().Error("streamable: panic while handling a message", "method", msg.Method, "panic", v)
 			status, resp = http.StatusInternalServerError, runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error"))
 		}
+		h.srv.LogMessage(ctx, "", msg, start, resp) // debug level only
 	}()
 	return h.srv.HandleModern(ctx, msg, hdr, out)
 }

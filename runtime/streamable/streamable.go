@@ -143,7 +143,6 @@ type handler struct {
 	cfg   *runtime.Config
 	opts  options
 	store runtime.EventStore
-	guard *guard
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -161,7 +160,6 @@ func newHandler(s *runtime.Server, o options) *handler {
 		cfg:      cfg,
 		opts:     o,
 		store:    store,
-		guard:    newGuard(cfg),
 		sessions: make(map[string]*session),
 	}
 }

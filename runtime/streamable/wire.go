@@ -257,3 +257,12 @@ func parseSSE(b []byte) []sseEvent {
 	}
 	return out
 }
+
+// quoteHeader quotes an untrusted header value for an error message,
+// bounded so a huge header cannot bloat the answer.
+func quoteHeader(s string) string {
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return strconv.Quote(s)
+}
