@@ -3,7 +3,8 @@ package runtime
 import (
 	"encoding/json"
 	"errors"
-	"unicode/utf8"
+
+	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 )
 
 // appendToolResult appends the JSON of r to b. It is the hot path of
@@ -18,7 +19,7 @@ func appendToolResult(b []byte, r *ToolResult) ([]byte, error) {
 		}
 		if t, ok := c.(*TextContent); ok && t != nil && t.Annotations == nil && t.Meta == nil {
 			b = append(b, `{"type":"text","text":`...)
-			b = appendJSONString(b, t.Text)
+			b = jsonwire.AppendString(b, t.Text)
 			b = append(b, '}')
 			continue
 		}
@@ -62,57 +63,4 @@ func appendToolResult(b []byte, r *ToolResult) ([]byte, error) {
 		b = append(b, mb...)
 	}
 	return append(b, '}'), nil
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes
-// U+FFFD, and U+2028/U+2029 are escaped, as encoding/json does; HTML
-// characters are left alone since the output is never embedded in HTML.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
