@@ -106,21 +106,26 @@ func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
 	defer release()
 
 	endpoint := mountPrefix(r) + h.msgPath + "?" + sessionParam + "=" + url.QueryEscape(sess.id)
-	sw := startSSE(w)
-	sw.buf = appendEvent(sw.buf, "endpoint", []byte(endpoint))
+	// Unlike the Streamable HTTP GET stream, this one stays inside net/http
+	// (no runtime.HijackSSE): Server.Shutdown waits for the calls in
+	// flight only through http.Server.Shutdown, which waits for this
+	// handler and would not wait for a hijacked connection.
+	sw := runtime.StartSSE(w)
+	sw.Buf = appendEvent(sw.Buf, "endpoint", []byte(endpoint))
 	h.logger().Debug("sse: session opened", "session", sess.id, "endpoint", endpoint)
-	h.pump(r.Context(), sw, sess)
+	h.pump(r.Context().Done(), sw, sess)
 	h.logger().Debug("sse: session closed", "session", sess.id)
 }
 
-// pump copies the session's messages to the response. Only this goroutine
-// writes to the response, so writes are serialized however many requests
-// run at once.
+// pump copies the session's messages to the response until the client
+// goes away (gone is closed), the session ends or the server stops. Only
+// this goroutine writes to the response, so writes are serialized however
+// many requests run at once.
 //
 // When the server shuts down (Server.Done) the stream stays open until
 // the session's calls in flight have answered, then ends; Shutdown's
 // deadline bounds the wait (Server.Stopped).
-func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
+func (h *handler) pump(gone <-chan struct{}, sw *runtime.SSEWriter, sess *session) {
 	done := h.srv.Done()
 	draining := false
 	var tick <-chan time.Time
@@ -132,10 +137,10 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
 	for {
 		msgs, closed := sess.stream.take()
 		for _, m := range msgs {
-			sw.buf = appendEvent(sw.buf, "message", m)
+			sw.Buf = appendEvent(sw.Buf, "message", m)
 		}
-		if len(sw.buf) > 0 {
-			if err := sw.flush(); err != nil {
+		if len(sw.Buf) > 0 {
+			if err := sw.Flush(); err != nil {
 				return
 			}
 		}
@@ -145,8 +150,8 @@ func (h *handler) pump(ctx context.Context, sw *sseWriter, sess *session) {
 		select {
 		case <-sess.stream.notify:
 		case <-tick:
-			sw.buf = append(sw.buf, ": ping\n\n"...)
-		case <-ctx.Done():
+			sw.Buf = append(sw.Buf, ": ping\n\n"...)
+		case <-gone:
 			return
 		case <-done:
 			done, draining = nil, true

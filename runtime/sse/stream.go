@@ -3,9 +3,7 @@ package sse
 import (
 	"bytes"
 	"errors"
-	"net/http"
 	"sync"
-	"time"
 )
 
 // stream is a session's outgoing queue and the runtime.Outbound the core
@@ -67,39 +65,6 @@ func (s *stream) close() {
 	s.queue = nil
 	s.mu.Unlock()
 	s.wake()
-}
-
-// sseWriter writes SSE to one HTTP response.
-type sseWriter struct {
-	w   http.ResponseWriter
-	rc  *http.ResponseController
-	buf []byte
-}
-
-// startSSE sends the event-stream response headers. The stream lives as
-// long as the session, so the server's WriteTimeout must not cut it: the
-// write deadline is cleared where the ResponseWriter supports it.
-func startSSE(w http.ResponseWriter) *sseWriter {
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache, no-transform")
-	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{})
-	return &sseWriter{w: w, rc: rc}
-}
-
-func (sw *sseWriter) flush() error {
-	_, err := sw.w.Write(sw.buf)
-	sw.buf = sw.buf[:0]
-	if err != nil {
-		return err
-	}
-	if err := sw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return err
-	}
-	return nil
 }
 
 // appendEvent appends one SSE event of the given type. The data is split

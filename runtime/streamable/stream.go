@@ -1,10 +1,8 @@
 package streamable
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -258,106 +256,53 @@ func (s *stream) attachAndPrime(r *reader, prime bool) string {
 	return id
 }
 
-// sseWriter writes SSE to one HTTP response, through net/http or, for a
-// hijacked stream, straight to its connection.
+// sseWriter is a runtime.SSEWriter as the handler sets it up: events
+// appended to buf before the pump starts (a priming event) are handed to
+// the writer when it does. The field is named conn because the owner of a
+// hijacked stream closes it (conn.Close) when the stream ends; for a
+// stream through net/http Close does nothing.
 type sseWriter struct {
-	w    http.ResponseWriter
-	rc   *http.ResponseController
-	conn net.Conn // the hijacked connection; nil when w is used
 	buf  []byte
+	conn *runtime.SSEWriter
 }
 
-// hijackWriteTimeout bounds one write to a hijacked stream, which the
-// server's WriteTimeout no longer covers: a client that stops reading
-// altogether loses its stream instead of pinning a goroutine forever.
-const hijackWriteTimeout = time.Minute
-
-// hijackSSE takes over the connection of a long-lived SSE response from
-// net/http, which would otherwise keep its read and write buffers, the
-// request and the serving goroutine's stack for as long as the stream
-// is open (most of an idle session's memory). It writes the status line
-// and headers (those set on w, plus the SSE ones and Connection: close:
-// the body ends when the connection does) into the returned writer's
-// buffer, and starts a goroutine that closes gone when the client goes
-// away. It returns nil, having written nothing, when the connection
-// cannot be taken (HTTP/2, or a ResponseWriter without Hijack); the
-// caller then streams through w as usual.
+// hijackSSE takes a standalone GET stream's connection over from net/http
+// (see runtime.HijackSSE) with the session id header set. It returns nil
+// when the connection cannot be taken; the caller then uses startSSE.
 func hijackSSE(w http.ResponseWriter, r *http.Request, sessionID []string) (*sseWriter, <-chan struct{}) {
 	if r.ProtoMajor != 1 {
-		return nil, nil
+		return nil, nil // do not leave the session id on a response we do not take
 	}
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return nil, nil
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache, no-transform")
-	h.Set("X-Accel-Buffering", "no")
-	h.Set("Connection", "close")
-	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
-	h.Del("Content-Length")
-	h.Del("Transfer-Encoding")
 	if sessionID != nil {
-		h[headerSessionID] = sessionID
+		w.Header()[headerSessionID] = sessionID
 	}
-	var b bytes.Buffer
-	b.WriteString("HTTP/1.1 200 OK\r\n")
-	h.Write(&b)
-	b.WriteString("\r\n")
-	gone := make(chan struct{})
-	go func() {
-		// Nothing more is expected from the client; reading is how its
-		// departure shows.
-		var p [1]byte
-		for {
-			if _, err := conn.Read(p[:]); err != nil {
-				close(gone)
-				return
-			}
-		}
-	}()
-	return &sseWriter{conn: conn, buf: b.Bytes()}, gone
+	out, gone := runtime.HijackSSE(w, r)
+	if out == nil {
+		return nil, nil
+	}
+	return &sseWriter{conn: out}, gone
 }
 
-// startSSE sends the SSE response headers. Long-lived streams must not be
-// cut by the server's WriteTimeout, so the write deadline is cleared
-// (where the ResponseWriter supports it).
+// startSSE sends the SSE response headers through net/http (see
+// runtime.StartSSE).
 func startSSE(w http.ResponseWriter, sessionID []string) *sseWriter {
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache, no-transform")
-	h.Set("X-Accel-Buffering", "no")
 	if sessionID != nil {
-		h[headerSessionID] = sessionID
+		w.Header()[headerSessionID] = sessionID
 	}
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{})
-	sw := &sseWriter{w: w, rc: rc}
-	return sw
+	return &sseWriter{conn: runtime.StartSSE(w)}
 }
 
-func (sw *sseWriter) flush() error {
-	if sw.conn != nil {
-		_ = sw.conn.SetWriteDeadline(time.Now().Add(hijackWriteTimeout))
-		_, err := sw.conn.Write(sw.buf)
-		if cap(sw.buf) > 1024 {
-			sw.buf = nil // an idle stream keeps no large buffer
-		} else {
-			sw.buf = sw.buf[:0]
-		}
-		return err
+// start hands what was appended to buf to the writer; from then on the
+// pump appends to and flushes conn itself. The flush is left to the pump
+// so no extra frame sits between it and the connection's write: an idle
+// stream's goroutine then stays within the smallest stack.
+func (sw *sseWriter) start() {
+	if len(sw.conn.Buf) == 0 {
+		sw.conn.Buf = sw.buf
+	} else {
+		sw.conn.Buf = append(sw.conn.Buf, sw.buf...) // after a hijacked stream's headers
 	}
-	_, err := sw.w.Write(sw.buf)
-	sw.buf = sw.buf[:0]
-	if err != nil {
-		return err
-	}
-	if err := sw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return err
-	}
-	return nil
+	sw.buf = nil
 }
 
 // pump copies a reader's events to the response until the reader ends
@@ -380,15 +325,16 @@ func (h *handler) pump(gone <-chan struct{}, sw *sseWriter, s *stream, r *reader
 	}
 	// Send the headers (and a priming event) now: a client waits for them
 	// before it reads anything, and the first event may be long in coming.
-	if err := sw.flush(); err != nil {
+	sw.start()
+	if err := sw.conn.Flush(); err != nil {
 		s.detach(r)
 		return
 	}
 	for {
 		evs, closed, _ := s.take(r)
-		sw.buf = h.appendEvents(sw.buf, evs)
-		if len(sw.buf) > 0 {
-			if err := sw.flush(); err != nil {
+		sw.conn.Buf = h.appendEvents(sw.conn.Buf, evs)
+		if len(sw.conn.Buf) > 0 {
+			if err := sw.conn.Flush(); err != nil {
 				s.detach(r)
 				return
 			}
@@ -399,8 +345,8 @@ func (h *handler) pump(gone <-chan struct{}, sw *sseWriter, s *stream, r *reader
 		select {
 		case <-r.notify:
 		case <-tick:
-			sw.buf = append(sw.buf, ": keep-alive\n\n"...)
-			if err := sw.flush(); err != nil {
+			sw.conn.Buf = append(sw.conn.Buf, ": keep-alive\n\n"...)
+			if err := sw.conn.Flush(); err != nil {
 				s.detach(r)
 				return
 			}

@@ -1,0 +1,141 @@
+package runtime
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+)
+
+// SSEWriter writes a long-lived text/event-stream response, either through
+// net/http (StartSSE) or straight to a connection taken over from it
+// (HijackSSE). It is shared by the HTTP transports (runtime/streamable's
+// GET stream, runtime/sse's legacy stream) so that both pay the same,
+// small price for an idle stream. It is not safe for concurrent use: one
+// goroutine, the stream's pump, owns it.
+type SSEWriter struct {
+	// Buf holds bytes not yet sent: the caller appends whole events (or
+	// comments) and calls Flush. After HijackSSE it starts with the status
+	// line and headers, so whatever the caller appends before the first
+	// Flush goes out in the same write.
+	Buf []byte
+
+	w    http.ResponseWriter
+	rc   *http.ResponseController
+	conn net.Conn // the hijacked connection; nil when w is used
+}
+
+// SSEHijackWriteTimeout bounds one write to a hijacked stream, which the
+// server's WriteTimeout no longer covers: a client that stops reading
+// altogether loses its stream instead of pinning a goroutine forever.
+const SSEHijackWriteTimeout = time.Minute
+
+// setSSEHeaders sets the headers every event stream carries.
+func setSSEHeaders(h http.Header) {
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache, no-transform")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+}
+
+// HijackSSE takes over the connection of a long-lived SSE response from
+// net/http, which would otherwise keep its read and write buffers, the
+// request and the serving goroutine's stack for as long as the stream is
+// open (most of an idle session's memory). The status line and the
+// headers (those already set on w, plus the SSE ones and
+// Connection: close, since the body ends when the connection does) are
+// put in the returned writer's Buf; a goroutine closes the returned
+// channel when the client goes away (or the connection is closed).
+//
+// The caller must serve the stream from a goroutine of its own and let
+// the handler return, so net/http's serving goroutine ends, and must call
+// Close when the stream is over. The request's context ends when the
+// handler returns, so it is no longer the stream's lifetime: the channel
+// is. http.Server.Shutdown does not wait for hijacked connections; the
+// caller ends them on its own shutdown signal.
+//
+// HijackSSE returns nil, having written nothing, when the connection
+// cannot be taken (HTTP/2 and later, or a ResponseWriter without Hijack);
+// the caller then streams through StartSSE as usual.
+func HijackSSE(w http.ResponseWriter, r *http.Request) (*SSEWriter, <-chan struct{}) {
+	if r.ProtoMajor != 1 {
+		return nil, nil
+	}
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return nil, nil
+	}
+	h := w.Header()
+	setSSEHeaders(h)
+	h.Set("Connection", "close")
+	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	h.Del("Content-Length")
+	h.Del("Transfer-Encoding")
+	var b bytes.Buffer
+	b.WriteString("HTTP/1.1 200 OK\r\n")
+	h.Write(&b)
+	b.WriteString("\r\n")
+	gone := make(chan struct{})
+	go func() {
+		// Nothing more is expected from the client; reading is how its
+		// departure shows. One byte at a time keeps no buffer alive.
+		var p [1]byte
+		for {
+			if _, err := conn.Read(p[:]); err != nil {
+				close(gone)
+				return
+			}
+		}
+	}()
+	return &SSEWriter{conn: conn, Buf: b.Bytes()}, gone
+}
+
+// StartSSE sends the SSE response headers (with those already set on w)
+// through net/http. Long-lived streams must not be cut by the server's
+// WriteTimeout, so the write deadline is cleared where the ResponseWriter
+// supports it.
+func StartSSE(w http.ResponseWriter) *SSEWriter {
+	setSSEHeaders(w.Header())
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	return &SSEWriter{w: w, rc: rc}
+}
+
+// Hijacked reports whether the writer owns its connection (HijackSSE).
+func (sw *SSEWriter) Hijacked() bool { return sw.conn != nil }
+
+// Flush sends Buf to the client and empties it. On a hijacked stream a
+// large Buf is dropped rather than kept, so an idle stream holds no
+// buffer sized for its busiest moment.
+func (sw *SSEWriter) Flush() error {
+	if sw.conn != nil {
+		_ = sw.conn.SetWriteDeadline(time.Now().Add(SSEHijackWriteTimeout))
+		_, err := sw.conn.Write(sw.Buf)
+		if cap(sw.Buf) > 1024 {
+			sw.Buf = nil
+		} else {
+			sw.Buf = sw.Buf[:0]
+		}
+		return err
+	}
+	_, err := sw.w.Write(sw.Buf)
+	sw.Buf = sw.Buf[:0]
+	if err != nil {
+		return err
+	}
+	if err := sw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
+}
+
+// Close closes a hijacked connection, which ends the response and, with
+// it, the goroutine HijackSSE started. It does nothing for a stream
+// written through net/http, which ends when its handler returns.
+func (sw *SSEWriter) Close() error {
+	if sw.conn == nil {
+		return nil
+	}
+	return sw.conn.Close()
+}
