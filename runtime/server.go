@@ -47,6 +47,7 @@ type Server struct {
 	stopped   chan struct{} // closed when Shutdown returns
 	stopOnce  sync.Once
 	active    atomic.Int64 // requests inside ServeHTTP, for a mounted server's Shutdown
+	held      atomic.Int64 // streams that left net/http (Hold), for Shutdown
 
 	// guard is the Host/Origin check every HTTP transport runs.
 	guard *HostGuard
@@ -465,6 +466,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.cfg.Logger.Info("mcpgen: shutting down " + s.def.Name)
 	err := hs.Shutdown(ctx)
+	if err == nil {
+		// http.Server.Shutdown forgets hijacked connections: wait for
+		// the streams that hold one as it waits for handlers.
+		err = s.waitIdle(ctx)
+	}
 	if err != nil {
 		hs.Close()
 	}
@@ -472,11 +478,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// waitIdle waits until no request is inside ServeHTTP, or ctx ends.
+// Hold registers a long-lived stream that has left net/http (a hijacked
+// connection, see HijackSSE) so that Shutdown waits for it, as
+// http.Server.Shutdown waits for handlers, until Shutdown's ctx ends. The
+// stream calls release, once or more, when it ends.
+func (s *Server) Hold() (release func()) {
+	s.held.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { s.held.Add(-1) }) }
+}
+
+// waitIdle waits until no request is inside ServeHTTP and no held stream
+// is open, or ctx ends.
 func (s *Server) waitIdle(ctx context.Context) error {
 	t := time.NewTicker(5 * time.Millisecond)
 	defer t.Stop()
-	for s.active.Load() > 0 {
+	for s.active.Load() > 0 || s.held.Load() > 0 {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -52,7 +52,8 @@ func setSSEHeaders(h http.Header) {
 // Close when the stream is over. The request's context ends when the
 // handler returns, so it is no longer the stream's lifetime: the channel
 // is. http.Server.Shutdown does not wait for hijacked connections; the
-// caller ends them on its own shutdown signal.
+// caller ends them on its own shutdown signal, and registers them with
+// Server.Hold when Shutdown must wait for them.
 //
 // HijackSSE returns nil, having written nothing, when the connection
 // cannot be taken (HTTP/2 and later, or a ResponseWriter without Hijack);

@@ -101,15 +101,30 @@ func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "too many open sessions (MaxSessions); retry later")
 		return
 	}
-	defer h.endSession(sess)
 	release, _ := sess.conn.SetStandalone(sess.stream)
-	defer release()
-
 	endpoint := mountPrefix(r) + h.msgPath + "?" + sessionParam + "=" + url.QueryEscape(sess.id)
-	// Unlike the Streamable HTTP GET stream, this one stays inside net/http
-	// (no runtime.HijackSSE): Server.Shutdown waits for the calls in
-	// flight only through http.Server.Shutdown, which waits for this
-	// handler and would not wait for a hijacked connection.
+	// The stream is most of what an idle session costs, so it leaves
+	// net/http where it can (HTTP/1.x): the pump runs on a goroutine of
+	// its own and this handler returns, ending net/http's serving
+	// goroutine and freeing its buffers (see runtime.HijackSSE).
+	// Server.Hold keeps Shutdown waiting for the stream, which stays open
+	// until the session's calls in flight have answered.
+	if sw, gone := runtime.HijackSSE(w, r); sw != nil {
+		hold := h.srv.Hold()
+		sw.Buf = appendEvent(sw.Buf, "endpoint", []byte(endpoint))
+		h.logger().Debug("sse: session opened", "session", sess.id, "endpoint", endpoint)
+		go func() {
+			defer hold()
+			defer h.endSession(sess)
+			defer release()
+			defer sw.Close()
+			h.pump(gone, sw, sess)
+			h.logger().Debug("sse: session closed", "session", sess.id)
+		}()
+		return
+	}
+	defer h.endSession(sess)
+	defer release()
 	sw := runtime.StartSSE(w)
 	sw.Buf = appendEvent(sw.Buf, "endpoint", []byte(endpoint))
 	h.logger().Debug("sse: session opened", "session", sess.id, "endpoint", endpoint)
