@@ -35,7 +35,8 @@ type Conn struct {
 	pending     map[string]chan *Message
 	nextID      int64
 	standalone  Outbound
-	standaloneN int // generation, so a stale release does not detach a newer stream
+	standaloneN int      // generation, so a stale release does not detach a newer stream
+	backlog     [][]byte // messages for a standalone stream not open yet (bounded)
 	subs        map[string]struct{}
 	closed      bool
 
@@ -121,13 +122,24 @@ func (c *Conn) doneChan() chan struct{} {
 // while one is set returns ok=false (the spec allows one GET stream).
 func (c *Conn) SetStandalone(out Outbound) (release func(), ok bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.standalone != nil || out == nil {
+		c.mu.Unlock()
 		return func() {}, false
 	}
 	c.standalone = out
 	c.standaloneN++
 	gen := c.standaloneN
+	backlog := c.backlog
+	c.backlog = nil
+	c.mu.Unlock()
+	// Messages queued before the stream opened go first (outside the lock:
+	// Send may block on the stream). A message sent concurrently with this
+	// hand-over may overtake them; nothing is lost.
+	for _, m := range backlog {
+		if out.Send(m) != nil {
+			break
+		}
+	}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -143,7 +155,40 @@ func (c *Conn) SetStandalone(out Outbound) (release func(), ok bool) {
 func (c *Conn) standaloneOut() Outbound {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.standalone == nil && !c.cfg.Stateless && !c.modern && !c.closed {
+		// A session whose client has not opened its GET stream yet (clients
+		// open it right after initialize, concurrently with their first
+		// calls): keep the messages for it rather than drop them.
+		return backlogOut{c}
+	}
 	return c.standalone
+}
+
+// maxBacklog bounds the messages kept for a standalone stream that is not
+// open yet; past it the oldest are dropped.
+const maxBacklog = 256
+
+// backlogOut queues messages for the session's standalone stream until
+// SetStandalone attaches one.
+type backlogOut struct{ c *Conn }
+
+func (b backlogOut) Send(msg []byte) error {
+	c := b.c
+	c.mu.Lock()
+	if out := c.standalone; out != nil { // attached meanwhile
+		c.mu.Unlock()
+		return out.Send(msg)
+	}
+	if c.closed {
+		c.mu.Unlock()
+		return ErrConnClosed
+	}
+	if len(c.backlog) >= maxBacklog {
+		c.backlog = c.backlog[1:]
+	}
+	c.backlog = append(c.backlog, msg)
+	c.mu.Unlock()
+	return nil
 }
 
 // outFor is where a message of request r goes: its own stream, else the
@@ -176,6 +221,7 @@ func (c *Conn) Close() {
 	hadSubs := len(c.subs) > 0
 	c.subs = nil
 	c.standalone = nil
+	c.backlog = nil
 	c.mu.Unlock()
 	if hadSubs {
 		c.srv.subMu.Lock()

@@ -614,7 +614,6 @@ func TestServerToClientRefused(t *testing.T) {
 	}{
 		{"capability missing", func() *Conn { return initConn(t, s, `{"sampling":{}}`) }, &fakeOut{}, `"elicitation" capability`},
 		{"stateless", func() *Conn { return s.NewConn(ConnConfig{Stateless: true}) }, &fakeOut{}, "stateless"},
-		{"no stream", func() *Conn { return initConn(t, s, `{"elicitation":{}}`) }, nil, "no response stream"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -624,6 +623,43 @@ func TestServerToClientRefused(t *testing.T) {
 			}
 		})
 	}
+	t.Run("no stream yet: the request waits for the GET stream", func(t *testing.T) {
+		// Clients open their GET stream right after initialize, concurrently
+		// with their first calls: a request made before it is open is kept
+		// and sent when it attaches, not refused.
+		c := initConn(t, s, `{"elicitation":{}}`)
+		done := make(chan map[string]any, 1)
+		go func() { done <- request(t, s, c, nil, 1, "tools/call", `{"name":"ask"}`) }()
+		time.Sleep(20 * time.Millisecond)
+		get := &fakeOut{sent: make(chan []byte, 4)}
+		release, ok := c.SetStandalone(get)
+		if !ok {
+			t.Fatal("SetStandalone refused")
+		}
+		defer release()
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		select {
+		case b := <-get.sent:
+			if err := json.Unmarshal(b, &req); err != nil || req.Method != "elicitation/create" {
+				t.Fatalf("GET stream got %s, want the queued elicitation/create", b)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("queued request not delivered when the GET stream attached")
+		}
+		answer, _ := ParseMessage([]byte(`{"jsonrpc":"2.0","id":` + string(req.ID) + `,"result":{"action":"decline"}}`))
+		s.Handle(context.Background(), c, answer, nil)
+		select {
+		case m := <-done:
+			if r := result(t, m); r["isError"] == true {
+				t.Errorf("call failed after the answer: %v", jsonOf(r))
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("call did not finish after the answer")
+		}
+	})
 	t.Run("cancelled while waiting", func(t *testing.T) {
 		c := initConn(t, s, `{"elicitation":{}}`)
 		out := &fakeOut{sent: make(chan []byte, 4)}
