@@ -140,3 +140,36 @@ func (sw *SSEWriter) Close() error {
 	}
 	return sw.conn.Close()
 }
+
+// AppendSSEEvent appends one server-sent event to b: "event: EVENT", an
+// "id: ID" line when id is not empty, then data split on line breaks into
+// "data:" lines (encoded JSON has none, but the framing must hold whatever
+// it is given: clients join data lines with "\n", which JSON reads as
+// white space), and the blank line that ends the event. Both HTTP
+// transports frame their streams with it.
+func AppendSSEEvent(b []byte, event, id string, data []byte) []byte {
+	b = append(b, "event: "...)
+	b = append(b, event...)
+	b = append(b, '\n')
+	if id != "" {
+		b = append(b, "id: "...)
+		b = append(b, id...)
+		b = append(b, '\n')
+	}
+	for {
+		i := bytes.IndexAny(data, "\r\n")
+		if i < 0 {
+			break
+		}
+		b = append(b, "data: "...)
+		b = append(b, data[:i]...)
+		b = append(b, '\n')
+		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+			i++
+		}
+		data = data[i+1:]
+	}
+	b = append(b, "data: "...)
+	b = append(b, data...)
+	return append(b, '\n', '\n')
+}

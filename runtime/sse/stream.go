@@ -1,9 +1,10 @@
 package sse
 
 import (
-	"bytes"
 	"errors"
 	"sync"
+
+	"github.com/mcpgen/mcpgen/runtime"
 )
 
 // stream is a session's outgoing queue and the runtime.Outbound the core
@@ -72,23 +73,5 @@ func (s *stream) close() {
 // must hold whatever it is given (a raw line break in JSON is whitespace,
 // and clients join data lines with "\n", so the JSON survives).
 func appendEvent(b []byte, event string, data []byte) []byte {
-	b = append(b, "event: "...)
-	b = append(b, event...)
-	b = append(b, '\n')
-	for {
-		i := bytes.IndexAny(data, "\r\n")
-		if i < 0 {
-			break
-		}
-		b = append(b, "data: "...)
-		b = append(b, data[:i]...)
-		b = append(b, '\n')
-		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-			i++
-		}
-		data = data[i+1:]
-	}
-	b = append(b, "data: "...)
-	b = append(b, data...)
-	return append(b, '\n', '\n')
+	return runtime.AppendSSEEvent(b, event, "", data)
 }

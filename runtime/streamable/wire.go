@@ -162,28 +162,7 @@ func checkEventID(id string) (string, error) {
 // line breaks (encoded JSON has none, but the framing must hold whatever
 // the core sends).
 func appendEvent(b []byte, id string, data []byte) []byte {
-	b = append(b, "event: message\n"...)
-	if id != "" {
-		b = append(b, "id: "...)
-		b = append(b, id...)
-		b = append(b, '\n')
-	}
-	for {
-		i := bytes.IndexAny(data, "\r\n")
-		if i < 0 {
-			break
-		}
-		b = append(b, "data: "...)
-		b = append(b, data[:i]...)
-		b = append(b, '\n')
-		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-			i++
-		}
-		data = data[i+1:]
-	}
-	b = append(b, "data: "...)
-	b = append(b, data...)
-	return append(b, '\n', '\n')
+	return runtime.AppendSSEEvent(b, "message", id, data)
 }
 
 // appendPriming appends the priming event: an id the client can resume
