@@ -57,7 +57,12 @@ func chart(title string, rows []row) string {
 			}
 			y += groupH
 			fmt.Fprintf(&body, `<text x="10" y="%d" class="group">c=%s</text>`+"\n", y-6, html.EscapeString(c))
-			top := y
+			// The floor line first, so that bars and values are drawn over it.
+			if f, ok := floorOf(group, c); ok && p.value(f) > 0 {
+				x := labelW + int(float64(barMaxW)*p.value(f)/max)
+				bottom := y + len(group)*(barH+gap) - gap
+				fmt.Fprintf(&body, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="floorline"/>`+"\n", x, y-3, x, bottom+3)
+			}
 			for _, r := range group {
 				v := p.value(r)
 				w := int(float64(barMaxW) * v / max)
@@ -73,10 +78,6 @@ func chart(title string, rows []row) string {
 				fmt.Fprintf(&body, `<rect x="%d" y="%d" width="%d" height="%d" class="%s"/>`+"\n", labelW, y, w, barH, class)
 				fmt.Fprintf(&body, `<text x="%d" y="%d" class="value">%s</text>`+"\n", labelW+w+4, y+barH-4, p.unit(v))
 				y += barH + gap
-			}
-			if f, ok := floorOf(group, c); ok && p.value(f) > 0 {
-				x := labelW + int(float64(barMaxW)*p.value(f)/max)
-				fmt.Fprintf(&body, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="floorline"/>`+"\n", x, top-3, x, y-gap+3)
 			}
 		}
 		y += 30
