@@ -9,7 +9,8 @@
 // (invisible on GitHub):
 //
 //	<!-- runnable -->                a sh block: run it
-//	<!-- runnable: repo -->          a sh block: cd to the mcpgen checkout, then run it
+//	<!-- runnable: repo -->          a sh block: run it in the mcpgen checkout, then
+//	                                 return to the directory it started in
 //	<!-- runnable: file PATH -->     any block: write its text to PATH (relative to
 //	                                 the shell's directory at that point)
 //	<!-- output -->                  a text block: each of its lines must appear in
@@ -142,9 +143,12 @@ trap 'rc=$?; exec 1>&4 2>&5; if [ $rc -ne 0 ]; then cat "$_out"; echo "docstest:
 			fmt.Fprintf(&b, "echo %s >&4\n", shellQuote("--- "+where+": run"))
 			fmt.Fprintf(&b, "_out=\"$DOCSTEST_RUN/out-%d\"\nexec >\"$_out\" 2>&1\n", i)
 			if bl.kind == "repo" {
-				b.WriteString("cd \"$DOCSTEST_REPO\"\n")
+				b.WriteString("_back=$PWD\ncd \"$DOCSTEST_REPO\"\n")
 			}
 			b.WriteString(bl.text)
+			if bl.kind == "repo" {
+				b.WriteString("cd \"$_back\"\n")
+			}
 			b.WriteString("exec 1>&4 2>&5\ncat \"$_out\"\n")
 		case "output":
 			fmt.Fprintf(&b, "while IFS= read -r _want; do\n\t[ -z \"$_want\" ] && continue\n\tgrep -qF -- \"$_want\" \"$_out\" || { echo \"docstest: output lacks: $_want\"; exit 1; }\ndone <<'%s'\n%s%s\n", delim, bl.text, delim)

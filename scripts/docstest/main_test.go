@@ -73,6 +73,25 @@ func TestRun(t *testing.T) {
 	if time.Since(start) > 30*time.Second {
 		t.Error("the hanging block was not killed")
 	}
+	// A repo block runs in the checkout and leaves the session where it was.
+	repo := t.TempDir()
+	os.WriteFile(filepath.Join(repo, "marker"), []byte("checkout\n"), 0o644)
+	repoDoc := "<!-- runnable -->\n```sh\nmkdir work && cd work\n```\n" +
+		"<!-- runnable: repo -->\n```sh\ncat marker\nexport FROM_REPO=1\n```\n" +
+		"<!-- output -->\n```text\ncheckout\n```\n" +
+		"<!-- runnable -->\n```sh\ntest \"$(basename \"$PWD\")\" = work && test \"$FROM_REPO\" = 1 && test ! -e marker\n```\n"
+	blocks, err := parse("repo.md", []byte(repoDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	if err := runScript(script("repo.md", blocks), work, append(os.Environ(), "DOCSTEST_RUN="+work, "DOCSTEST_REPO="+repo), time.Minute); err != nil {
+		t.Errorf("repo block: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(repo, "work")); err == nil {
+		t.Error("a later block ran in the checkout")
+	}
+
 	// A server left running in the background is stopped at the end.
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "pid")
