@@ -17,4 +17,10 @@ if found=$(files | xargs -0 grep -nIE "$pattern" --); then
 	echo "$found"
 	exit 1
 fi
-echo "no build-machine paths"
+# Nor may it send readers to files they do not have.
+if found=$(files | xargs -0 grep -nIiE 'CONTRACT\.md|contract section [0-9]|\.\./shared/' --); then
+	echo "references to files outside the repository:"
+	echo "$found"
+	exit 1
+fi
+echo "no build-machine paths, no references outside the repository"
