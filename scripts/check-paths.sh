@@ -3,7 +3,9 @@
 # (a home or root directory, a temporary directory, a work or mirror
 # directory, the Go module cache): such paths mean nothing to a reader
 # and go stale at once. Write them relative to the repository, or name the
-# module, package or command instead (`go mod download`, `npm view`).
+# module, package or command instead (`go mod download`, `npm view`). It
+# also fails on references to files readers do not have (a contract file
+# outside the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pattern='(^|[^A-Za-z0-9_.:/-])/(root|work|tmp|Users)/|(^|[^A-Za-z0-9_.:/-])/home/[a-z]|\.mirror/|/go/pkg/mod/'

@@ -98,11 +98,16 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 	go readLines(readCtx, in, maxLine, lines)
 
 	logger := s.Logger()
+	// answered is made at EOF and closed once the requests read before it
+	// have answered; until then it is nil and never ready.
+	var answered chan struct{}
 	for {
 		var l line
 		var ok bool
 		select {
 		case l, ok = <-lines:
+		case <-answered:
+			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.Done():
@@ -116,18 +121,10 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 		switch {
 		case l.err == io.EOF:
 			conn.EndInput()
-			answered := make(chan struct{})
+			answered = make(chan struct{})
 			go func() { drain.Wait(); close(answered) }()
-			select {
-			case <-answered:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-s.Done():
-				return nil
-			case <-w.broken:
-				return w.failed()
-			}
+			lines = nil // readLines has sent its last line
+			continue
 		case l.err != nil:
 			return fmt.Errorf("stdio: read: %w", l.err)
 		case l.tooLong:
