@@ -26,6 +26,11 @@ const usage = `usage:
   mcpgen init [flags] DIR               scaffold a new server module
   mcpgen version                        print the version
 
+PACKAGE may be a pattern such as ./...: every package under it that has
+//mcp: directives, each with its own output directory. Without flags, a
+package's own //go:generate line that runs mcpgen gives them, so check
+compares with what go generate writes.
+
 flags (generate and check):
 `
 
@@ -82,10 +87,23 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	cfg.Warnings = stderr
-	if cmd == "check" {
-		return runCheck(fs, cfg, stdout, stderr)
+	ts, err := targets(fs, cfg)
+	if err != nil {
+		report(stderr, cmd, err)
+		return ExitUsage
 	}
-	return runGenerate(cfg, stderr)
+	status := ExitOK
+	for _, t := range ts {
+		var code int
+		if cmd == "check" {
+			code = runCheck(t, stdout, stderr)
+		} else {
+			code = runGenerate(&t.cfg, stderr)
+		}
+		// check: an error (2) outweighs stale code (1)
+		status = max(status, code)
+	}
+	return status
 }
 
 // newFlagSet declares the flags of generate and check.
@@ -144,7 +162,8 @@ func runGenerate(cfg *Config, stderr io.Writer) int {
 }
 
 // runCheck regenerates in memory and compares with the files on disk.
-func runCheck(fs *flag.FlagSet, cfg *Config, stdout, stderr io.Writer) int {
+func runCheck(t target, stdout, stderr io.Writer) int {
+	cfg := &t.cfg
 	files, err := Generate(*cfg)
 	if err != nil {
 		report(stderr, "check", err)
@@ -192,7 +211,7 @@ func runCheck(fs *flag.FlagSet, cfg *Config, stdout, stderr io.Writer) int {
 	if !stale {
 		return ExitOK
 	}
-	fmt.Fprintf(stdout, "generated code is stale; run: %s\n", fixCommand(fs, cfg))
+	fmt.Fprintf(stdout, "generated code is stale; run: %s\n", t.fix)
 	return ExitFail
 }
 

@@ -105,3 +105,132 @@ func TestModuleVersion(t *testing.T) {
 		t.Fatal("empty version")
 	}
 }
+
+// writeGenModule writes a module under a temp directory with two annotated
+// packages: a (whose //go:generate line asks for both transports and
+// another output directory) and b (no go:generate line), plus one
+// package without directives. It returns the module's directory.
+func writeGenModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.26\n",
+		"a/a.go": "// Package a is annotated.\npackage a\n\n" +
+			"//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen -transport \"streamable,sse\" -out ./srv .\n\n" +
+			"// Echo repeats a text.\n//\n//mcp:tool\nfunc Echo(text string) (string, error) { return text, nil }\n",
+		"b/b.go": "// Package b is annotated.\npackage b\n\n" +
+			"// Ping answers.\n//\n//mcp:tool\nfunc Ping() (string, error) { return \"pong\", nil }\n",
+		"plain/plain.go": "// Package plain has no directives, only a string that looks like one.\npackage plain\n\nconst S = `\n//mcp:tool\n`\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestCLIGenerateLineAndPatterns: check and generate use a package's own
+// //go:generate flags unless flags are given, and ./... means every
+// annotated package, each with its own output directory.
+func TestCLIGenerateLineAndPatterns(t *testing.T) {
+	dir := writeGenModule(t)
+	t.Chdir(dir)
+
+	// Nothing generated yet: both packages are stale, and the fix for a
+	// is its go:generate line, not a bare mcpgen command that would drop
+	// its flags.
+	code, stdout, stderr := runMain("check", "./...")
+	if code != ExitFail || !strings.Contains(stdout, "a/srv/mcpserver.go is missing") ||
+		!strings.Contains(stdout, "run: go generate ./a\n") ||
+		!strings.Contains(stdout, "b/mcpserver/mcpserver.go is missing") ||
+		!strings.Contains(stdout, "run: mcpgen generate ./b\n") || strings.Contains(stdout, "plain/") {
+		t.Fatalf("check ./... before generating: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+
+	if code, _, stderr := runMain("generate", "./..."); code != ExitOK {
+		t.Fatalf("generate ./...: exit %d: %s", code, stderr)
+	}
+	a, err := os.ReadFile(filepath.Join(dir, "a", "srv", OutputFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(a, []byte("sse.New()")) {
+		t.Fatalf("a was not generated with its go:generate line's -transport streamable,sse:\n%s", a)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b", "mcpserver", OutputFile)); err != nil {
+		t.Fatalf("b was not generated into its default ./mcpserver: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plain", "mcpserver")); err == nil {
+		t.Fatal("a package without directives was generated")
+	}
+
+	for _, args := range [][]string{{"check", "./..."}, {"check", "./a"}, {"check", "./b"}} {
+		if code, stdout, stderr := runMain(args...); code != ExitOK {
+			t.Fatalf("%v after generate: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+	t.Chdir(filepath.Join(dir, "a"))
+	if code, stdout, stderr := runMain("check"); code != ExitOK {
+		t.Fatalf("check in the package directory: exit %d\n%s%s", code, stdout, stderr)
+	}
+	t.Chdir(dir)
+
+	// Flags on the command line win over the go:generate line.
+	code, stdout, _ = runMain("check", "-out", "./a/srv", "./a")
+	if code != ExitFail || !strings.Contains(stdout, "-	return runtime.NewServer(&definition, append([]runtime.Option{runtime.WithTransport(streamable.New()), runtime.WithTransport(sse.New())}") ||
+		!strings.Contains(stdout, "run: mcpgen generate -out=./a/srv ./a") {
+		t.Fatalf("explicit flags: exit %d\n%s", code, stdout)
+	}
+
+	// A stale package among several: exit 1, the others stay quiet.
+	p := filepath.Join(dir, "b", "mcpserver", OutputFile)
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, bytes.Replace(b, []byte("Ping answers."), []byte("old"), 1), 0o644)
+	code, stdout, _ = runMain("check", "./...")
+	if code != ExitFail || !strings.Contains(stdout, "run: mcpgen generate ./b\n") || strings.Contains(stdout, "./a") {
+		t.Fatalf("one stale package: exit %d\n%s", code, stdout)
+	}
+
+	// One -out cannot serve several packages.
+	code, _, stderr = runMain("generate", "-out", "x", "./...")
+	if code != ExitUsage || !strings.Contains(stderr, "matches 2 packages, which cannot share one output directory") {
+		t.Fatalf("-out with ./...: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = runMain("check", "./plain/...")
+	if code != ExitUsage || !strings.Contains(stderr, "no package has //mcp: directives") {
+		t.Fatalf("pattern without annotated packages: exit %d: %s", code, stderr)
+	}
+}
+
+func TestSplitGenerate(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want []string
+		tool bool // a word names mcpgen
+	}{
+		{`go run github.com/mcpgen/mcpgen/cmd/mcpgen -out ./mcpserver .`, []string{"go", "run", "github.com/mcpgen/mcpgen/cmd/mcpgen", "-out", "./mcpserver", "."}, true},
+		{`go tool mcpgen  -transport "streamable,sse"`, []string{"go", "tool", "mcpgen", "-transport", "streamable,sse"}, true},
+		{"go run github.com/mcpgen/mcpgen/cmd/mcpgen@v1.2.0\t.", []string{"go", "run", "github.com/mcpgen/mcpgen/cmd/mcpgen@v1.2.0", "."}, true},
+		{`stringer -type=T "a b"`, []string{"stringer", "-type=T", "a b"}, false},
+	} {
+		got, err := splitGenerate(tt.line)
+		if err != nil || strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("splitGenerate(%q) = %q, %v; want %q", tt.line, got, err, tt.want)
+		}
+		tool := false
+		for _, w := range got {
+			tool = tool || isMCPGen(w)
+		}
+		if tool != tt.tool {
+			t.Errorf("%q names mcpgen: %v, want %v", tt.line, tool, tt.tool)
+		}
+	}
+	if _, err := splitGenerate(`mcpgen "unterminated`); err == nil {
+		t.Error("an unterminated quote was accepted")
+	}
+}

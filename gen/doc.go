@@ -1,7 +1,7 @@
 // Package gen is mcpgen's generator: it loads one Go package with
 // go/packages, reads the //mcp: directives on its exported functions (and
 // //mcp:schema on struct types: schemadir.go), checks their signatures
-// against the rules of the contract, and emits one file of glue (with
+// against the rules in docs/reference.md, and emits one file of glue (with
 // jennifer) that builds a runtime.Definition and a New function serving
 // it.
 //

@@ -30,7 +30,10 @@ type Config struct {
 	// AllowedHosts and AllowedOrigins guard against DNS rebinding. When
 	// empty and the server binds a loopback address, only loopback hosts
 	// and origins are allowed. Entries may be "host", "host:port" or
-	// "host:*"; origins are "scheme://host[:port]".
+	// "host:*"; origins are "scheme://host[:port]" (or ":*"). A list
+	// replaces the loopback defaults rather than adding to them: list
+	// 127.0.0.1:* too to keep local clients. A malformed entry fails
+	// LoadConfig (and New) with an error naming the setting.
 	AllowedHosts   []string // MCPGEN_ALLOWED_HOSTS (comma-separated)
 	AllowedOrigins []string // MCPGEN_ALLOWED_ORIGINS (comma-separated)
 	// DisableHostCheck turns Host/Origin validation off entirely.
@@ -279,9 +282,15 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 	}
 	if v := getenv("MCPGEN_ALLOWED_HOSTS"); strings.TrimSpace(v) != "" {
 		c.AllowedHosts = splitList(v)
+		if err := checkAllowedHosts(c.AllowedHosts); err != nil {
+			return c, fmt.Errorf("MCPGEN_ALLOWED_HOSTS=%q: %w", v, err)
+		}
 	}
 	if v := getenv("MCPGEN_ALLOWED_ORIGINS"); strings.TrimSpace(v) != "" {
 		c.AllowedOrigins = splitList(v)
+		if err := checkAllowedOrigins(c.AllowedOrigins); err != nil {
+			return c, fmt.Errorf("MCPGEN_ALLOWED_ORIGINS=%q: %w", v, err)
+		}
 	}
 	if v := strings.TrimSpace(getenv("MCPGEN_REQUEST_STATE_KEY")); v != "" {
 		if len(v) < 16 {
@@ -312,6 +321,12 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 	}
 	if err := checkStoreURL(c.StoreURL); err != nil {
 		return c, fmt.Errorf("store %q: %w", c.StoreURL, err)
+	}
+	if err := checkAllowedHosts(c.AllowedHosts); err != nil {
+		return c, fmt.Errorf("allowed hosts (WithAllowedHosts): %w", err)
+	}
+	if err := checkAllowedOrigins(c.AllowedOrigins); err != nil {
+		return c, fmt.Errorf("allowed origins (WithAllowedOrigins): %w", err)
 	}
 	c.Home = expandHome(c.Home)
 	for _, p := range []struct{ name, v string }{
@@ -365,6 +380,38 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// checkAllowedHosts accepts entries of the Host allow-list: "host",
+// "host:port", "host:*" ([v6] in brackets). A typo would otherwise make
+// the guard refuse every request with 421.
+func checkAllowedHosts(list []string) error {
+	for _, e := range list {
+		if _, ok := parseHostPattern(e); ok {
+			continue
+		}
+		if _, rest, ok := strings.Cut(e, "://"); ok {
+			return fmt.Errorf("%q is a URL; want a host, host:port or host:* (here: %s)", e, strings.TrimSuffix(rest, "/"))
+		}
+		return fmt.Errorf("%q: want a host, host:port or host:* (for example mcp.example.com or 127.0.0.1:8000)", e)
+	}
+	return nil
+}
+
+// checkAllowedOrigins accepts entries of the Origin allow-list:
+// "scheme://host", "scheme://host:port", "scheme://host:*". A browser's
+// Origin always has a scheme, so an entry without one matches nothing.
+func checkAllowedOrigins(list []string) error {
+	for _, e := range list {
+		if _, ok := parseOriginPattern(e); ok {
+			continue
+		}
+		if !strings.Contains(e, "://") {
+			return fmt.Errorf("%q has no scheme; want scheme://host[:port] as browsers send it (for example https://%s)", e, e)
+		}
+		return fmt.Errorf("%q: want scheme://host, scheme://host:port or scheme://host:* (for example https://app.example.com)", e)
+	}
+	return nil
 }
 
 // checkStoreURL accepts the forms of MCPGEN_STORE.

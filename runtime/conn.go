@@ -14,6 +14,11 @@ import (
 // closed before the client answered.
 var ErrConnClosed = errors.New("runtime: connection closed")
 
+// ErrInputEnded is the error of a server-to-client request (Elicit,
+// CreateMessage, ListRoots) made after the client closed its side of the
+// connection (stdio at EOF): no answer can arrive.
+var ErrInputEnded = errors.New("runtime: the client closed its input, so it cannot answer")
+
 // Conn is the server's state for one client connection: a Streamable
 // HTTP session, a legacy SSE stream, a stdio pipe, or a single stateless
 // request. Transports create it with Server.NewConn and feed it messages
@@ -39,6 +44,8 @@ type Conn struct {
 	backlog     [][]byte // messages for a standalone stream not open yet (bounded)
 	subs        map[string]struct{}
 	closed      bool
+	inputEnded  bool          // EndInput was called
+	noInput     chan struct{} // closed by EndInput; made by the first call that waits, under mu
 
 	// The 2026 era (HandleModern): one Conn per request.
 	modern bool
@@ -397,6 +404,14 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 		c.mu.Unlock()
 		return ErrConnClosed
 	}
+	if c.inputEnded {
+		c.mu.Unlock()
+		return ErrInputEnded
+	}
+	if c.noInput == nil {
+		c.noInput = make(chan struct{})
+	}
+	noInput := c.noInput
 	c.nextID++
 	id := json.RawMessage(strconv.FormatInt(c.nextID, 10))
 	ch := make(chan *Message, 1)
@@ -440,6 +455,24 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 		return ctx.Err()
 	case <-c.doneChan():
 		return ErrConnClosed
+	case <-noInput:
+		return ErrInputEnded
+	}
+}
+
+// EndInput tells c that no more messages will come from the client (a
+// stdio client closed standard input), while requests in flight run on
+// and may still answer: server-to-client requests waiting for an answer
+// fail with ErrInputEnded, and so do new ones. It is idempotent.
+func (c *Conn) EndInput() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inputEnded {
+		return
+	}
+	c.inputEnded = true
+	if c.noInput != nil {
+		close(c.noInput)
 	}
 }
 

@@ -31,6 +31,10 @@ func TestHostGuard(t *testing.T) {
 		{"origin other scheme", Config{Host: "127.0.0.1"}, "localhost", "ftp://localhost", 403},
 		{"origin null", Config{Host: "127.0.0.1"}, "localhost", "null", 403},
 		{"upper case", Config{Host: "127.0.0.1"}, "LOCALHOST:80", "HTTP://LocalHost:80", 0},
+		// A list replaces the loopback defaults (documented): list
+		// 127.0.0.1:* too to keep local clients.
+		{"hosts list replaces loopback defaults", Config{Host: "127.0.0.1", AllowedHosts: []string{"mcp.example.com"}}, "127.0.0.1:8000", "", 421},
+		{"hosts list keeping loopback", Config{Host: "127.0.0.1", AllowedHosts: []string{"mcp.example.com", "127.0.0.1:*"}}, "127.0.0.1:8000", "", 0},
 		{"hosts list exact port", Config{AllowedHosts: []string{"a.example:8443"}}, "a.example:8443", "", 0},
 		{"hosts list wrong port", Config{AllowedHosts: []string{"a.example:8443"}}, "a.example:80", "", 421},
 		{"hosts list wildcard port", Config{AllowedHosts: []string{"a.example:*"}}, "a.example:1234", "", 0},

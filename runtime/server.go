@@ -129,7 +129,9 @@ func (s *Server) buildHandler() (h http.Handler, err error) {
 		}
 		rs, err := t.Routes(s)
 		if err != nil {
-			return nil, fmt.Errorf("transport %T: %w", t, err)
+			// Transports name themselves ("auth: set ..."); their Go
+			// type would only show the user the runtime's insides.
+			return nil, err
 		}
 		routes = append(routes, rs...)
 	}

@@ -43,17 +43,28 @@ func TestConfig(t *testing.T) {
 				strings.Join(c.AllowedOrigins, "|") == "https://a.example" && c.LogLevel == slog.LevelDebug
 		}, ""},
 		{"options override environment", map[string]string{"MCPGEN_PORT": "9001", "MCPGEN_STATELESS_HTTP": "true", "MCPGEN_ALLOWED_HOSTS": "x"},
-			[]Option{WithAddr("localhost", 0), WithStateless(false), WithAllowedHosts("y"), WithStreamablePath("/other"), WithSSEPath("/s"), WithMessagePath("/m/"), WithMaxSessions(3), WithSessionIdleTimeout(time.Second), WithMaxBodyBytes(10), WithJSONResponse(true), WithAllowedOrigins("o"), WithDisableHostCheck(true)},
+			[]Option{WithAddr("localhost", 0), WithStateless(false), WithAllowedHosts("y"), WithStreamablePath("/other"), WithSSEPath("/s"), WithMessagePath("/m/"), WithMaxSessions(3), WithSessionIdleTimeout(time.Second), WithMaxBodyBytes(10), WithJSONResponse(true), WithAllowedOrigins("https://o.example"), WithDisableHostCheck(true)},
 			func(c *Config) bool {
 				return c.Host == "localhost" && c.Port == 0 && !c.Stateless && strings.Join(c.AllowedHosts, ",") == "y" &&
 					c.StreamablePath == "/other" && c.SSEPath == "/s" && c.MessagePath == "/m/" && c.MaxSessions == 3 &&
-					c.SessionIdleTimeout == time.Second && c.MaxBodyBytes == 10 && c.JSONResponse && c.AllowedOrigins[0] == "o" && c.DisableHostCheck
+					c.SessionIdleTimeout == time.Second && c.MaxBodyBytes == 10 && c.JSONResponse && c.AllowedOrigins[0] == "https://o.example" && c.DisableHostCheck
 			}, ""},
 		{"false values", map[string]string{"MCPGEN_JSON_RESPONSE": "false", "MCPGEN_STATELESS_HTTP": "0"}, nil,
 			func(c *Config) bool { return !c.JSONResponse && !c.Stateless }, ""},
 		{"blank values are unset", map[string]string{"MCPGEN_PORT": " ", "MCPGEN_ALLOWED_HOSTS": ""}, nil,
 			func(c *Config) bool { return c.Port == 8000 && c.AllowedHosts == nil }, ""},
 		{"bad port", map[string]string{"MCPGEN_PORT": "http"}, nil, nil, "MCPGEN_PORT"},
+		// A malformed allow-list entry used to start the server, which then
+		// refused every request (421 or 403).
+		{"origin without scheme", map[string]string{"MCPGEN_ALLOWED_ORIGINS": "https://a.example, example.com"}, nil, nil,
+			`MCPGEN_ALLOWED_ORIGINS="https://a.example, example.com": "example.com" has no scheme; want scheme://host[:port] as browsers send it (for example https://example.com)`},
+		{"host given as a URL", map[string]string{"MCPGEN_ALLOWED_HOSTS": "http://x"}, nil, nil,
+			`MCPGEN_ALLOWED_HOSTS="http://x": "http://x" is a URL; want a host, host:port or host:* (here: x)`},
+		{"bad host port", map[string]string{"MCPGEN_ALLOWED_HOSTS": "x:port"}, nil, nil, `MCPGEN_ALLOWED_HOSTS="x:port": "x:port": want a host`},
+		{"bad origin option", nil, []Option{WithAllowedOrigins("o")}, nil, `allowed origins (WithAllowedOrigins): "o" has no scheme`},
+		{"bad host option", nil, []Option{WithAllowedHosts("a b")}, nil, `allowed hosts (WithAllowedHosts): "a b": want a host`},
+		{"wildcards and IPv6", map[string]string{"MCPGEN_ALLOWED_HOSTS": "[::1]:8000,x:*", "MCPGEN_ALLOWED_ORIGINS": "http://[::1]:*,vscode-webview://abc"}, nil,
+			func(c *Config) bool { return len(c.AllowedHosts) == 2 && len(c.AllowedOrigins) == 2 }, ""},
 		{"port out of range", map[string]string{"MCPGEN_PORT": "70000"}, nil, nil, "MCPGEN_PORT"},
 		{"bad bool", map[string]string{"MCPGEN_JSON_RESPONSE": "maybe"}, nil, nil, "MCPGEN_JSON_RESPONSE"},
 		{"bad stateless", map[string]string{"MCPGEN_STATELESS_HTTP": "2"}, nil, nil, "MCPGEN_STATELESS_HTTP"},

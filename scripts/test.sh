@@ -8,6 +8,9 @@ step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './interop/*/node_modules/*'))
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 
+step "no paths of a build machine in the repository"
+./scripts/check-paths.sh
+
 step "go vet ./..."
 go vet ./...
 
@@ -46,6 +49,9 @@ step "auth: official conformance suite 0.1.16 behind a bearer token"
 
 step "MCP Inspector CLI over Streamable HTTP, legacy SSE and stdio"
 ./interop/inspector/run.sh
+
+step "runnable blocks of README.md and docs/*.md on fresh modules (scripts/docstest)"
+go run ./scripts/docstest
 
 step "demo (the README's run command, non-interactive)"
 DEMO_ONESHOT=1 ./scripts/demo.sh

@@ -65,7 +65,7 @@ const goVersion = "1.26.0"
 // directive supplies mcpgen: the go command's own placeholder.
 const replacedVersion = "v0.0.0-00010101000000-000000000000"
 
-// Transports and auth modes that the contract names, and the subset that
+// Transports and auth modes that mcpgen names (docs/reference.md), and the subset that
 // works today. Keeping the full lists lets Init tell "not yet supported"
 // apart from a typo.
 var (
@@ -212,7 +212,7 @@ func resolve(opts Options) (*data, error) {
 	return d, nil
 }
 
-// checkChoice validates a flag value against the values the contract names
+// checkChoice validates a flag value against the values mcpgen names
 // (known) and those implemented today (supported); list allows a
 // comma-separated combination ("streamable,sse"). It returns the value
 // with the default applied.

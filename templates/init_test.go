@@ -269,7 +269,7 @@ func TestDirectiveAndModFileQuoting(t *testing.T) {
 	tests := []struct{ in, directive, modfile string }{
 		{"wordsrv", "wordsrv", "wordsrv"},
 		{"a~b", `"a~b"`, "a~b"},
-		{"/home/me/my src/mcpgen", `"/home/me/my src/mcpgen"`, `"/home/me/my src/mcpgen"`},
+		{"/src/me/my src/mcpgen", `"/src/me/my src/mcpgen"`, `"/src/me/my src/mcpgen"`},
 		{"/srv//x", `"/srv//x"`, `"/srv//x"`},
 		{`C:\src\mcpgen`, `"C:\\src\\mcpgen"`, `C:\src\mcpgen`},
 	}

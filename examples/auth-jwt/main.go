@@ -6,10 +6,13 @@
 // MCPGEN_AUTH_JWT_AUDIENCE says otherwise). Without those settings it
 // exits with an error naming the missing one.
 //
-// For a local try-out, cmd/devissuer serves a key set and mints tokens:
+// For a local try-out, cmd/devissuer serves a key set and mints tokens
+// for the audience it is given (the server's MCPGEN_AUTH_BASE_URL + /mcp);
+// docs/auth.md walks through it, and runs as written:
 //
-//	go run ./examples/auth-jwt/cmd/devissuer > /tmp/issuer.env &
-//	sleep 2; set -a; . /tmp/issuer.env; set +a
+//	go run ./examples/auth-jwt/cmd/devissuer -audience http://127.0.0.1:8000/mcp > issuer.env &
+//	until grep -q DEVISSUER_TOKEN issuer.env; do sleep 0.2; done   # the first build takes a while
+//	set -a; . ./issuer.env; set +a
 //	MCPGEN_AUTH_BASE_URL=http://127.0.0.1:8000 go run ./examples/auth-jwt &
 //	curl -s http://127.0.0.1:8000/mcp -H "Authorization: Bearer $DEVISSUER_TOKEN" \
 //	  -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \

@@ -13,8 +13,8 @@ import (
 )
 
 // TestBadInputKeepsServing sends the generated server each kind of bad
-// input CONTRACT section 5 names, checks the exact error, and checks after
-// each one that a good call still works.
+// input that docs/reference.md names under Wire behaviour, checks the
+// exact error, and checks after each one that a good call still works.
 func TestBadInputKeepsServing(t *testing.T) {
 	srv, err := mcpserver.New() // default body limit: 4 MiB
 	if err != nil {

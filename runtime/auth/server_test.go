@@ -173,6 +173,12 @@ func TestServerOptionsErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
 			}
+			// The text is for the user: no Go type names of the
+			// runtime's insides (it once read "runtime: transport
+			// *auth.binding: auth: ...").
+			if msg := err.Error(); strings.Contains(msg, "*") || strings.Contains(msg, "binding") || strings.Contains(msg, "transport ") {
+				t.Errorf("error shows internals: %s", msg)
+			}
 		})
 	}
 }

@@ -47,9 +47,17 @@ import (
 // or invalid-request (-32600) error response; a line longer than
 // Config.MaxBodyBytes is answered with -32600 and skipped.
 //
-// When Serve returns, the connection is closed (in-flight requests are
-// cancelled; at EOF too, since a client closes stdin only to shut the
-// server down) and every request goroutine has finished, so nothing is
+// At EOF (the client closed stdin, which is how it asks the server to
+// exit), Serve first answers the requests already read: it waits for
+// them to finish and writes their responses, so `printf '...' | server`
+// gets every answer. Server-to-client requests made meanwhile fail at
+// once (runtime.ErrInputEnded), since no answer can arrive, and
+// 2026-07-28 subscriptions/listen streams, which only end at shutdown,
+// are not waited for. A client that will not wait ends ctx (or sends
+// SIGTERM), as the MCP stdio shutdown sequence says.
+//
+// When Serve returns, the connection is closed (requests still in flight
+// are cancelled) and every request goroutine has finished, so nothing is
 // written to out afterwards. A Write to out that never returns therefore
 // keeps Serve from returning. It returns nil at EOF, ctx.Err() when ctx
 // ends, and the error of in or out otherwise. A reader blocked in Read
@@ -73,7 +81,8 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 	w := &writer{out: out, broken: make(chan struct{})}
 	conn := s.NewConn(runtime.ConnConfig{})
 	release, _ := conn.SetStandalone(w)
-	var wg sync.WaitGroup
+	var wg sync.WaitGroup    // every request goroutine
+	var drain sync.WaitGroup // the ones EOF waits for
 	defer func() {
 		// Stop writing first: after Serve returns, out is the caller's
 		// again, and a client that hung up reads nothing anyway.
@@ -89,11 +98,16 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 	go readLines(readCtx, in, maxLine, lines)
 
 	logger := s.Logger()
+	// answered is made at EOF and closed once the requests read before it
+	// have answered; until then it is nil and never ready.
+	var answered chan struct{}
 	for {
 		var l line
 		var ok bool
 		select {
 		case l, ok = <-lines:
+		case <-answered:
+			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.Done():
@@ -106,7 +120,11 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 		}
 		switch {
 		case l.err == io.EOF:
-			return nil
+			conn.EndInput()
+			answered = make(chan struct{})
+			go func() { drain.Wait(); close(answered) }()
+			lines = nil // readLines has sent its last line
+			continue
 		case l.err != nil:
 			return fmt.Errorf("stdio: read: %w", l.err)
 		case l.tooLong:
@@ -124,8 +142,16 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 		}
 		if msg.IsRequest() && (msg.Method != "initialize" || runtime.IsModernRequest(msg, "")) {
 			wg.Add(1)
+			// A listen stream ends only at shutdown: EOF does not wait for it.
+			drained := msg.Method != "subscriptions/listen"
+			if drained {
+				drain.Add(1)
+			}
 			go func() {
 				defer wg.Done()
+				if drained {
+					defer drain.Done()
+				}
 				w.Send(handle(reqCtx, s, logger, conn, msg, w))
 			}()
 			continue

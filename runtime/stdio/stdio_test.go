@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -268,25 +269,118 @@ func TestContextEndCancelsInFlight(t *testing.T) {
 	}
 }
 
-func TestEOFCancelsInFlight(t *testing.T) {
-	waitCancelled := make(chan error, 1)
-	c := startPipe(t, context.Background(), newServer(t, testDef(waitCancelled, nil)))
+// TestEOFAnswersInFlight: a client that writes its requests and closes
+// stdin (printf '...' | server) gets every answer before Serve returns.
+func TestEOFAnswersInFlight(t *testing.T) {
+	release := make(chan struct{})
+	c := startPipe(t, context.Background(), newServer(t, testDef(nil, release)))
 	c.initialize()
-	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"wait"}}` + "\n")
-	time.Sleep(50 * time.Millisecond)
+	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow"}}` + "\n")
 	c.in.Close()
+	select {
+	case err := <-c.done:
+		t.Fatalf("Serve returned (%v) at EOF with a request in flight", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if m := c.next(); string(m.ID) != "1" || text(t, m) != "slow done" {
+		t.Fatalf("in-flight call at EOF: %+v", m)
+	}
 	select {
 	case err := <-c.done:
 		if err != nil {
 			t.Errorf("Serve: %v, want nil at EOF", err)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return at EOF")
+		t.Fatal("Serve did not return once the in-flight call had answered")
+	}
+}
+
+// TestPipedInput is the shell pipeline of the issue: the whole input at
+// once, then EOF. Every request is answered, every time.
+func TestPipedInput(t *testing.T) {
+	s := newServer(t, testDef(nil, nil))
+	const meta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"sh","version":"0"}}`
+	inputs := []struct {
+		name, input string
+		ids         []string
+	}{
+		{"2025 session", `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"sh","version":"0"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"a"}}}
+{"jsonrpc":"2.0","id":2,"method":"tools/list"}
+`, []string{"0", "1", "2"}},
+		{"one 2026 server/discover", `{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{` + meta + `}}` + "\n", []string{"1"}},
+	}
+	for _, in := range inputs {
+		for range 20 {
+			var out syncBuffer
+			if err := Serve(context.Background(), s, strings.NewReader(in.input), &out); err != nil {
+				t.Fatalf("%s: Serve: %v", in.name, err)
+			}
+			var ids []string
+			for l := range strings.SplitSeq(strings.TrimSpace(out.String()), "\n") {
+				var m rpcMessage
+				if err := json.Unmarshal([]byte(l), &m); err != nil || m.Error != nil {
+					t.Fatalf("%s: output line %q (%v)", in.name, l, err)
+				}
+				ids = append(ids, string(m.ID))
+			}
+			slices.Sort(ids)
+			if !slices.Equal(ids, in.ids) {
+				t.Fatalf("%s: answered ids %v, want %v; output:\n%s", in.name, ids, in.ids, out.String())
+			}
+		}
+	}
+}
+
+// TestEOFFailsServerRequests: a tool waiting for the client's answer to
+// elicitation/create when stdin ends gets an error at once (no answer can
+// come), and its result is still written.
+func TestEOFFailsServerRequests(t *testing.T) {
+	c := startPipe(t, context.Background(), newServer(t, testDef(nil, nil)))
+	c.initialize()
+	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ask"}}` + "\n")
+	if req := c.next(); req.Method != "elicitation/create" {
+		t.Fatalf("want elicitation/create, got %+v", req)
+	}
+	c.in.Close()
+	m := c.next()
+	if string(m.ID) != "1" || !strings.Contains(string(m.Result), `"isError":true`) || !strings.Contains(string(m.Result), "closed its input") {
+		t.Fatalf("ask at EOF: %+v (%s)", m, m.Result)
+	}
+	if err := <-c.done; err != nil {
+		t.Errorf("Serve: %v, want nil at EOF", err)
+	}
+}
+
+// TestEOFThenContextEnd: a call that does not finish keeps Serve waiting
+// after EOF until ctx ends, which cancels it.
+func TestEOFThenContextEnd(t *testing.T) {
+	waitCancelled := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	c := startPipe(t, ctx, newServer(t, testDef(waitCancelled, nil)))
+	c.initialize()
+	c.write(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"wait"}}` + "\n")
+	c.in.Close()
+	select {
+	case err := <-c.done:
+		t.Fatalf("Serve returned (%v) at EOF with a request in flight", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	cancel()
+	select {
+	case err := <-c.done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Serve: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return when ctx ended")
 	}
 	select {
 	case <-waitCancelled:
 	default:
-		t.Error("in-flight call not cancelled at EOF")
+		t.Error("in-flight call not cancelled when ctx ended")
 	}
 }
 

@@ -45,7 +45,21 @@ func main() {
 	modern := flag.String("modern", "mcpgen,mcpgen500,mcpgo", "servers driven with -proto 2026-07-28 (the rest use 2025-11-25)")
 	method := flag.String("method", "call", "call (tools/call) or list (tools/list)")
 	tool := flag.String("tool", "add", "tool to call or to find in tools/list")
+	svg := flag.String("svg", "", "also write an SVG chart of the medians (req/s and p99 per server and concurrency) to this file")
+	fromTable := flag.String("from-table", "", "run nothing: read a table this command printed (a Markdown file holding one) and write the -svg chart of it")
+	title := flag.String("title", "", "title of the chart (default: what was run)")
 	flag.Parse()
+	if *fromTable != "" {
+		rows, err := readTable(*fromTable)
+		if err != nil {
+			fatal(err)
+		}
+		if *svg == "" {
+			fatal(fmt.Errorf("-from-table needs -svg"))
+		}
+		writeChart(*svg, *title, rows)
+		return
+	}
 	speaks2026 := map[string]bool{}
 	for _, n := range strings.Split(*modern, ",") {
 		speaks2026[n] = true
@@ -102,20 +116,66 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("| server | proto | c | req/s | x floor | p50 ms | x floor | p99 ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|\n")
+	var rows []row
 	for _, c := range levels {
-		floor := median(results["floor/"+c])
 		for _, name := range names {
-			m := median(results[name+"/"+c])
-			fmt.Printf("| %s | %s | %s | %.0f | %.2f | %.3f | %.2f | %.2f | %.1f |\n", name, protoOf(name), c, m.RPS, m.RPS/floor.RPS, m.P50ms, m.P50ms/floor.P50ms, m.P99ms, float64(m.PeakRSSKiB)/1024)
+			rows = append(rows, row{Server: name, Proto: protoOf(name), C: c, result: median(results[name+"/"+c])})
 		}
 	}
+	fmt.Print(table(rows))
+	if *svg != "" {
+		t := *title
+		if t == "" {
+			t = fmt.Sprintf("tools/%s, %s, %d rounds of %s (medians)", *method, *proto, *rounds, dur)
+		}
+		writeChart(*svg, t, rows)
+	}
+}
+
+// row is one line of the table: the medians of one server at one
+// concurrency.
+type row struct {
+	Server, Proto, C string
+	result
+}
+
+func writeChart(path, title string, rows []row) {
+	if err := os.WriteFile(path, []byte(chart(title, rows)), 0o644); err != nil {
+		fatal(err)
+	}
+	fmt.Fprintln(os.Stderr, "wrote", path)
+}
+
+// table prints rows as a Markdown table with each server's ratios to the
+// floor at the same concurrency; without a floor row (-servers without
+// floor) the ratio columns say "-" rather than divide by nothing.
+func table(rows []row) string {
+	var b strings.Builder
+	b.WriteString("| server | proto | c | req/s | x floor | p50 ms | x floor | p99 ms | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		rps, p50 := "-", "-"
+		if f, ok := floorOf(rows, r.C); ok && f.RPS > 0 && f.P50ms > 0 {
+			rps, p50 = fmt.Sprintf("%.2f", r.RPS/f.RPS), fmt.Sprintf("%.2f", r.P50ms/f.P50ms)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.3f | %s | %.2f | %.1f |\n", r.Server, r.Proto, r.C, r.RPS, rps, r.P50ms, p50, r.P99ms, float64(r.PeakRSSKiB)/1024)
+	}
+	return b.String()
+}
+
+// floorOf finds the floor's row at concurrency c.
+func floorOf(rows []row, c string) (row, bool) {
+	for _, r := range rows {
+		if r.Server == "floor" && r.C == c {
+			return r, true
+		}
+	}
+	return row{}, false
 }
 
 // median takes, field by field, the median over rounds.
 func median(rs []result) result {
 	if len(rs) == 0 {
-		return result{RPS: 1, P50ms: 1}
+		return result{}
 	}
 	pick := func(f func(result) float64) float64 {
 		v := make([]float64, len(rs))
