@@ -266,7 +266,7 @@ func (c *cors) preflight(w http.ResponseWriter, r *http.Request) {
 	}
 	if missing := c.unknownHeaders(r.Header.Get("Access-Control-Request-Headers")); missing != "" {
 		c.warnf(r.Header.Get("Origin")+"|headers|"+missing, "cors: preflight asks for request headers the server does not allow; the browser will block the request",
-			"origin", r.Header.Get("Origin"), "path", r.URL.Path, "headers", missing, "allowed", c.allowHeaders)
+			"origin", bounded(r.Header.Get("Origin")), "path", r.URL.Path, "headers", missing, "allowed", c.allowHeaders)
 	}
 	h.Del("Content-Type")
 	w.WriteHeader(http.StatusNoContent)
@@ -288,7 +288,7 @@ func (c *cors) unknownHeaders(req string) string {
 // refused logs, rate-limited, why origin got no CORS headers.
 func (c *cors) refused(r *http.Request, origin string) {
 	c.warnf(origin, "cors: origin not allowed; the browser will block the page from reading the answer",
-		"origin", quoteHeader(origin), "method", r.Method, "path", r.URL.Path,
+		"origin", bounded(origin), "method", r.Method, "path", r.URL.Path,
 		"reason", "not listed in MCPGEN_CORS_ORIGINS ("+c.listed+")")
 }
 
@@ -297,6 +297,15 @@ func (c *cors) warnf(key, msg string, args ...any) {
 		return
 	}
 	c.log.Warn(msg, args...)
+}
+
+// bounded cuts an untrusted header value for a log attribute (the log
+// handler escapes it).
+func bounded(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
 }
 
 // sameOrigin reports whether origin names the host the request was sent
