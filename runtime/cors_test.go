@@ -123,7 +123,7 @@ func (f *corsFixture) do(method, path, origin string, hdr map[string]string, bod
 // tools/call with an Mcp-Param header, lower case as browsers send them.
 const preflightHeaders = "authorization,content-type,last-event-id,mcp-method,mcp-name,mcp-param-region,mcp-protocol-version,mcp-session-id"
 
-func preflight(origin string) map[string]string {
+func preflight() map[string]string {
 	return map[string]string{"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": preflightHeaders}
 }
 
@@ -173,7 +173,7 @@ func TestCORSPreflightEveryEndpoint(t *testing.T) {
 		"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource",
 		"/register", "/token", "/revoke", "/healthz", "/mounted/below/mcp",
 	} {
-		w := f.do(http.MethodOptions, path, appOrigin, preflight(appOrigin), "")
+		w := f.do(http.MethodOptions, path, appOrigin, preflight(), "")
 		if w.Code != http.StatusNoContent {
 			t.Errorf("OPTIONS %s: %d %q, want 204", path, w.Code, w.Body.String())
 		}
@@ -196,9 +196,18 @@ func TestCORSPreflightEveryEndpoint(t *testing.T) {
 	if n := f.v.calls.Load(); n != 0 {
 		t.Errorf("preflights called the token verifier %d times", n)
 	}
+	// A public page calling a private address (Private Network Access).
+	pna := preflight()
+	pna["Access-Control-Request-Private-Network"] = "true"
+	if w := f.do(http.MethodOptions, "/mcp", appOrigin, pna, ""); w.Header().Get("Access-Control-Allow-Private-Network") != "true" {
+		t.Errorf("preflight asking for private network access: Access-Control-Allow-Private-Network %q", w.Header().Get("Access-Control-Allow-Private-Network"))
+	}
+	if w := f.do(http.MethodOptions, "/mcp", appOrigin, preflight(), ""); w.Header().Get("Access-Control-Allow-Private-Network") != "" {
+		t.Errorf("Access-Control-Allow-Private-Network sent unasked")
+	}
 	// Navigation pages never answer a preflight with CORS headers.
 	for _, path := range []string{"/authorize", "/consent", "/auth/callback", "/login"} {
-		w := f.do(http.MethodOptions, path, appOrigin, preflight(appOrigin), "")
+		w := f.do(http.MethodOptions, path, appOrigin, preflight(), "")
 		checkNoCORS(t, "OPTIONS "+path, w)
 		w = f.do(http.MethodGet, path, appOrigin, nil, "")
 		checkNoCORS(t, "GET "+path, w)
@@ -309,7 +318,7 @@ func TestCORSDisallowedOrigin(t *testing.T) {
 	f := newCORSFixture(t, runtime.WithCORSOrigins(appOrigin))
 	// On a loopback server the guard refuses a foreign Origin on the MCP
 	// endpoints; elsewhere the answer just carries no CORS headers.
-	w := f.do(http.MethodOptions, "/mcp", evilOrigin, preflight(evilOrigin), "")
+	w := f.do(http.MethodOptions, "/mcp", evilOrigin, preflight(), "")
 	if w.Code != http.StatusForbidden {
 		t.Errorf("OPTIONS /mcp from %s: %d, want 403 from the Origin guard", evilOrigin, w.Code)
 	}
@@ -317,7 +326,7 @@ func TestCORSDisallowedOrigin(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		w = f.do(http.MethodPost, "/token", evilOrigin, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "grant_type=x")
 		checkNoCORS(t, "POST /token", w)
-		w = f.do(http.MethodOptions, "/token", evilOrigin, preflight(evilOrigin), "")
+		w = f.do(http.MethodOptions, "/token", evilOrigin, preflight(), "")
 		checkNoCORS(t, "OPTIONS /token", w)
 	}
 	logs := f.log.String()
@@ -345,7 +354,7 @@ func TestCORSDisallowedOrigin(t *testing.T) {
 func TestCORSOffByDefault(t *testing.T) {
 	f := newCORSFixture(t)
 	for _, path := range []string{"/mcp", "/token", "/healthz"} {
-		w := f.do(http.MethodOptions, path, "http://localhost:6274", preflight(""), "")
+		w := f.do(http.MethodOptions, path, "http://localhost:6274", preflight(), "")
 		checkNoCORS(t, "OPTIONS "+path, w)
 		w = f.do(http.MethodPost, path, "http://localhost:6274", map[string]string{"Content-Type": "application/json"}, "{}")
 		checkNoCORS(t, "POST "+path, w)
@@ -354,7 +363,7 @@ func TestCORSOffByDefault(t *testing.T) {
 		t.Errorf("CORS is off but logged:\n%s", s)
 	}
 	// The discovery documents are public even so.
-	w := f.do(http.MethodOptions, "/.well-known/oauth-protected-resource/mcp", "http://localhost:6274", preflight(""), "")
+	w := f.do(http.MethodOptions, "/.well-known/oauth-protected-resource/mcp", "http://localhost:6274", preflight(), "")
 	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("metadata preflight with CORS off: %d %q, want 204 and *", w.Code, w.Header().Get("Access-Control-Allow-Origin"))
 	}
