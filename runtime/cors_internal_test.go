@@ -121,3 +121,27 @@ func FuzzCORS(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCORSFront is what ServeHTTP adds to every request before the
+// middleware: the CORS headers for an allowed origin and the guard.
+func BenchmarkCORSFront(b *testing.B) {
+	s, err := NewServer(&Definition{Name: "bench"}, WithLogger(quietLogger()), WithCORSOrigins("https://app.example"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.guardPaths["/mcp"] = true
+	r := httptest.NewRequest("POST", "/mcp", nil)
+	r.Host = "127.0.0.1:8000"
+	r.Header.Set("Origin", "https://app.example")
+	w := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.Header())
+		if !s.cors.apply(w, r) {
+			b.Fatal("origin refused")
+		}
+		if st, _ := s.guard.Check(r); st != 0 || !s.guardPaths[cleanRoutePath(r.URL.Path)] {
+			b.Fatal("guard refused")
+		}
+	}
+}

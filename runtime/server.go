@@ -367,7 +367,9 @@ func withPath(r *http.Request, path string) *http.Request {
 // CheckHostOrigin validates the request's Host and Origin headers against
 // DNS rebinding with the server's HostGuard (built from Config once). It
 // returns the HTTP status (421 or 403) and the message to answer with for
-// a request that fails, or 0 and "". Every HTTP transport calls it first.
+// a request that fails, or 0 and "". ServeHTTP runs it on the transports'
+// MCP paths before any middleware (auth included); every HTTP transport
+// calls it first as well, so a handler used outside ServeHTTP is guarded.
 func (s *Server) CheckHostOrigin(r *http.Request) (status int, msg string) {
 	return s.guard.Check(r)
 }
