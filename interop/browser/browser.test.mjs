@@ -7,7 +7,8 @@
 // Environment (run.sh sets it): PAGE_PORT (the allowed page origin
 // http://127.0.0.1:PAGE_PORT), DENIED_PORT (a page origin the servers do
 // not allow), DIST (the page and bundles), MCP_URL and SERVER_LOG (the
-// conformance server, MCPGEN_CORS_ORIGINS=the page origin), AUTH_URL,
+// conformance server, MCPGEN_CORS_ORIGINS=the page origin), SSE_URL (the
+// quickstart's legacy SSE endpoint, same setting), AUTH_URL,
 // TOKEN and ISSUER (examples/auth-jwt and its development issuer),
 // SCREENSHOT (where to save one screenshot).
 import { test, before, after } from 'node:test';
@@ -28,6 +29,7 @@ const deniedPort = Number(env('DENIED_PORT'));
 const dist = env('DIST');
 const mcpURL = env('MCP_URL');
 const authURL = env('AUTH_URL');
+const sseURL = env('SSE_URL');
 const serverLog = env('SERVER_LOG');
 
 const pageOrigin = `http://127.0.0.1:${pagePort}`;
@@ -89,6 +91,8 @@ async function runPage(origin, query, { screenshot } = {}) {
     const results = JSON.parse(await page.textContent('#results'));
     const state = await page.getAttribute('body', 'data-state');
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+    const times = Object.entries(results).filter(([, v]) => v?.ms !== undefined).map(([k, v]) => `${k} ${v.ms} ms`);
+    console.log(`# ${query.client} ${query.scenario || 'open'} on ${origin}: ${times.join(', ')}`);
     return { state, results, console: console_ };
   } catch (e) {
     throw new Error(`${e.message}\npage console:\n${console_.join('\n')}`);
@@ -136,6 +140,17 @@ test('client 2.4.0 negotiating 2026-07-28 from another origin: list, call, a fet
   assert.equal(ok(run, 'readResource'), 'This is the content of the static text resource.');
   assert.equal(ok(run, 'notification').uri, 'test://watched-resource');
   ok(run, 'close');
+  assert.equal(run.state, 'done');
+});
+
+test('SDK 1.32.2 over legacy SSE (GET /sse, POST /messages/) from another origin: connect, list, call, read', async () => {
+  const run = await runPage(pageOrigin, { client: 'v1', server: sseURL, scenario: 'sse' });
+  assert.equal(ok(run, 'connect').server, 'weather');
+  assert.deepEqual(ok(run, 'listTools'), ['get_forecast']);
+  assert.deepEqual(ok(run, 'callTool'), { isError: false, city: 'Lima', days: 2 });
+  assert.equal(ok(run, 'readResource'), true);
+  const reqs = ok(run, 'close').requests;
+  assert.ok(reqs.includes('GET 200') && reqs.includes('POST 202'), `requests: ${reqs}`);
   assert.equal(run.state, 'done');
 });
 

@@ -16,14 +16,15 @@ export async function step(name, fn) {
   const li = document.createElement('li');
   li.textContent = `… ${name}`;
   list.append(li);
+  const start = performance.now();
   try {
     const value = await fn();
-    results[name] = { ok: true, value };
+    results[name] = { ok: true, value, ms: Math.round(performance.now() - start) };
     li.className = 'ok';
     li.textContent = `✔ ${name}: ${JSON.stringify(value)}`;
     return value;
   } catch (e) {
-    results[name] = { ok: false, error: String(e?.message ?? e) };
+    results[name] = { ok: false, error: String(e?.message ?? e), ms: Math.round(performance.now() - start) };
     li.className = 'fail';
     li.textContent = `✘ ${name}: ${e?.message ?? e}`;
     throw e;

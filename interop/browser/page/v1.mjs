@@ -2,6 +2,7 @@
 // protocol 2025-11-25 with sessions) in the browser, cross-origin.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { server, scenario, token, step, finish, within, requests, recordingFetch, rawPost, initializeMessage } from './harness.mjs';
 
@@ -105,5 +106,26 @@ async function denied() {
   });
 }
 
-const scenarios = { open, auth: withToken, denied };
+// sse: the legacy HTTP+SSE transport (GET /sse, POST /messages/) of a
+// server generated with -transport streamable,sse.
+async function legacySSE() {
+  const transport = new SSEClientTransport(new URL(server), { fetch: recordingFetch });
+  const client = new Client({ name: 'mcpgen-browser-v1-sse', version: '1.0.0' });
+  await step('connect', async () => {
+    await client.connect(transport);
+    return { server: client.getServerVersion()?.name };
+  });
+  await step('listTools', async () => (await client.listTools()).tools.map((t) => t.name));
+  await step('callTool', async () => {
+    const res = await client.callTool({ name: 'get_forecast', arguments: { city: 'Lima', days: 2 } });
+    return { isError: !!res.isError, city: res.structuredContent?.city, days: res.structuredContent?.days?.length };
+  });
+  await step('readResource', async () => /Paris/.test((await client.readResource({ uri: 'weather://cities' })).contents[0].text));
+  await step('close', async () => {
+    await client.close();
+    return { requests: requests.map((r) => `${r.method} ${r.status}`) };
+  });
+}
+
+const scenarios = { open, auth: withToken, denied, sse: legacySSE };
 scenarios[scenario]().then(() => finish(), finish);
