@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,12 @@ type Config struct {
 	AllowedOrigins []string // MCPGEN_ALLOWED_ORIGINS (comma-separated)
 	// DisableHostCheck turns Host/Origin validation off entirely.
 	DisableHostCheck bool
+	// CORSOrigins are the origins whose browser pages may call the
+	// server (MCPGEN_CORS_ORIGINS, comma-separated): exact origins
+	// ("https://app.example.com"), or "*" alone for any origin. Empty:
+	// no CORS. Every origin listed is also allowed by the Origin check.
+	// See docs/cors.md.
+	CORSOrigins []string
 
 	MaxBodyBytes       int64         // default 4 MiB
 	MaxSessions        int           // default 10000; 0 after defaults means unlimited
@@ -83,6 +90,11 @@ type Route struct {
 	Method  string
 	Path    string
 	Handler http.Handler
+	// NoCORS marks a page a browser navigates to (an OAuth authorization,
+	// consent or callback page, a login form): it never gets CORS
+	// headers, so no other origin's script can read it (and a CSRF token
+	// in it). Every other route gets the server's CORS policy.
+	NoCORS bool
 }
 
 // Transport is an HTTP transport for the protocol (Streamable HTTP, legacy
@@ -146,7 +158,23 @@ func WithMiddleware(mw ...func(http.Handler) http.Handler) Option {
 
 // WithRoute adds a custom route served beside the transports.
 func WithRoute(method, path string, h http.Handler) Option {
-	return func(c *Config) { c.Routes = append(c.Routes, Route{method, path, h}) }
+	return func(c *Config) { c.Routes = append(c.Routes, Route{Method: method, Path: path, Handler: h}) }
+}
+
+// WithPageRoute adds a custom route that serves a page a browser
+// navigates to (Route.NoCORS): never readable by scripts of other
+// origins, whatever MCPGEN_CORS_ORIGINS says.
+func WithPageRoute(method, path string, h http.Handler) Option {
+	return func(c *Config) {
+		c.Routes = append(c.Routes, Route{Method: method, Path: path, Handler: h, NoCORS: true})
+	}
+}
+
+// WithCORSOrigins sets the origins whose browser pages may call the
+// server (MCPGEN_CORS_ORIGINS): exact origins such as
+// "https://app.example.com", or "*" alone. None turns CORS off.
+func WithCORSOrigins(origins ...string) Option {
+	return func(c *Config) { c.CORSOrigins = slices.Clone(origins) }
 }
 
 // WithSSEPath sets the legacy SSE stream path (GET).
@@ -292,6 +320,12 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 			return c, fmt.Errorf("MCPGEN_ALLOWED_ORIGINS=%q: %w", v, err)
 		}
 	}
+	if v := getenv("MCPGEN_CORS_ORIGINS"); strings.TrimSpace(v) != "" {
+		c.CORSOrigins = splitList(v)
+		if _, _, err := parseCORSOrigins("MCPGEN_CORS_ORIGINS", c.CORSOrigins); err != nil {
+			return c, err
+		}
+	}
 	if v := strings.TrimSpace(getenv("MCPGEN_REQUEST_STATE_KEY")); v != "" {
 		if len(v) < 16 {
 			return c, fmt.Errorf("MCPGEN_REQUEST_STATE_KEY: want at least 16 characters of secret (for example: openssl rand -hex 32)")
@@ -335,6 +369,9 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		if !strings.HasPrefix(p.v, "/") {
 			return c, fmt.Errorf("%s %q must start with /", p.name, p.v)
 		}
+	}
+	if _, _, err := parseCORSOrigins("CORS origins (MCPGEN_CORS_ORIGINS or runtime.WithCORSOrigins)", c.CORSOrigins); err != nil {
+		return c, err
 	}
 	if c.Port < 0 || c.Port > 65535 {
 		return c, fmt.Errorf("port %d out of range", c.Port)

@@ -23,8 +23,17 @@ import (
 // 127.0.0.1, ::1 or localhost) accepts only loopback hosts and origins,
 // and any other bind checks nothing (it is reachable by name anyway). A
 // request without Origin (not a browser) passes the Origin check.
+//
+// The CORS origins (MCPGEN_CORS_ORIGINS) are allowed by the Origin check
+// too, whichever of the rules above applies: a page the server lets read
+// its answers must also be let through, so the two settings never
+// disagree. "*" there turns the Origin check off (the Host check stays).
 type HostGuard struct {
 	off bool
+
+	// corsAny and corsOrigins: the CORS origins, always allowed.
+	corsAny     bool
+	corsOrigins map[string]bool
 
 	// hosts: nil means no Host check.
 	hosts []hostPattern
@@ -67,6 +76,22 @@ var loopbackOrigins = func() []originPattern {
 func NewHostGuard(cfg *Config) *HostGuard {
 	g := &HostGuard{off: cfg.DisableHostCheck}
 	loopback := isLoopbackName(cfg.Host)
+	// resolveConfig has checked the list; an entry that does not parse
+	// is left out (fail closed).
+	var origins []string
+	for _, e := range cfg.CORSOrigins {
+		if strings.TrimSpace(e) == corsAny {
+			g.corsAny = true
+		} else if o, err := normaliseOrigin(strings.TrimSpace(e)); err == nil {
+			origins = append(origins, o)
+		}
+	}
+	if len(origins) > 0 {
+		g.corsOrigins = map[string]bool{}
+		for _, o := range origins {
+			g.corsOrigins[o] = true
+		}
+	}
 	switch {
 	case len(cfg.AllowedHosts) > 0:
 		for _, e := range cfg.AllowedHosts {
@@ -116,13 +141,28 @@ func (g *HostGuard) Check(r *http.Request) (status int, msg string) {
 	if origin == "" {
 		return 0, "" // not a browser, or a same-origin request of an old browser
 	}
-	if g.origins == nil && g.originHosts == nil {
+	if g.origins == nil && g.originHosts == nil || g.corsAny || g.corsOrigins[origin] {
 		return 0, ""
 	}
 	if !g.matchOrigin(origin) {
-		return http.StatusForbidden, "Origin " + quoteHeader(origin) + " is not allowed by this server (DNS rebinding protection); add it to MCPGEN_ALLOWED_ORIGINS"
+		return http.StatusForbidden, "Origin " + quoteHeader(origin) + " is not allowed by this server (DNS rebinding protection); add it to MCPGEN_CORS_ORIGINS (a browser page on another origin) or MCPGEN_ALLOWED_ORIGINS"
 	}
 	return 0, ""
+}
+
+// loopbackOnly reports whether the guard lets through only requests
+// addressed to loopback names, so that the server is reachable from this
+// machine alone.
+func (g *HostGuard) loopbackOnly() bool {
+	if g == nil || g.off || g.hosts == nil {
+		return false
+	}
+	for _, h := range g.hosts {
+		if !isLoopbackName(h.host) {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *HostGuard) matchOrigin(origin string) bool {

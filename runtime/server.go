@@ -49,8 +49,13 @@ type Server struct {
 	active    atomic.Int64 // requests inside ServeHTTP, for a mounted server's Shutdown
 	held      atomic.Int64 // streams that left net/http (Hold), for Shutdown
 
-	// guard is the Host/Origin check every HTTP transport runs.
-	guard *HostGuard
+	// guard is the Host/Origin check every HTTP transport runs; ServeHTTP
+	// runs it on guardPaths (the MCP endpoints, cleaned and lower case)
+	// before any middleware, so auth never sees a request it refuses.
+	guard      *HostGuard
+	guardPaths map[string]bool
+	// cors is the CORS policy ServeHTTP applies before any middleware.
+	cors *cors
 	// routePaths holds the path of every route without parameters, and
 	// mountSuffixes those paths other than "/", longest first: a request
 	// whose path is not a route but ends with one of them comes from a
@@ -123,6 +128,14 @@ func (s *Server) buildHandler() (h http.Handler, err error) {
 		}
 	}()
 	var routes []Route
+	// The guard protects the MCP endpoints the transports serve (not
+	// custom routes, and not the auth routes a provider adds: an OAuth
+	// consent form posts with the server's own Origin).
+	mcpPaths := map[string]bool{}
+	for _, p := range []string{s.cfg.StreamablePath, s.cfg.SSEPath, s.cfg.MessagePath} {
+		mcpPaths[cleanRoutePath(p)] = true
+	}
+	s.guardPaths = map[string]bool{}
 	for _, t := range s.cfg.Transports {
 		if t == nil {
 			continue
@@ -132,6 +145,11 @@ func (s *Server) buildHandler() (h http.Handler, err error) {
 			// Transports name themselves ("auth: set ..."); their Go
 			// type would only show the user the runtime's insides.
 			return nil, err
+		}
+		for _, r := range rs {
+			if p := cleanRoutePath(r.Path); mcpPaths[p] {
+				s.guardPaths[p] = true
+			}
 		}
 		routes = append(routes, rs...)
 	}
@@ -160,6 +178,12 @@ func (s *Server) buildHandler() (h http.Handler, err error) {
 		}
 	}
 	slices.SortStableFunc(s.mountSuffixes, func(a, b string) int { return len(b) - len(a) })
+	if s.cors, err = newCORS(&s.cfg, routes, s.paramHeaders); err != nil {
+		return nil, err
+	}
+	if s.cors.any && s.guard.loopbackOnly() {
+		return nil, errCORSAnyOnLoopback
+	}
 	h = router
 	for i := len(s.cfg.Middleware) - 1; i >= 0; i-- {
 		if mw := s.cfg.Middleware[i]; mw != nil {
@@ -281,7 +305,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r = withPath(r, route)
 		}
 	}
+	// CORS headers first, so that every answer below carries them
+	// (the guard's 421/403, auth's 401, the transports' errors); then
+	// the Host/Origin guard, so that a request it refuses never reaches
+	// auth (a DNS-rebinding page must not make the server verify or
+	// introspect tokens); then the preflight, answered before auth and
+	// before any session check.
+	allowed := s.cors.apply(w, r)
+	if s.guardPaths[cleanRoutePath(r.URL.Path)] {
+		if status, msg := s.guard.Check(r); status != 0 {
+			writeTransportError(w, status, msg)
+			return
+		}
+	}
+	if allowed && isPreflight(r) {
+		s.cors.preflight(w, r)
+		return
+	}
 	s.h.ServeHTTP(w, r)
+}
+
+// writeTransportError answers with an HTTP error status and a JSON-RPC
+// error body (code -32000, no id), as the transports answer requests
+// they refuse before reading a message.
+func writeTransportError(w http.ResponseWriter, status int, msg string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	w.Write(EncodeError(nil, NewError(-32000, "%s", msg)))
 }
 
 // mountedRoute returns the route path that path ends with, longest first,
@@ -316,7 +369,9 @@ func withPath(r *http.Request, path string) *http.Request {
 // CheckHostOrigin validates the request's Host and Origin headers against
 // DNS rebinding with the server's HostGuard (built from Config once). It
 // returns the HTTP status (421 or 403) and the message to answer with for
-// a request that fails, or 0 and "". Every HTTP transport calls it first.
+// a request that fails, or 0 and "". ServeHTTP runs it on the transports'
+// MCP paths before any middleware (auth included); every HTTP transport
+// calls it first as well, so a handler used outside ServeHTTP is guarded.
 func (s *Server) CheckHostOrigin(r *http.Request) (status int, msg string) {
 	return s.guard.Check(r)
 }

@@ -241,8 +241,10 @@ func TestHandlerRoutesAndMiddleware(t *testing.T) {
 			})
 		}
 	}
-	s, err := NewServer(&Definition{Name: "r"}, WithLogger(quietLogger()),
-		WithTransport(routeTransport{[]Route{{"POST", "/mcp", hello}}}),
+	// The requests carry Host example.com: this test is about routing, not
+	// the Host guard that runs in front of a transport's MCP path.
+	s, err := NewServer(&Definition{Name: "r"}, WithLogger(quietLogger()), WithDisableHostCheck(true),
+		WithTransport(routeTransport{[]Route{{Method: "POST", Path: "/mcp", Handler: hello}}}),
 		WithRoute("GET", "/healthz", custom),
 		WithMiddleware(tag("outer"), tag("inner")))
 	if err != nil {

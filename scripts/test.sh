@@ -38,6 +38,9 @@ step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE)"
 step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR)"
 ./interop/ts2/run.sh
 
+step "CORS in headless Chromium: the official TypeScript clients in pages on another origin (interop/browser)"
+./interop/browser/run.sh
+
 step "official conformance suite 0.2.0-alpha.12: --spec-version 2026-07-28 and 2025-11-25, --suite all"
 ./interop/conformance/run-alpha.sh
 

@@ -53,6 +53,8 @@ func TestServesSuiteFixtures(t *testing.T) {
 			"test_input_required_result_multiple_inputs", "test_input_required_result_multi_round",
 			"test_input_required_result_tampered_state", "test_input_required_result_capabilities",
 			"test_x_mcp_header",
+			// Notifies subscribers of test://watched-resource (interop/browser).
+			"test_touch_watched_resource",
 		}},
 		{"resources/list", "resources", "uri", []string{"test://static-text", "test://static-binary", "test://watched-resource"}},
 		{"resources/templates/list", "resourceTemplates", "uriTemplate", []string{"test://template/{id}/data"}},

@@ -103,7 +103,8 @@ func sameResource(a, b string) bool {
 
 // MetadataHandler serves md as JSON to anyone (Access-Control-Allow-Origin:
 // *, since browser-based clients discover it cross-origin) and answers
-// the CORS preflight. The document is encoded once.
+// the CORS preflight (a runtime.Server answers it before the handler
+// runs, with the same headers as its other endpoints). The document is encoded once.
 func MetadataHandler(md ResourceMetadata) http.Handler {
 	if md.BearerMethodsSupported == nil {
 		md.BearerMethodsSupported = []string{"header"}
@@ -115,7 +116,11 @@ func MetadataHandler(md ResourceMetadata) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
+		if h.Get("Access-Control-Allow-Origin") == "" {
+			// Served by a runtime.Server, the CORS layer has decided
+			// already (an origin it allows sees itself echoed).
+			h.Set("Access-Control-Allow-Origin", "*")
+		}
 		switch r.Method {
 		case http.MethodOptions:
 			h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")

@@ -130,7 +130,10 @@ func (b *binding) Routes(s *runtime.Server) ([]runtime.Route, error) {
 			routes = append(routes, runtime.Route{Method: m, Path: path, Handler: mh})
 		}
 	}
-	routes = append(routes, p.Routes()...)
+	for _, r := range p.Routes() {
+		r.NoCORS = r.NoCORS || isNavigationPage(r.Path)
+		routes = append(routes, r)
+	}
 	mw := Middleware(staticMetadata{p, md}, MiddlewareConfig{
 		Paths:        []string{cfg.StreamablePath, cfg.SSEPath, cfg.MessagePath},
 		Logger:       s.Logger(),
@@ -160,6 +163,25 @@ func (b *binding) middleware(next http.Handler) http.Handler {
 		once.Do(func() { h = st.wrap(next) })
 		h.ServeHTTP(w, r)
 	})
+}
+
+// navigationPages are the OAuth proxy's pages that a browser navigates to
+// (relative to the auth base path): the authorization endpoint, the
+// consent page and the upstream callback. They never get CORS headers,
+// so a script on another origin can read neither the consent page (and
+// its CSRF token) nor a redirect. /register, /token and /revoke are
+// called from JavaScript by browser clients and follow the server's
+// CORS policy (MCPGEN_CORS_ORIGINS).
+var navigationPages = []string{"/authorize", "/consent", "/auth/callback"}
+
+func isNavigationPage(p string) bool {
+	p = strings.TrimRight(p, "/")
+	for _, n := range navigationPages {
+		if strings.HasSuffix(p, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // staticMetadata overrides a provider's metadata with the one completed at

@@ -61,6 +61,7 @@ var (
 	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredCapabilities
 	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredPrompt
 	_ func(context.Context, conformance.HeaderInput) (string, error)                         = conformance.XMCPHeader
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.TouchWatchedResource
 )
 
 // New returns the mcpgen-conformance MCP server. Options override MCPGEN_* settings.
@@ -305,6 +306,15 @@ var definition = runtime.Definition{
 				ReadOnlyHint: runtime.Bool(true),
 			},
 			Handler: toolTestXMcpHeader,
+		},
+		{
+			Name:        "test_touch_watched_resource",
+			Description: "TouchWatchedResource announces that test://watched-resource changed.\nSessions subscribed to it (resources/subscribe) receive\nnotifications/resources/updated on their standalone GET stream, and\n2026 subscriptions/listen streams that named it on theirs: the browser\ntest (interop/browser) uses it to see a notification arrive on a\nstream the server opened for no request.",
+			InputSchema: json.RawMessage(schemaTestTouchWatchedResourceIn),
+			Annotations: &runtime.ToolAnnotations{
+				IdempotentHint: runtime.Bool(true),
+			},
+			Handler: toolTestTouchWatchedResource,
 		},
 	},
 	Resources: []*runtime.Resource{
@@ -926,6 +936,24 @@ func toolTestXMcpHeader(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 	return runtime.TextResult(out), nil
 }
 
+// Schemas of tool test_touch_watched_resource.
+const (
+	schemaTestTouchWatchedResourceIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestTouchWatchedResource calls TouchWatchedResource for tool test_touch_watched_resource.
+func toolTestTouchWatchedResource(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestTouchWatchedResourceArgs
+	if err := decodeTestTouchWatchedResourceArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.TouchWatchedResource(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
 // resourceStaticText calls StaticText for resource test://static-text.
 func resourceStaticText(ctx context.Context, c *runtime.Call) ([]runtime.ResourceContents, error) {
 	out, err := conformance.StaticText(ctx)
@@ -1334,6 +1362,19 @@ func decodeTestToolWithProgressArgs(data []byte, v *TestToolWithProgressArgs) er
 	return d.Finish()
 }
 
+// TestTouchWatchedResourceArgs holds the arguments of a tool declared with plain parameters.
+type TestTouchWatchedResourceArgs struct{}
+
+func decodeTestTouchWatchedResourceArgs(data []byte, v *TestTouchWatchedResourceArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestTouchWatchedResourceArgs(d, v)
+	return d.Finish()
+}
+
 // TestTriggerPromptChangeArgs holds the arguments of a tool declared with plain parameters.
 type TestTriggerPromptChangeArgs struct{}
 
@@ -1679,6 +1720,15 @@ func readTestToolWithLoggingArgs(d *jsonwire.Decoder, v *TestToolWithLoggingArgs
 }
 
 func readTestToolWithProgressArgs(d *jsonwire.Decoder, v *TestToolWithProgressArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestTouchWatchedResourceArgs(d *jsonwire.Decoder, v *TestTouchWatchedResourceArgs) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		default:
