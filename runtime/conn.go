@@ -27,6 +27,7 @@ type Conn struct {
 	mu          sync.Mutex
 	version     string
 	initialized bool // initialize succeeded
+	ready       bool // notifications/initialized arrived after that
 	client      Implementation
 	clientCaps  json.RawMessage
 	capSet      map[string]json.RawMessage // declared client capabilities (non-null)
@@ -93,6 +94,14 @@ func (c *Conn) Initialized() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.initialized
+}
+
+// Ready reports whether the client finished the handshake: initialize
+// succeeded and notifications/initialized followed.
+func (c *Conn) Ready() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ready
 }
 
 // Done is closed when c is closed.
@@ -272,13 +281,17 @@ func (c *Conn) cancelRequest(id json.RawMessage) {
 	}
 }
 
-func (c *Conn) subscribe(uri string, on bool) {
+func (c *Conn) subscribe(uri string, on bool) *Error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return
+		return nil
 	}
 	if on {
+		if _, dup := c.subs[uri]; !dup && c.srv.cfg.MaxSubscriptions > 0 && len(c.subs) >= c.srv.cfg.MaxSubscriptions {
+			c.mu.Unlock()
+			return &Error{Code: CodeInvalidRequest, Message: fmt.Sprintf("invalid request: this session already has %d resource subscriptions, the server's limit (MCPGEN_MAX_SUBSCRIPTIONS); unsubscribe from some first", len(c.subs))}
+		}
 		if c.subs == nil {
 			c.subs = map[string]struct{}{}
 		}
@@ -295,6 +308,7 @@ func (c *Conn) subscribe(uri string, on bool) {
 		delete(c.srv.subs, c)
 	}
 	c.srv.subMu.Unlock()
+	return nil
 }
 
 func (c *Conn) subscribed(uri string) bool {
@@ -396,6 +410,10 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 	if c.closed {
 		c.mu.Unlock()
 		return ErrConnClosed
+	}
+	if n := c.srv.cfg.MaxPendingRequests; n > 0 && len(c.pending) >= n {
+		c.mu.Unlock()
+		return fmt.Errorf("runtime: cannot send %s: %d server-to-client requests of this session already wait for the client's answer (MCPGEN_MAX_PENDING_REQUESTS)", method, n)
 	}
 	c.nextID++
 	id := json.RawMessage(strconv.FormatInt(c.nextID, 10))

@@ -49,7 +49,6 @@ package sse
 
 import (
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
@@ -166,20 +165,19 @@ type handler struct {
 	ssePath string
 	msgPath string
 
-	mu       sync.Mutex
-	sessions map[string]*session
+	sessions *runtime.SessionTable[*session]
 }
 
 func newHandler(s *runtime.Server, o options) *handler {
 	cfg := s.Config()
 	h := &handler{
-		srv:      s,
-		cfg:      cfg,
-		opts:     o,
-		ssePath:  cfg.SSEPath,
-		msgPath:  cfg.MessagePath,
-		sessions: make(map[string]*session),
+		srv:     s,
+		cfg:     cfg,
+		opts:    o,
+		ssePath: cfg.SSEPath,
+		msgPath: cfg.MessagePath,
 	}
+	h.sessions = runtime.NewSessionTable[*session](s, "sse", newSessionID)
 	if h.ssePath == "" {
 		h.ssePath = runtime.DefaultSSEPath
 	}

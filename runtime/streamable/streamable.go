@@ -60,7 +60,6 @@ package streamable
 
 import (
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
@@ -144,9 +143,7 @@ type handler struct {
 	opts  options
 	store runtime.EventStore
 
-	mu       sync.Mutex
-	sessions map[string]*session
-	janitor  sync.Once
+	sessions *runtime.SessionTable[*session]
 }
 
 func newHandler(s *runtime.Server, o options) *handler {
@@ -160,7 +157,7 @@ func newHandler(s *runtime.Server, o options) *handler {
 		cfg:      cfg,
 		opts:     o,
 		store:    store,
-		sessions: make(map[string]*session),
+		sessions: runtime.NewSessionTable[*session](s, "streamable", newSessionID),
 	}
 }
 
