@@ -389,3 +389,52 @@ func TestStreamsEndAtTokenExpiry(t *testing.T) {
 		}
 	}
 }
+
+// TestPrincipalUnambiguous: callers that differ never share a principal.
+func TestPrincipalUnambiguous(t *testing.T) {
+	toks := []*auth.AccessToken{
+		{Issuer: "https://iss", Subject: "client:x"},
+		{Issuer: "https://iss", ClientID: "x"},
+		{Issuer: "https://iss|a", Subject: "b"},
+		{Issuer: "https://iss", Subject: "a|b"},
+		{Issuer: "https://iss", Subject: `x" client "y`},
+		{Issuer: "https://iss", ClientID: "y"},
+		{Issuer: "https://other", Subject: "client:x"},
+	}
+	seen := map[string]int{}
+	for i, tok := range toks {
+		p := tok.Principal()
+		if j, dup := seen[p]; dup {
+			t.Fatalf("tokens %d and %d share the principal %q", j, i, p)
+		}
+		seen[p] = i
+	}
+	if (*auth.AccessToken)(nil).Principal() != "" {
+		t.Fatal("nil token has a principal")
+	}
+}
+
+// TestRequireAccessTokenType: with the option (or
+// MCPGEN_AUTH_JWT_REQUIRE_TYP) only typ at+jwt tokens pass; without it an
+// untyped token still does.
+func TestRequireAccessTokenType(t *testing.T) {
+	rk, _, _ := testKeys()
+	jwks := authtest.NewJWKS(t, rk)
+	strict := newJWKSVerifier(t, jwks, auth.WithRequireAccessTokenType())
+	lax := newJWKSVerifier(t, jwks)
+	untyped := rk.MustSign(t, claims(nil))
+	idToken := rk.MustSign(t, claims(nil), authtest.WithHeader("typ", "JWT"))
+	for _, typ := range []string{"at+jwt", "application/at+JWT"} {
+		if _, err := strict.Verify(t.Context(), rk.MustSign(t, claims(nil), authtest.WithHeader("typ", typ))); err != nil {
+			t.Fatalf("typ %s refused: %v", typ, err)
+		}
+	}
+	for _, tok := range []string{untyped, idToken} {
+		if _, err := strict.Verify(t.Context(), tok); err == nil || !strings.Contains(err.Error(), "at+jwt") {
+			t.Fatalf("strict verifier: %v, want a typ refusal", err)
+		}
+		if _, err := lax.Verify(t.Context(), tok); err != nil {
+			t.Fatalf("default verifier refused an untyped token: %v", err)
+		}
+	}
+}
