@@ -67,6 +67,11 @@ type Config struct {
 	MaxSubscriptions   int
 	MaxURIBytes        int
 	MaxPendingRequests int
+	// MaxEventBytesPerSession bounds the events the default event store
+	// keeps for one session's resumable streams
+	// (MCPGEN_MAX_EVENT_BYTES_PER_SESSION, default 16 MiB); past it the
+	// oldest go, and resuming from one of them is 404.
+	MaxEventBytesPerSession int64
 
 	// EventStore keeps SSE events for resumption (Last-Event-ID). Default:
 	// an in-memory store.
@@ -167,6 +172,13 @@ func WithMaxSessionsPerCaller(n int) Option { return func(c *Config) { c.MaxSess
 // prefixes) whose X-Forwarded-For header gives the client address for
 // per-caller limits (MCPGEN_TRUSTED_PROXIES).
 func WithTrustedProxies(p ...string) Option { return func(c *Config) { c.TrustedProxies = p } }
+
+// WithMaxEventBytesPerSession bounds the events the default event store
+// keeps for one session (MCPGEN_MAX_EVENT_BYTES_PER_SESSION); 0 means
+// unlimited.
+func WithMaxEventBytesPerSession(n int64) Option {
+	return func(c *Config) { c.MaxEventBytesPerSession = n }
+}
 
 // WithSessionBounds sets the per-session bounds on client data: the size
 // of initialize's capabilities and clientInfo, resource subscriptions and
@@ -280,6 +292,9 @@ const (
 	DefaultMaxSubscriptions     = 1000
 	DefaultMaxURIBytes          = 8 << 10
 	DefaultMaxPendingRequests   = 64
+	// DefaultMaxEventBytesPerSession matches the in-memory event store's
+	// own default.
+	DefaultMaxEventBytesPerSession = 16 << 20
 )
 
 // resolveConfig applies defaults, then the MCPGEN_* environment (read
@@ -304,6 +319,8 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		MaxSubscriptions:     DefaultMaxSubscriptions,
 		MaxURIBytes:          DefaultMaxURIBytes,
 		MaxPendingRequests:   DefaultMaxPendingRequests,
+
+		MaxEventBytesPerSession: DefaultMaxEventBytesPerSession,
 	}
 	if v := strings.TrimSpace(getenv("MCPGEN_HOST")); v != "" {
 		c.Host = v
@@ -372,6 +389,13 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 			}
 			*n.dst = i
 		}
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_MAX_EVENT_BYTES_PER_SESSION")); v != "" {
+		i, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || i < 0 {
+			return c, fmt.Errorf("MCPGEN_MAX_EVENT_BYTES_PER_SESSION=%q: want a whole number of bytes, 0 for no limit", v)
+		}
+		c.MaxEventBytesPerSession = i
 	}
 	durations := []struct {
 		name string

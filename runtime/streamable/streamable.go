@@ -59,6 +59,7 @@
 package streamable
 
 import (
+	"math"
 	"net/http"
 	"time"
 
@@ -150,7 +151,11 @@ func newHandler(s *runtime.Server, o options) *handler {
 	cfg := s.Config()
 	store := cfg.EventStore
 	if store == nil {
-		store = NewMemoryEventStore(MemoryEventStoreOptions{})
+		perSession := cfg.MaxEventBytesPerSession
+		if perSession <= 0 {
+			perSession = math.MaxInt64 // no limit
+		}
+		store = NewMemoryEventStore(MemoryEventStoreOptions{MaxBytesPerSession: perSession})
 	}
 	return &handler{
 		srv:      s,
