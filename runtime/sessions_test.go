@@ -280,7 +280,12 @@ type sessOut struct {
 	msgs [][]byte
 }
 
-func (o *sessOut) Send(m []byte) error { o.mu.Lock(); o.msgs = append(o.msgs, m); o.mu.Unlock(); return nil }
+func (o *sessOut) Send(m []byte) error {
+	o.mu.Lock()
+	o.msgs = append(o.msgs, m)
+	o.mu.Unlock()
+	return nil
+}
 
 func sessHandle(t *testing.T, srv *Server, c *Conn, out Outbound, msg string) string {
 	t.Helper()
