@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrConnClosed is returned by server-to-client requests whose connection
@@ -26,8 +27,8 @@ type Conn struct {
 
 	mu          sync.Mutex
 	version     string
-	initialized bool // initialize succeeded
-	ready       bool // notifications/initialized arrived after that
+	initialized bool        // initialize succeeded
+	ready       atomic.Bool // notifications/initialized arrived after that (read without mu by the session table's scans)
 	client      Implementation
 	clientCaps  json.RawMessage
 	capSet      map[string]json.RawMessage // declared client capabilities (non-null)
@@ -98,11 +99,7 @@ func (c *Conn) Initialized() bool {
 
 // Ready reports whether the client finished the handshake: initialize
 // succeeded and notifications/initialized followed.
-func (c *Conn) Ready() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ready
-}
+func (c *Conn) Ready() bool { return c.ready.Load() }
 
 // Done is closed when c is closed.
 func (c *Conn) Done() <-chan struct{} { return c.doneChan() }

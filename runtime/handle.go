@@ -142,9 +142,9 @@ func (s *Server) notification(c *Conn, msg *Message) {
 		// Requests are served as soon as initialize succeeded; the
 		// notification only tells the session table the client is done
 		// with the handshake (SessionInitTimeout).
-		c.mu.Lock()
-		c.ready = c.initialized
-		c.mu.Unlock()
+		if c.Initialized() {
+			c.ready.Store(true)
+		}
 	default:
 		// notifications/progress,
 		// notifications/roots/list_changed and anything unknown: nothing
