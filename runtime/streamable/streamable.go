@@ -39,6 +39,12 @@
 //   - an unknown or expired Last-Event-ID is 404 (the client should start
 //     over), a Last-Event-ID of another session is 404 as well;
 //   - a second concurrent standalone GET stream is 409;
+//   - a session belongs to the principal that sent its initialize
+//     (runtime.Principal, set by the auth middleware); a request of
+//     another principal is answered 404 like an unknown session, and
+//     admission (per-caller and global caps, eviction of idle sessions,
+//     503 with Retry-After) is runtime.SessionTable's, shared with the
+//     legacy SSE transport;
 //   - a bad Host is 421 Misdirected Request, a bad Origin 403;
 //   - DELETE answers 200 with an empty body;
 //   - the protocol era is decided per POST (runtime.IsModernRequest): a
