@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -105,7 +106,7 @@ func (e *SessionEntry[S]) End() {
 
 // Record returns the session's serialisable state.
 func (e *SessionEntry[S]) Record() SessionRecord {
-	r := SessionRecord{ID: e.id, Principal: e.principal, Caller: e.caller, Created: e.created}
+	r := SessionRecord{ID: e.id, Principal: e.principal, Caller: e.caller, Created: e.created.Round(0).UTC()}
 	if c := e.Conn; c != nil {
 		c.mu.Lock()
 		r.ProtocolVersion, r.ClientInfo = c.version, c.client
@@ -121,6 +122,8 @@ func (e *SessionEntry[S]) Record() SessionRecord {
 			r.Subscriptions = append(r.Subscriptions, u)
 		}
 		c.mu.Unlock()
+		slices.Sort(r.Capabilities)
+		slices.Sort(r.Subscriptions)
 	}
 	return r
 }

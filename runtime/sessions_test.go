@@ -3,9 +3,11 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,8 +188,22 @@ func TestSessionTableOwnership(t *testing.T) {
 	if tb.Lookup(sessRequest("127.0.0.9:9", ""), e2.ID()) != e2 {
 		t.Fatal("unauthenticated session not found from another address")
 	}
-	if r := e.Record(); r.ID != e.ID() || r.Principal != "alice" || r.Caller != "principal:alice" {
+	if r := e.Record(); r.ID != e.ID() || r.Principal != "alice" || r.Caller != "principal:alice" || r.ProtocolVersion != "" {
 		t.Fatalf("record %+v", r)
+	}
+	sessReady(t, e)
+	r := e.Record()
+	if r.ProtocolVersion != "2025-06-18" || r.ClientInfo.Name != "t" || r.LogLevel != LevelDebug {
+		t.Fatalf("record after initialize %+v", r)
+	}
+	// The record is what a shared store keeps: it survives JSON.
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back SessionRecord
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, r) {
+		t.Fatalf("record after a JSON round trip: %+v (%v), want %+v", back, err, r)
 	}
 }
 
