@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"reflect"
 	"strconv"
 	"strings"
@@ -365,4 +367,43 @@ func TestSessionBounds(t *testing.T) {
 	if !strings.Contains(got, "MCPGEN_MAX_PENDING_REQUESTS") {
 		t.Fatalf("third pending elicitation: %s", got)
 	}
+}
+
+// FuzzClientAddr: whatever X-Forwarded-For holds, the caller's address is
+// the peer or a well-formed address the header named, never garbage.
+func FuzzClientAddr(f *testing.F) {
+	for _, s := range []string{"1.2.3.4", "6.6.6.6, 1.2.3.4, 10.9.9.9", "garbage", "", ",,,", "::ffff:10.0.0.1, 2001:db8::1", "1.2.3.4%eth0"} {
+		f.Add("10.1.2.3:80", s)
+		f.Add("203.0.113.5:1", s)
+	}
+	trusted, _ := ParseTrustedProxies([]string{"10.0.0.0/8"})
+	f.Fuzz(func(t *testing.T, remote, xff string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		r.Header.Set("X-Forwarded-For", xff)
+		got := ClientAddr(r, trusted)
+		host, _, err := net.SplitHostPort(remote)
+		if err != nil {
+			host = remote
+		}
+		if got == host {
+			return
+		}
+		a, err := netip.ParseAddr(got)
+		if err != nil {
+			t.Fatalf("ClientAddr(%q, %q) = %q: neither the peer nor an address", remote, xff, got)
+		}
+		named := false
+		for _, p := range strings.Split(xff, ",") {
+			if b, err := netip.ParseAddr(strings.TrimSpace(p)); err == nil && b.Unmap() == a {
+				named = true
+			}
+		}
+		if !named {
+			t.Fatalf("ClientAddr(%q, %q) = %q: not an address of the header", remote, xff, got)
+		}
+		if inPrefixes(a, trusted) {
+			t.Fatalf("ClientAddr(%q, %q) = %q, a trusted proxy", remote, xff, got)
+		}
+	})
 }
