@@ -170,7 +170,9 @@ func WithJWKSCache(ttl, refetchInterval time.Duration) Option {
 }
 
 // WithHTTPClient sets the client for JWKS and introspection requests
-// (default: a client with a 5-second timeout).
+// (default: a client with a 5-second timeout). A copy is used, with the
+// package's redirect policy (https or loopback targets only, at most 3
+// hops) in front of the client's own CheckRedirect.
 func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpClient = c } }
 
 // WithInsecureHTTP allows plain-http JWKS, introspection and authorization
