@@ -81,6 +81,7 @@ type SessionEntry[S any] struct {
 
 	last    atomic.Int64 // unix nanoseconds of the last activity
 	busy    atomic.Int32 // requests and streams in progress
+	ready   atomic.Bool  // MarkReady: in use without the 2025 handshake
 	closed  atomic.Bool
 	onClose func()
 }
@@ -97,6 +98,13 @@ func (e *SessionEntry[S]) Begin() {
 	e.busy.Add(1)
 	e.last.Store(time.Now().UnixNano())
 }
+
+// MarkReady exempts the session from SessionInitTimeout although it
+// never sent notifications/initialized: a 2026-07-28 client on the legacy
+// SSE transport needs no handshake.
+func (e *SessionEntry[S]) MarkReady() { e.ready.Store(true) }
+
+func (e *SessionEntry[S]) isReady() bool { return e.ready.Load() || e.Conn.Ready() }
 
 // End undoes Begin.
 func (e *SessionEntry[S]) End() {
@@ -237,7 +245,7 @@ func (t *SessionTable[S]) victimLocked(caller string) *SessionEntry[S] {
 		if (caller != "" && e.caller != caller) || e.busy.Load() != 0 {
 			continue
 		}
-		ready := e.Conn.Ready()
+		ready := e.isReady()
 		if best == nil || (!ready && bestReady) || (ready == bestReady && e.last.Load() < best.last.Load()) {
 			best, bestReady = e, ready
 		}
@@ -367,7 +375,7 @@ func (t *SessionTable[S]) Expire(now time.Time) {
 	for _, e := range t.byID {
 		switch {
 		case idle > 0 && e.busy.Load() == 0 && e.last.Load() < now.Add(-idle).UnixNano():
-		case init > 0 && e.created.Before(now.Add(-init)) && !e.Conn.Ready():
+		case init > 0 && e.created.Before(now.Add(-init)) && !e.isReady():
 		default:
 			continue
 		}

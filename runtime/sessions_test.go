@@ -279,12 +279,15 @@ func TestSessionTableExpiry(t *testing.T) {
 	idle := sessOpen(t, tb, sessRequest("127.0.0.1:1", ""))
 	sessReady(t, idle)
 	ready.Begin()
+	modern := sessOpen(t, tb, sessRequest("127.0.0.1:1", ""))
+	modern.MarkReady() // a 2026 client on legacy SSE: no handshake
+	modern.Begin()
 	tb.Expire(time.Now().Add(59 * time.Second))
-	if tb.Len() != 3 {
+	if tb.Len() != 4 {
 		t.Fatalf("expired too early: %d left", tb.Len())
 	}
 	tb.Expire(time.Now().Add(2 * time.Minute))
-	if !never.closed.Load() || ready.closed.Load() || idle.closed.Load() {
+	if !never.closed.Load() || ready.closed.Load() || idle.closed.Load() || modern.closed.Load() {
 		t.Fatal("only the session that never sent notifications/initialized should have ended")
 	}
 	tb.Expire(time.Now().Add(2 * time.Hour))

@@ -223,6 +223,9 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := requestContext(r, sess)
 	hv := strings.Trim(r.Header.Get(runtime.HeaderProtocolVersion), " \t")
 	modern := runtime.IsModernRequest(msg, hv)
+	if modern {
+		sess.entry.MarkReady() // no handshake in that era
+	}
 	if msg.IsRequest() && (msg.Method != "initialize" || modern) {
 		sess.calls.Add(1)
 		go func() {
