@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -41,9 +42,14 @@ type SessionTable[S any] struct {
 	name  string // "streamable" or "sse", for log lines
 	newID func() string
 
-	mu        sync.Mutex
-	byID      map[string]*SessionEntry[S]
-	perCaller map[string]int
+	mu   sync.Mutex
+	byID map[string]*SessionEntry[S]
+	// lru orders every session by its last use through the table (Open,
+	// Lookup), and callers each caller's: the front is the most recent.
+	// Eviction walks from the back, so finding a victim costs a few
+	// steps, not a scan of the table.
+	lru     list.List
+	callers map[string]*list.List
 
 	janitor  sync.Once
 	lastWarn atomic.Int64 // unix nanoseconds of the last "refused" warning
@@ -84,6 +90,8 @@ type SessionEntry[S any] struct {
 	ready   atomic.Bool  // MarkReady: in use without the 2025 handshake
 	closed  atomic.Bool
 	onClose func()
+
+	all, mine *list.Element // in SessionTable.lru and in the caller's list
 }
 
 // ID returns the session id.
@@ -157,8 +165,8 @@ func NewSessionTable[S any](srv *Server, name string, newID func() string) *Sess
 	cfg := srv.Config()
 	t := &SessionTable[S]{
 		srv: srv, cfg: cfg, name: name, newID: newID,
-		byID:      make(map[string]*SessionEntry[S]),
-		perCaller: make(map[string]int),
+		byID:    make(map[string]*SessionEntry[S]),
+		callers: make(map[string]*list.List),
 	}
 	t.trusted, _ = ParseTrustedProxies(cfg.TrustedProxies)
 	return t
@@ -200,8 +208,8 @@ func (t *SessionTable[S]) Open(r *http.Request, value func(id string, conn *Conn
 	perCaller := t.cfg.MaxSessionsPerCaller
 	var evicted []*SessionEntry[S]
 	t.mu.Lock()
-	if perCaller > 0 && t.perCaller[caller] >= perCaller {
-		if v := t.victimLocked(caller); v != nil {
+	if perCaller > 0 && t.callerLen(caller) >= perCaller {
+		if v := victim[S](t.callers[caller]); v != nil {
 			t.removeLocked(v)
 			evicted = append(evicted, v)
 		} else {
@@ -210,7 +218,7 @@ func (t *SessionTable[S]) Open(r *http.Request, value func(id string, conn *Conn
 		}
 	}
 	if t.cfg.MaxSessions > 0 && len(t.byID) >= t.cfg.MaxSessions {
-		if v := t.victimLocked(""); v != nil {
+		if v := victim[S](&t.lru); v != nil {
 			t.removeLocked(v)
 			evicted = append(evicted, v)
 		} else {
@@ -229,28 +237,55 @@ func (t *SessionTable[S]) Open(r *http.Request, value func(id string, conn *Conn
 	e.Value = value(id, e.Conn)
 	e.onClose = func() { onClose(e.Value) }
 	t.byID[id] = e
-	t.perCaller[caller]++
+	e.all = t.lru.PushFront(e)
+	mine := t.callers[caller]
+	if mine == nil {
+		mine = list.New()
+		t.callers[caller] = mine
+	}
+	e.mine = mine.PushFront(e)
 	t.mu.Unlock()
 	t.closeAll(evicted)
 	return e, nil
 }
 
-// victimLocked picks the session to evict for a new one: of caller (all
-// callers when ""), holding no stream and running no call; sessions not
-// yet initialized first, then the least recently used.
-func (t *SessionTable[S]) victimLocked(caller string) *SessionEntry[S] {
-	var best *SessionEntry[S]
-	bestReady := true
-	for _, e := range t.byID {
-		if (caller != "" && e.caller != caller) || e.busy.Load() != 0 {
+// victimScan bounds how many idle sessions victim looks at in search of
+// one that never completed its handshake before it settles for the least
+// recently used.
+const victimScan = 64
+
+// victim picks the session of l (an LRU list of entries, front most
+// recent) to evict for a new one: one that holds no stream and runs no
+// call; among the least recently used, one not yet initialized first.
+// Busy sessions are stepped over, so with all of them busy it walks the
+// whole list (the per-caller cap bounds what one caller can make busy).
+func victim[S any](l *list.List) *SessionEntry[S] {
+	if l == nil {
+		return nil
+	}
+	var lru *SessionEntry[S]
+	seen := 0
+	for el := l.Back(); el != nil && seen < victimScan; el = el.Prev() {
+		e := el.Value.(*SessionEntry[S])
+		if e.busy.Load() != 0 {
 			continue
 		}
-		ready := e.isReady()
-		if best == nil || (!ready && bestReady) || (ready == bestReady && e.last.Load() < best.last.Load()) {
-			best, bestReady = e, ready
+		if !e.isReady() {
+			return e
 		}
+		if lru == nil {
+			lru = e
+		}
+		seen++
 	}
-	return best
+	return lru
+}
+
+func (t *SessionTable[S]) callerLen(caller string) int {
+	if l := t.callers[caller]; l != nil {
+		return l.Len()
+	}
+	return 0
 }
 
 func (t *SessionTable[S]) refuse(r *http.Request, caller, msg string) *AdmissionError {
@@ -284,13 +319,18 @@ func HashForLog(s string) string {
 // answered alike (404), so a session id is no oracle. The second is
 // logged at warn.
 func (t *SessionTable[S]) Lookup(r *http.Request, id string) *SessionEntry[S] {
+	p := Principal(r.Context())
 	t.mu.Lock()
 	e := t.byID[id]
+	if e != nil && p == e.principal {
+		t.lru.MoveToFront(e.all)
+		t.callers[e.caller].MoveToFront(e.mine)
+	}
 	t.mu.Unlock()
 	if e == nil {
 		return nil
 	}
-	if p := Principal(r.Context()); p != e.principal {
+	if p != e.principal {
 		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 		return nil
@@ -312,10 +352,11 @@ func (t *SessionTable[S]) removeLocked(e *SessionEntry[S]) {
 		return
 	}
 	delete(t.byID, e.id)
-	if n := t.perCaller[e.caller] - 1; n > 0 {
-		t.perCaller[e.caller] = n
-	} else {
-		delete(t.perCaller, e.caller)
+	t.lru.Remove(e.all)
+	mine := t.callers[e.caller]
+	mine.Remove(e.mine)
+	if mine.Len() == 0 {
+		delete(t.callers, e.caller)
 	}
 }
 

@@ -410,3 +410,30 @@ func FuzzClientAddr(f *testing.F) {
 		}
 	})
 }
+
+// TestSessionTableLRU: at the cap the least recently used idle session
+// goes; a Lookup counts as use.
+func TestSessionTableLRU(t *testing.T) {
+	tb, _ := sessTable(t, WithMaxSessions(3))
+	x := sessOpen(t, tb, sessRequest("192.0.2.1:1", ""))
+	y := sessOpen(t, tb, sessRequest("192.0.2.2:1", ""))
+	z := sessOpen(t, tb, sessRequest("192.0.2.3:1", ""))
+	for _, e := range []*SessionEntry[int]{x, y, z} {
+		sessReady(t, e)
+	}
+	if tb.Lookup(sessRequest("192.0.2.1:1", ""), x.ID()) != x {
+		t.Fatal("lookup")
+	}
+	w := sessOpen(t, tb, sessRequest("192.0.2.4:1", ""))
+	sessReady(t, w)
+	if x.closed.Load() || !y.closed.Load() || z.closed.Load() {
+		t.Fatalf("evicted x=%v y=%v z=%v, want y (least recently used)", x.closed.Load(), y.closed.Load(), z.closed.Load())
+	}
+	sessOpen(t, tb, sessRequest("192.0.2.4:1", ""))
+	if !z.closed.Load() || x.closed.Load() {
+		t.Fatalf("second eviction: x=%v z=%v, want z", x.closed.Load(), z.closed.Load())
+	}
+	if tb.Len() != 3 {
+		t.Fatalf("%d sessions", tb.Len())
+	}
+}
