@@ -9,6 +9,8 @@ import (
 	"bufio"
 	"net/http"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -150,5 +152,47 @@ func TestHostileSessionStreams(t *testing.T) {
 	sessFrom(t, url, "203.0.113.66").initialize()
 	if r := other.post(callBody(3, "hello")); r.status != 200 {
 		t.Fatalf("the other caller's session: %d", r.status)
+	}
+}
+
+// TestHostileSessionData: client data a session would keep is bounded:
+// initialize with capabilities of nearly the whole body limit (4 MiB) and
+// subscriptions to 1 MB URIs are refused with errors naming the setting,
+// and memory does not grow with them.
+func TestHostileSessionData(t *testing.T) {
+	_, url := newServer(t, nil)
+	const rounds = 8 // the issue used 250 and 1,000: each round is refused alike, so a few show it
+	before := sessHeap()
+	pad := strings.Repeat("x", 4<<20-512)
+	big := `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"x":"` + pad + `"},"clientInfo":{"name":"h","version":"1"}}}`
+	for i := range rounds {
+		r := (&client{t: t, url: url}).post(big)
+		if r.status != 200 || r.header.Get(headerSessionID) != "" || !strings.Contains(string(r.body), "MCPGEN_MAX_CLIENT_INFO_BYTES") {
+			t.Fatalf("round %d: %d session=%q %.200s", i, r.status, r.header.Get(headerSessionID), r.body)
+		}
+	}
+	c := &client{t: t, url: url}
+	c.initialize()
+	uri := "file:///" + strings.Repeat("u", 1<<20)
+	for i := range rounds {
+		r := c.post(`{"jsonrpc":"2.0","id":` + strconv.Itoa(i+1) + `,"method":"resources/subscribe","params":{"uri":"` + uri + `"}}`)
+		if !strings.Contains(string(r.body), "MCPGEN_MAX_URI_BYTES") {
+			t.Fatalf("1 MB URI %d: %d %.200s", i, r.status, r.body)
+		}
+	}
+	for i := range mcp.DefaultMaxSubscriptions {
+		r := c.post(`{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"file:///r/` + strconv.Itoa(i) + `"}}`)
+		if r.status != 200 || errorCode(r.last(t)) != 0 {
+			t.Fatalf("subscription %d: %d %s", i, r.status, r.body)
+		}
+	}
+	r := c.post(`{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"file:///one-too-many"}}`)
+	if !strings.Contains(string(r.body), "MCPGEN_MAX_SUBSCRIPTIONS") {
+		t.Fatalf("subscription past the limit: %d %s", r.status, r.body)
+	}
+	grown := int64(sessHeap()) - int64(before)
+	t.Logf("heap grew by %d KiB", grown>>10)
+	if grown > 150<<20 {
+		t.Fatalf("heap grew by %d MiB", grown>>20)
 	}
 }
