@@ -47,9 +47,41 @@ type Config struct {
 	CORSOrigins []string
 
 	MaxBodyBytes       int64         // default 4 MiB
-	MaxSessions        int           // default 10000; 0 after defaults means unlimited
-	SessionIdleTimeout time.Duration // default 30 minutes
+	MaxSessions        int           // MCPGEN_MAX_SESSIONS, default 10000; 0 after defaults means unlimited
+	SessionIdleTimeout time.Duration // MCPGEN_SESSION_IDLE_TIMEOUT, default 30 minutes
 	RequestTimeout     time.Duration // 0: none
+
+	// Session admission and per-session bounds (see docs/sessions.md).
+	// For each, 0 after defaults means no limit.
+	//
+	// SessionInitTimeout ends a session that has not sent
+	// notifications/initialized this long after it was created
+	// (MCPGEN_SESSION_INIT_TIMEOUT, default 30 s). MaxSessionsPerCaller
+	// caps the sessions of one caller: the authenticated principal, or
+	// the client address without authentication
+	// (MCPGEN_MAX_SESSIONS_PER_CALLER, default 1000). TrustedProxies are
+	// the addresses or CIDR prefixes of reverse proxies whose
+	// X-Forwarded-For names the client address (MCPGEN_TRUSTED_PROXIES,
+	// comma-separated; default none, so the header is ignored).
+	SessionInitTimeout   time.Duration
+	MaxSessionsPerCaller int
+	TrustedProxies       []string
+	// MaxClientInfoBytes bounds the capabilities and clientInfo of
+	// initialize together (MCPGEN_MAX_CLIENT_INFO_BYTES, default 16 KiB).
+	// MaxSubscriptions bounds resources/subscribe per session
+	// (MCPGEN_MAX_SUBSCRIPTIONS, default 1000) and MaxURIBytes the URI of
+	// one (MCPGEN_MAX_URI_BYTES, default 8 KiB). MaxPendingRequests bounds
+	// the server-to-client requests (elicitation, sampling, roots) one
+	// session waits on at once (MCPGEN_MAX_PENDING_REQUESTS, default 64).
+	MaxClientInfoBytes int
+	MaxSubscriptions   int
+	MaxURIBytes        int
+	MaxPendingRequests int
+	// MaxEventBytesPerSession bounds the events the default event store
+	// keeps for one session's resumable streams
+	// (MCPGEN_MAX_EVENT_BYTES_PER_SESSION, default 16 MiB); past it the
+	// oldest go, and resuming from one of them is 404.
+	MaxEventBytesPerSession int64
 
 	// EventStore keeps SSE events for resumption (Last-Event-ID). Default:
 	// an in-memory store.
@@ -134,9 +166,45 @@ func WithMaxBodyBytes(n int64) Option { return func(c *Config) { c.MaxBodyBytes 
 // WithMaxSessions limits the number of open sessions; 0 means unlimited.
 func WithMaxSessions(n int) Option { return func(c *Config) { c.MaxSessions = n } }
 
-// WithSessionIdleTimeout ends sessions idle for longer than d.
+// WithSessionIdleTimeout ends sessions idle for longer than d
+// (MCPGEN_SESSION_IDLE_TIMEOUT).
 func WithSessionIdleTimeout(d time.Duration) Option {
 	return func(c *Config) { c.SessionIdleTimeout = d }
+}
+
+// WithSessionInitTimeout ends sessions that have not sent
+// notifications/initialized within d of their creation
+// (MCPGEN_SESSION_INIT_TIMEOUT); 0 turns the check off.
+func WithSessionInitTimeout(d time.Duration) Option {
+	return func(c *Config) { c.SessionInitTimeout = d }
+}
+
+// WithMaxSessionsPerCaller caps the open sessions of one caller
+// (MCPGEN_MAX_SESSIONS_PER_CALLER); 0 means unlimited.
+func WithMaxSessionsPerCaller(n int) Option { return func(c *Config) { c.MaxSessionsPerCaller = n } }
+
+// WithTrustedProxies names the reverse proxies (addresses or CIDR
+// prefixes) whose X-Forwarded-For header gives the client address for
+// per-caller limits (MCPGEN_TRUSTED_PROXIES).
+func WithTrustedProxies(p ...string) Option { return func(c *Config) { c.TrustedProxies = p } }
+
+// WithMaxEventBytesPerSession bounds the events the default event store
+// keeps for one session (MCPGEN_MAX_EVENT_BYTES_PER_SESSION); 0 means
+// unlimited.
+func WithMaxEventBytesPerSession(n int64) Option {
+	return func(c *Config) { c.MaxEventBytesPerSession = n }
+}
+
+// WithSessionBounds sets the per-session bounds on client data: the size
+// of initialize's capabilities and clientInfo, resource subscriptions and
+// the length of their URIs, and pending server-to-client requests
+// (MCPGEN_MAX_CLIENT_INFO_BYTES, MCPGEN_MAX_SUBSCRIPTIONS,
+// MCPGEN_MAX_URI_BYTES, MCPGEN_MAX_PENDING_REQUESTS); 0 means unlimited.
+func WithSessionBounds(clientInfoBytes, subscriptions, uriBytes, pendingRequests int) Option {
+	return func(c *Config) {
+		c.MaxClientInfoBytes, c.MaxSubscriptions = clientInfoBytes, subscriptions
+		c.MaxURIBytes, c.MaxPendingRequests = uriBytes, pendingRequests
+	}
 }
 
 // WithEventStore sets the store of SSE events used for resumption.
@@ -248,6 +316,16 @@ const (
 	DefaultMaxSessions        = 10000
 	DefaultSessionIdleTimeout = 30 * time.Minute
 	DefaultStoreURL           = "memory"
+
+	DefaultSessionInitTimeout   = 30 * time.Second
+	DefaultMaxSessionsPerCaller = 1000
+	DefaultMaxClientInfoBytes   = 16 << 10
+	DefaultMaxSubscriptions     = 1000
+	DefaultMaxURIBytes          = 8 << 10
+	DefaultMaxPendingRequests   = 64
+	// DefaultMaxEventBytesPerSession matches the in-memory event store's
+	// own default.
+	DefaultMaxEventBytesPerSession = 16 << 20
 )
 
 // resolveConfig applies defaults, then the MCPGEN_* environment (read
@@ -265,6 +343,15 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		SessionIdleTimeout: DefaultSessionIdleTimeout,
 		LogLevel:           slog.LevelInfo,
 		StoreURL:           DefaultStoreURL,
+
+		SessionInitTimeout:   DefaultSessionInitTimeout,
+		MaxSessionsPerCaller: DefaultMaxSessionsPerCaller,
+		MaxClientInfoBytes:   DefaultMaxClientInfoBytes,
+		MaxSubscriptions:     DefaultMaxSubscriptions,
+		MaxURIBytes:          DefaultMaxURIBytes,
+		MaxPendingRequests:   DefaultMaxPendingRequests,
+
+		MaxEventBytesPerSession: DefaultMaxEventBytesPerSession,
 	}
 	if v := strings.TrimSpace(getenv("MCPGEN_HOST")); v != "" {
 		c.Host = v
@@ -326,6 +413,55 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 			return c, err
 		}
 	}
+	counts := []struct {
+		name string
+		dst  *int
+	}{
+		{"MCPGEN_MAX_SESSIONS", &c.MaxSessions},
+		{"MCPGEN_MAX_SESSIONS_PER_CALLER", &c.MaxSessionsPerCaller},
+		{"MCPGEN_MAX_CLIENT_INFO_BYTES", &c.MaxClientInfoBytes},
+		{"MCPGEN_MAX_SUBSCRIPTIONS", &c.MaxSubscriptions},
+		{"MCPGEN_MAX_URI_BYTES", &c.MaxURIBytes},
+		{"MCPGEN_MAX_PENDING_REQUESTS", &c.MaxPendingRequests},
+	}
+	for _, n := range counts {
+		if v := strings.TrimSpace(getenv(n.name)); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil || i < 0 {
+				return c, fmt.Errorf("%s=%q: want a whole number, 0 for no limit", n.name, v)
+			}
+			*n.dst = i
+		}
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_MAX_EVENT_BYTES_PER_SESSION")); v != "" {
+		i, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || i < 0 {
+			return c, fmt.Errorf("MCPGEN_MAX_EVENT_BYTES_PER_SESSION=%q: want a whole number of bytes, 0 for no limit", v)
+		}
+		c.MaxEventBytesPerSession = i
+	}
+	durations := []struct {
+		name string
+		dst  *time.Duration
+	}{
+		{"MCPGEN_SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout},
+		{"MCPGEN_SESSION_INIT_TIMEOUT", &c.SessionInitTimeout},
+	}
+	for _, d := range durations {
+		if v := strings.TrimSpace(getenv(d.name)); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t < 0 {
+				return c, fmt.Errorf("%s=%q: want a duration such as 30s or 10m, 0 for none", d.name, v)
+			}
+			*d.dst = t
+		}
+	}
+	if v := getenv("MCPGEN_TRUSTED_PROXIES"); strings.TrimSpace(v) != "" {
+		c.TrustedProxies = splitList(v)
+		if _, err := ParseTrustedProxies(c.TrustedProxies); err != nil {
+			return c, fmt.Errorf("MCPGEN_TRUSTED_PROXIES=%q: %w", v, err)
+		}
+	}
 	if v := strings.TrimSpace(getenv("MCPGEN_REQUEST_STATE_KEY")); v != "" {
 		if len(v) < 16 {
 			return c, fmt.Errorf("MCPGEN_REQUEST_STATE_KEY: want at least 16 characters of secret (for example: openssl rand -hex 32)")
@@ -378,6 +514,9 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if _, err := ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return c, err
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: c.LogLevel}))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrConnClosed is returned by server-to-client requests whose connection
@@ -31,7 +32,8 @@ type Conn struct {
 
 	mu          sync.Mutex
 	version     string
-	initialized bool // initialize succeeded
+	initialized bool        // initialize succeeded
+	ready       atomic.Bool // notifications/initialized arrived after that (read without mu by the session table's scans)
 	client      Implementation
 	clientCaps  json.RawMessage
 	capSet      map[string]json.RawMessage // declared client capabilities (non-null)
@@ -101,6 +103,10 @@ func (c *Conn) Initialized() bool {
 	defer c.mu.Unlock()
 	return c.initialized
 }
+
+// Ready reports whether the client finished the handshake: initialize
+// succeeded and notifications/initialized followed.
+func (c *Conn) Ready() bool { return c.ready.Load() }
 
 // Done is closed when c is closed.
 func (c *Conn) Done() <-chan struct{} { return c.doneChan() }
@@ -279,13 +285,17 @@ func (c *Conn) cancelRequest(id json.RawMessage) {
 	}
 }
 
-func (c *Conn) subscribe(uri string, on bool) {
+func (c *Conn) subscribe(uri string, on bool) *Error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return
+		return nil
 	}
 	if on {
+		if _, dup := c.subs[uri]; !dup && c.srv.cfg.MaxSubscriptions > 0 && len(c.subs) >= c.srv.cfg.MaxSubscriptions {
+			c.mu.Unlock()
+			return &Error{Code: CodeInvalidRequest, Message: fmt.Sprintf("invalid request: this session already has %d resource subscriptions, the server's limit (MCPGEN_MAX_SUBSCRIPTIONS); unsubscribe from some first", len(c.subs))}
+		}
 		if c.subs == nil {
 			c.subs = map[string]struct{}{}
 		}
@@ -302,6 +312,7 @@ func (c *Conn) subscribe(uri string, on bool) {
 		delete(c.srv.subs, c)
 	}
 	c.srv.subMu.Unlock()
+	return nil
 }
 
 func (c *Conn) subscribed(uri string) bool {
@@ -412,6 +423,10 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 		c.noInput = make(chan struct{})
 	}
 	noInput := c.noInput
+	if n := c.srv.cfg.MaxPendingRequests; n > 0 && len(c.pending) >= n {
+		c.mu.Unlock()
+		return fmt.Errorf("runtime: cannot send %s: %d server-to-client requests of this session already wait for the client's answer (MCPGEN_MAX_PENDING_REQUESTS)", method, n)
+	}
 	c.nextID++
 	id := json.RawMessage(strconv.FormatInt(c.nextID, 10))
 	ch := make(chan *Message, 1)

@@ -138,9 +138,15 @@ func (s *Server) notification(c *Conn, msg *Message) {
 		if json.Unmarshal(msg.Params, &p) == nil && len(p.RequestID) > 0 {
 			c.cancelRequest(p.RequestID)
 		}
+	case "notifications/initialized":
+		// Requests are served as soon as initialize succeeded; the
+		// notification only tells the session table the client is done
+		// with the handshake (SessionInitTimeout).
+		if c.Initialized() {
+			c.ready.Store(true)
+		}
 	default:
-		// notifications/initialized (requests are served as soon as
-		// initialize succeeded), notifications/progress,
+		// notifications/progress,
 		// notifications/roots/list_changed and anything unknown: nothing
 		// to do, and JSON-RPC forbids answering a notification.
 	}
@@ -185,13 +191,21 @@ func (s *Server) initialize(ctx context.Context, c *Conn, r *inflight, params js
 	var p struct {
 		ProtocolVersion string          `json:"protocolVersion"`
 		Capabilities    json.RawMessage `json:"capabilities"`
-		ClientInfo      Implementation  `json:"clientInfo"`
+		ClientInfo      json.RawMessage `json:"clientInfo"`
 	}
 	if err := decodeParams(params, &p); err != nil {
 		return nil, err
 	}
 	if p.ProtocolVersion == "" {
 		return nil, invalidParams("protocolVersion is required")
+	}
+	if n := s.cfg.MaxClientInfoBytes; n > 0 && len(p.Capabilities)+len(p.ClientInfo) > n {
+		return nil, invalidParams("capabilities and clientInfo together exceed %d bytes (the server's MCPGEN_MAX_CLIENT_INFO_BYTES)", n)
+	}
+	// Only the fields the runtime uses are kept of clientInfo.
+	var client Implementation
+	if len(p.ClientInfo) > 0 && json.Unmarshal(p.ClientInfo, &client) != nil {
+		return nil, invalidParams("clientInfo must be an object with string name and version")
 	}
 	caps := map[string]json.RawMessage{}
 	if len(p.Capabilities) > 0 && json.Unmarshal(p.Capabilities, &caps) != nil {
@@ -204,7 +218,7 @@ func (s *Server) initialize(ctx context.Context, c *Conn, r *inflight, params js
 		return nil, &Error{Code: CodeInvalidRequest, Message: "invalid request: the session is already initialized; start a new session to initialize again"}
 	}
 	c.version = v
-	c.client = p.ClientInfo
+	c.client = client
 	c.clientCaps = p.Capabilities
 	c.capSet = make(map[string]json.RawMessage, len(caps))
 	for k, raw := range caps {
@@ -475,7 +489,12 @@ func (s *Server) setSubscription(c *Conn, params json.RawMessage, on bool) ([]by
 	if p.URI == "" {
 		return nil, invalidParams("uri is required")
 	}
-	c.subscribe(p.URI, on)
+	if n := s.cfg.MaxURIBytes; on && n > 0 && len(p.URI) > n {
+		return nil, invalidParams("uri is longer than %d bytes (the server's MCPGEN_MAX_URI_BYTES)", n)
+	}
+	if err := c.subscribe(p.URI, on); err != nil {
+		return nil, err
+	}
 	return emptyResult, nil
 }
 

@@ -24,6 +24,9 @@ type SSEWriter struct {
 	w    http.ResponseWriter
 	rc   *http.ResponseController
 	conn net.Conn // the hijacked connection; nil when w is used
+	// expiry closes a hijacked connection at the request context's
+	// deadline (a token's expiry), which no longer reaches it.
+	expiry *time.Timer
 }
 
 // SSEHijackWriteTimeout bounds one write to a hijacked stream, which the
@@ -53,7 +56,10 @@ func setSSEHeaders(h http.Header) {
 // handler returns, so it is no longer the stream's lifetime: the channel
 // is. http.Server.Shutdown does not wait for hijacked connections; the
 // caller ends them on its own shutdown signal, and registers them with
-// Server.Hold when Shutdown must wait for them.
+// Server.Hold when Shutdown must wait for them. A deadline of the
+// request's context (auth middleware sets one at the token's expiry plus
+// the leeway) still applies: the connection is closed then, so the
+// channel closes and the stream ends.
 //
 // HijackSSE returns nil, having written nothing, when the connection
 // cannot be taken (HTTP/2 and later, or a ResponseWriter without Hijack);
@@ -88,7 +94,11 @@ func HijackSSE(w http.ResponseWriter, r *http.Request) (*SSEWriter, <-chan struc
 			}
 		}
 	}()
-	return &SSEWriter{conn: conn, Buf: b.Bytes()}, gone
+	sw := &SSEWriter{conn: conn, Buf: b.Bytes()}
+	if dl, ok := r.Context().Deadline(); ok {
+		sw.expiry = time.AfterFunc(time.Until(dl), func() { conn.Close() })
+	}
+	return sw, gone
 }
 
 // StartSSE sends the SSE response headers (with those already set on w)
@@ -137,6 +147,9 @@ func (sw *SSEWriter) Flush() error {
 func (sw *SSEWriter) Close() error {
 	if sw.conn == nil {
 		return nil
+	}
+	if sw.expiry != nil {
+		sw.expiry.Stop()
 	}
 	return sw.conn.Close()
 }

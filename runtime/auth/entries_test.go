@@ -197,7 +197,7 @@ func TestEntryScopes(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := s.principal.Load().(string); got != "static|bob" {
+	if got, _ := s.principal.Load().(string); got != `"static" sub "bob"` {
 		t.Fatalf("principal %q", got)
 	}
 }

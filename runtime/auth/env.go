@@ -146,6 +146,15 @@ func envOptions(getenv func(string) string, mode string) ([]Option, error) {
 		if v := env("MCPGEN_AUTH_JWT_ALGORITHM"); v != "" {
 			opts = append(opts, WithAlgorithms(splitList(v)...))
 		}
+		if v := env("MCPGEN_AUTH_JWT_REQUIRE_TYP"); v != "" {
+			on, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, fmt.Errorf("auth: MCPGEN_AUTH_JWT_REQUIRE_TYP=%q: want true or false", v)
+			}
+			if on {
+				opts = append(opts, WithRequireAccessTokenType())
+			}
+		}
 		if mode == "remote" {
 			if u := env("MCPGEN_AUTH_INTROSPECTION_URL"); u != "" {
 				opts = append(opts, WithIntrospection(u, env("MCPGEN_AUTH_INTROSPECTION_CLIENT_ID"), getenv("MCPGEN_AUTH_INTROSPECTION_CLIENT_SECRET")))

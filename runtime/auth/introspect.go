@@ -20,8 +20,11 @@ import (
 // (RFC 7662), authenticating with client credentials (HTTP Basic,
 // client_secret_basic). Active results are cached, keyed by the token's
 // SHA-256, until the token's exp and at most the cache TTL, so a busy
-// client does not cost one round trip per request; inactive results are
-// not cached, so a token that was just issued is not refused for long.
+// client does not cost one round trip per request. Refusals (inactive,
+// wrong audience, malformed) are remembered for a few seconds only
+// (negativeTTL), in a small table, so a flood of garbage tokens costs the
+// authorization server one round trip per distinct token and interval,
+// and a token that was just issued is not refused for long.
 type Introspector struct {
 	endpoint, clientID, clientSecret string
 	client                           *http.Client
@@ -34,8 +37,20 @@ type Introspector struct {
 
 	mu       sync.Mutex
 	cache    map[[32]byte]introspected
+	refused  map[[32]byte]refusal
 	inflight map[[32]byte]*introspectCall
 }
+
+type refusal struct {
+	err   error
+	until time.Time
+}
+
+// The negative cache: how long a refusal is remembered, and how many.
+const (
+	negativeTTL   = 10 * time.Second
+	negativeLimit = 1024
+)
 
 type introspected struct {
 	tok   *AccessToken
@@ -71,6 +86,7 @@ func newIntrospector(s *settings) (*Introspector, error) {
 		client: s.client(), issuer: s.issuer, checkAud: !s.noAudience, ttl: s.introspectionTTL,
 		now: s.now, log: s.logger,
 		cache: map[[32]byte]introspected{}, inflight: map[[32]byte]*introspectCall{},
+		refused: map[[32]byte]refusal{},
 	}
 	if v.ttl <= 0 {
 		v.ttl = DefaultIntrospectionTTL
@@ -107,6 +123,13 @@ func (v *Introspector) Verify(ctx context.Context, token string) (*AccessToken, 
 		}
 		delete(v.cache, key)
 	}
+	if e, ok := v.refused[key]; ok {
+		if now.Before(e.until) {
+			v.mu.Unlock()
+			return nil, e.err
+		}
+		delete(v.refused, key)
+	}
 	call, waiting := v.inflight[key]
 	if !waiting {
 		call = &introspectCall{done: make(chan struct{})}
@@ -120,6 +143,8 @@ func (v *Introspector) Verify(ctx context.Context, token string) (*AccessToken, 
 			delete(v.inflight, key)
 			if call.err == nil {
 				v.store(key, call.tok)
+			} else if !errors.Is(call.err, ErrUnavailable) {
+				v.storeRefusal(key, call.err)
 			}
 			v.mu.Unlock()
 			close(call.done)
@@ -162,6 +187,24 @@ func (v *Introspector) store(key [32]byte, tok *AccessToken) {
 		}
 	}
 	v.cache[key] = introspected{tok: tok, until: until}
+}
+
+// storeRefusal remembers a refusal for negativeTTL; v.mu is held. A full
+// table sheds expired entries, then arbitrary ones.
+func (v *Introspector) storeRefusal(key [32]byte, err error) {
+	now := v.now()
+	if len(v.refused) >= negativeLimit {
+		for k, e := range v.refused {
+			if len(v.refused) < negativeLimit && now.Before(e.until) {
+				continue
+			}
+			delete(v.refused, k)
+			if len(v.refused) < negativeLimit/2 {
+				break
+			}
+		}
+	}
+	v.refused[key] = refusal{err: err, until: now.Add(negativeTTL)}
 }
 
 func copyToken(t *AccessToken) *AccessToken {

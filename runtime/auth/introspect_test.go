@@ -147,11 +147,19 @@ func TestIntrospectorCache(t *testing.T) {
 	step("long cached", verify("long"), 3)
 	clock.Advance(2 * time.Minute)
 	step("long after max TTL", verify("long"), 4)
-	// Inactive results are not cached.
+	// Inactive results are remembered for a few seconds only (a small
+	// negative cache against floods of garbage tokens), then asked again.
 	verify("nope")
+	if err := verify("nope"); err == nil {
+		t.Fatal("cached refusal accepted")
+	}
+	if n := srv.calls.Load(); n != 5 {
+		t.Fatalf("inactive result not remembered: %d calls", n)
+	}
+	clock.Advance(11 * time.Second)
 	verify("nope")
 	if n := srv.calls.Load(); n != 6 {
-		t.Fatalf("inactive results cached: %d calls", n)
+		t.Fatalf("inactive result remembered too long: %d calls", n)
 	}
 	// Concurrent verifications of one new token share one call.
 	srv.mu.Lock()

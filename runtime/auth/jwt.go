@@ -29,6 +29,8 @@ type JWTVerifier struct {
 	jwks   *jwksCache // JWKS URI
 	algs   []jose.SignatureAlgorithm
 	cache  *tokenCache // nil when off
+	// requireTyp: only RFC 9068 access tokens (typ at+jwt).
+	requireTyp bool
 }
 
 // NewJWTVerifier builds a verifier from WithJWKS, WithPublicKeyPEM or
@@ -63,7 +65,7 @@ func newJWTVerifier(s *settings) (*JWTVerifier, error) {
 	if s.leeway < 0 || s.leeway > maxLeeway {
 		return nil, fmt.Errorf("auth: leeway %v: want between 0 and 5m", s.leeway)
 	}
-	v := &JWTVerifier{issuer: s.issuer, leeway: s.leeway, now: s.now, checkAud: !s.noAudience, cache: newTokenCache(s.tokenCacheSize)}
+	v := &JWTVerifier{issuer: s.issuer, leeway: s.leeway, now: s.now, checkAud: !s.noAudience, cache: newTokenCache(s.tokenCacheSize), requireTyp: s.requireATJWT}
 	if v.checkAud {
 		v.audiences = s.audiences
 		if len(v.audiences) == 0 && s.baseURL != "" {
@@ -163,8 +165,12 @@ func (v *JWTVerifier) Verify(ctx context.Context, token string) (*AccessToken, e
 	}
 	hdr := jws.Signatures[0].Protected
 	alg := hdr.Algorithm
-	if typ, _ := hdr.ExtraHeaders[jose.HeaderType].(string); isRefreshType(typ) {
+	typ, _ := hdr.ExtraHeaders[jose.HeaderType].(string)
+	if isRefreshType(typ) {
 		return nil, invalid("not an access token")
+	}
+	if v.requireTyp && !isAccessTokenType(typ) {
+		return nil, invalid(`not an access token: the header's typ must be "at+jwt" (RFC 9068)`)
 	}
 	var keys []*verificationKey
 	if v.static != nil {
@@ -208,6 +214,13 @@ func (v *JWTVerifier) currentKeys() *keySet {
 		return nil
 	}
 	return snap.set
+}
+
+// isAccessTokenType reports whether a JOSE typ names an RFC 9068 access
+// token ("at+jwt", with or without the "application/" prefix).
+func isAccessTokenType(typ string) bool {
+	t := strings.ToLower(typ)
+	return t == "at+jwt" || t == "application/at+jwt"
 }
 
 func isRefreshType(typ string) bool {

@@ -102,9 +102,9 @@ func Middleware(p Provider, cfg MiddlewareConfig) func(http.Handler) http.Handle
 					return
 				}
 				ctx := withChallenge(WithToken(r.Context(), tok), m.metadata)
-				// The principal binds 2026-07-28 requestState to this
-				// caller, so a state issued to one user is refused when
-				// another replays it.
+				// The principal binds sessions (runtime.SessionTable) and
+				// 2026-07-28 requestState to this caller, so a session id
+				// or a state issued to one user is useless to another.
 				ctx = runtime.WithPrincipal(ctx, tok.Principal())
 				if r.Method == http.MethodGet && !tok.ExpiresAt.IsZero() {
 					// A GET opens a long-lived event stream; it must not

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -37,6 +38,7 @@ type settings struct {
 	httpClient     *http.Client
 	allowHTTP      bool
 	tokenCacheSize int
+	requireATJWT   bool
 
 	// Static tokens.
 	staticTokens     map[string]StaticToken
@@ -168,7 +170,9 @@ func WithJWKSCache(ttl, refetchInterval time.Duration) Option {
 }
 
 // WithHTTPClient sets the client for JWKS and introspection requests
-// (default: a client with a 5-second timeout).
+// (default: a client with a 5-second timeout). A copy is used, with the
+// package's redirect policy (https or loopback targets only, at most 3
+// hops) in front of the client's own CheckRedirect.
 func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpClient = c } }
 
 // WithInsecureHTTP allows plain-http JWKS, introspection and authorization
@@ -203,15 +207,59 @@ func WithIntrospectionCacheTTL(d time.Duration) Option {
 	return func(s *settings) { s.introspectionTTL = d }
 }
 
+// WithRequireAccessTokenType makes the JWT verifier accept only tokens
+// whose header says typ "at+jwt" (or "application/at+jwt"), the RFC 9068
+// access token profile (MCPGEN_AUTH_JWT_REQUIRE_TYP=true). Without it an
+// ID token of the same issuer with the right audience is accepted, since
+// many identity providers do not set typ on their access tokens; turn it
+// on whenever the issuer sets it (mcpgen's own OAuth proxy does).
+func WithRequireAccessTokenType() Option { return func(s *settings) { s.requireATJWT = true } }
+
 // WithClock replaces time.Now, for tests.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
 
 // WithLogger sets where verifiers and the middleware log (never tokens).
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
+// client is the HTTP client of the JWKS and introspection fetches. A
+// redirect is followed only when its target passes the rule the
+// configured URL passed (https, or http on loopback) and does not move
+// from another host onto this machine, at most maxAuthRedirects times; a
+// client given with WithHTTPClient gets the same policy in front of its
+// own.
 func (s *settings) client() *http.Client {
+	c := &http.Client{Timeout: s.fetchTimeout}
 	if s.httpClient != nil {
-		return s.httpClient
+		cp := *s.httpClient
+		c = &cp
 	}
-	return &http.Client{Timeout: s.fetchTimeout}
+	next := c.CheckRedirect
+	allowHTTP := s.allowHTTP
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := checkRedirect(req, via, allowHTTP); err != nil {
+			return err
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+	return c
+}
+
+// maxAuthRedirects bounds the redirects of one JWKS or introspection
+// fetch.
+const maxAuthRedirects = 3
+
+func checkRedirect(req *http.Request, via []*http.Request, allowHTTP bool) error {
+	if len(via) > maxAuthRedirects {
+		return fmt.Errorf("auth: stopped after %d redirects", maxAuthRedirects)
+	}
+	if err := checkEndpointURL("redirect target", req.URL.String(), allowHTTP); err != nil {
+		return fmt.Errorf("auth: refused redirect: %w", err)
+	}
+	if len(via) > 0 && !isLoopbackHost(via[0].URL.Host) && isLoopbackHost(req.URL.Host) {
+		return fmt.Errorf("auth: refused redirect from %s to a loopback host", via[0].URL.Host)
+	}
+	return nil
 }

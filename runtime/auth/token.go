@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,18 +57,20 @@ func (t *AccessToken) HasScopes(scopes ...string) bool {
 	return true
 }
 
-// Principal identifies who the token speaks for, as "issuer|subject" (the
-// client id when there is no subject). Transports bind sessions to it so
-// a session id leaked to another user is useless.
+// Principal identifies who the token speaks for: the issuer and the
+// subject (the client id when there is no subject), each quoted, so no
+// two different callers share one ("sub" client:x and a token with only
+// client_id x differ, and so do issuers containing the separator).
+// Transports bind sessions to it, so a session id leaked to another user
+// is useless, and 2026 requestState is bound to it.
 func (t *AccessToken) Principal() string {
 	if t == nil {
 		return ""
 	}
-	who := t.Subject
-	if who == "" {
-		who = "client:" + t.ClientID
+	if t.Subject != "" {
+		return strconv.Quote(t.Issuer) + " sub " + strconv.Quote(t.Subject)
 	}
-	return t.Issuer + "|" + who
+	return strconv.Quote(t.Issuer) + " client " + strconv.Quote(t.ClientID)
 }
 
 // missing returns the entries of required the token lacks.

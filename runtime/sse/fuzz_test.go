@@ -22,11 +22,19 @@ func newInProcess(tb testing.TB, opts ...runtime.Option) *inProcess {
 	tb.Helper()
 	s := newTestServer(tb, nil, nil, opts...)
 	h := New().(*Transport).Handler(s).(*handler)
-	sess := h.newSession()
+	sess, aerr := h.newSession(httptest.NewRequest(http.MethodGet, "/sse", nil))
+	if aerr != nil {
+		tb.Fatal(aerr)
+	}
 	tb.Cleanup(func() { h.endSession(sess) })
 	p := &inProcess{h: h, sess: sess}
 	if status, body := p.post(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"fuzz","version":"0"}}}`); status != http.StatusAccepted {
 		tb.Fatalf("initialize: %d %s", status, body)
+	}
+	// Without it the session would end after SessionInitTimeout, in the
+	// middle of a long fuzzing run.
+	if status, body := p.post(`{"jsonrpc":"2.0","method":"notifications/initialized"}`); status != http.StatusAccepted {
+		tb.Fatalf("notifications/initialized: %d %s", status, body)
 	}
 	p.drain()
 	return p

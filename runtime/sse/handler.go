@@ -18,10 +18,12 @@ import (
 )
 
 // session is one legacy SSE connection: the core's Conn and the stream
-// every server message travels on.
+// every server message travels on. The session table
+// (runtime.SessionTable) owns its id, owner and admission.
 type session struct {
 	id     string
 	conn   *runtime.Conn
+	entry  *runtime.SessionEntry[*session]
 	stream *stream
 	// ctx ends with the session; requests run under it, not under the POST
 	// that carried them (that POST is answered 202 at once).
@@ -39,50 +41,39 @@ func (h *handler) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// newSession registers a session with a fresh random id, or returns nil
-// when Config.MaxSessions sessions are open.
-func (h *handler) newSession() *session {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.cfg.MaxSessions > 0 && len(h.sessions) >= h.cfg.MaxSessions {
-		return nil
+// newSessionID is 128 bits from crypto/rand: the id is the only
+// credential a POST of an unauthenticated server needs, so it must not
+// be guessable.
+func newSessionID() string { return rand.Text() }
+
+// newSession admits and registers a session for the GET r, or returns
+// the admission error to answer (runtime.SessionTable.Open).
+func (h *handler) newSession(r *http.Request) (*session, *runtime.AdmissionError) {
+	e, aerr := h.sessions.Open(r, func(id string, conn *runtime.Conn) *session {
+		ctx, cancel := context.WithCancel(context.Background())
+		return &session{id: id, conn: conn, stream: newStream(), ctx: ctx, cancel: cancel}
+	}, func(s *session) {
+		s.stream.close()
+		s.cancel()
+	})
+	if aerr != nil {
+		return nil, aerr
 	}
-	// 128 bits from crypto/rand: the id is the only credential a POST
-	// needs, so it must not be guessable.
-	id := rand.Text()
-	for h.sessions[id] != nil {
-		id = rand.Text()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &session{
-		id:     id,
-		conn:   h.srv.NewConn(runtime.ConnConfig{ID: id}),
-		stream: newStream(),
-		ctx:    ctx,
-		cancel: cancel,
-	}
-	h.sessions[id] = s
-	return s
+	e.Value.entry = e
+	return e.Value, nil
 }
 
-func (h *handler) lookup(id string) *session {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.sessions[id]
+// lookup returns the session id of r's principal, or nil.
+func (h *handler) lookup(r *http.Request, id string) *session {
+	if e := h.sessions.Lookup(r, id); e != nil {
+		return e.Value
+	}
+	return nil
 }
 
 // endSession forgets s and closes its Conn, which cancels its in-flight
 // requests and fails its pending server-to-client requests.
-func (h *handler) endSession(s *session) {
-	h.mu.Lock()
-	if h.sessions[s.id] == s {
-		delete(h.sessions, s.id)
-	}
-	h.mu.Unlock()
-	s.stream.close()
-	s.cancel()
-	s.conn.Close()
-}
+func (h *handler) endSession(s *session) { h.sessions.Close(s.entry) }
 
 // serveGET opens a session's stream: the endpoint event, then every
 // message the server sends, until the client hangs up, the server shuts
@@ -96,11 +87,15 @@ func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotAcceptable, "Accept must include text/event-stream")
 		return
 	}
-	sess := h.newSession()
-	if sess == nil {
-		writeError(w, http.StatusServiceUnavailable, "too many open sessions (MaxSessions); retry later")
+	sess, aerr := h.newSession(r)
+	if aerr != nil {
+		aerr.SetHeaders(w.Header())
+		writeError(w, aerr.StatusCode, aerr.Message)
 		return
 	}
+	// The stream is the session: it is busy (never evicted, nor idle)
+	// for as long as the stream is open.
+	sess.entry.Begin()
 	release, _ := sess.conn.SetStandalone(sess.stream)
 	endpoint := mountPrefix(r) + h.msgPath + "?" + sessionParam + "=" + url.QueryEscape(sess.id)
 	// The stream is most of what an idle session costs, so it leaves
@@ -116,6 +111,7 @@ func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
 		go func() {
 			defer hold()
 			defer h.endSession(sess)
+			defer sess.entry.End()
 			defer release()
 			defer sw.Close()
 			h.pump(gone, sw, sess)
@@ -124,6 +120,7 @@ func (h *handler) serveGET(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer h.endSession(sess)
+	defer sess.entry.End()
 	defer release()
 	sw := runtime.StartSSE(w)
 	sw.Buf = appendEvent(sw.Buf, "endpoint", []byte(endpoint))
@@ -193,7 +190,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	}
 	var sess *session
 	if len(id) <= 64 {
-		sess = h.lookup(id)
+		sess = h.lookup(r, id)
 	}
 	if sess == nil {
 		writeError(w, http.StatusNotFound, "session not found: its stream closed; open a new one with GET "+h.ssePath)
@@ -226,6 +223,9 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := requestContext(r, sess)
 	hv := strings.Trim(r.Header.Get(runtime.HeaderProtocolVersion), " \t")
 	modern := runtime.IsModernRequest(msg, hv)
+	if modern {
+		sess.entry.MarkReady() // no handshake in that era
+	}
 	if msg.IsRequest() && (msg.Method != "initialize" || modern) {
 		sess.calls.Add(1)
 		go func() {

@@ -39,7 +39,12 @@
 //     Streamable HTTP;
 //   - a GET without an Accept header is served (it means "anything");
 //     one whose Accept excludes text/event-stream is 406;
-//   - past Config.MaxSessions open streams a GET is 503;
+//   - a session belongs to the principal that opened its stream; a POST
+//     of another principal is 404 like an unknown session; admission
+//     (Config.MaxSessions, Config.MaxSessionsPerCaller, the handshake
+//     deadline Config.SessionInitTimeout) is runtime.SessionTable's:
+//     past the caps, with every stream busy, a GET is 503 with
+//     Retry-After;
 //   - a 2026-07-28 request (runtime.IsModernRequest: its params._meta
 //     names the protocol version) is served by runtime.Server.HandleModern
 //     without initialize, its answer on the stream like any other; the
@@ -49,7 +54,6 @@ package sse
 
 import (
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
@@ -166,20 +170,19 @@ type handler struct {
 	ssePath string
 	msgPath string
 
-	mu       sync.Mutex
-	sessions map[string]*session
+	sessions *runtime.SessionTable[*session]
 }
 
 func newHandler(s *runtime.Server, o options) *handler {
 	cfg := s.Config()
 	h := &handler{
-		srv:      s,
-		cfg:      cfg,
-		opts:     o,
-		ssePath:  cfg.SSEPath,
-		msgPath:  cfg.MessagePath,
-		sessions: make(map[string]*session),
+		srv:     s,
+		cfg:     cfg,
+		opts:    o,
+		ssePath: cfg.SSEPath,
+		msgPath: cfg.MessagePath,
 	}
+	h.sessions = runtime.NewSessionTable[*session](s, "sse", newSessionID)
 	if h.ssePath == "" {
 		h.ssePath = runtime.DefaultSSEPath
 	}

@@ -22,6 +22,13 @@ type MemoryEventStoreOptions struct {
 	// written first.
 	MaxEvents int
 	MaxBytes  int64
+	// MaxBytesPerSession bounds the event data of one session's streams
+	// (16 MiB; a stream id's session is what precedes its first "/"), so
+	// one session cannot push every other session's events out: past it
+	// the session's least recently written streams go first, then the
+	// oldest events of the stream being written. Resuming from a dropped
+	// event is ErrUnknownEvent.
+	MaxBytesPerSession int64
 	// TTL drops a stream this long after its last event (10 minutes).
 	TTL time.Duration
 }
@@ -39,6 +46,7 @@ type MemoryEventStore struct {
 	lru     list.List                // front: most recently written
 	events  int
 	bytes   int64
+	perSess map[string]int64 // event bytes by session
 }
 
 type memStream struct {
@@ -64,10 +72,13 @@ func NewMemoryEventStore(o MemoryEventStoreOptions) *MemoryEventStore {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = 64 << 20
 	}
+	if o.MaxBytesPerSession <= 0 {
+		o.MaxBytesPerSession = DefaultMaxEventBytesPerSession
+	}
 	if o.TTL <= 0 {
 		o.TTL = 10 * time.Minute
 	}
-	return &MemoryEventStore{opt: o, now: time.Now, streams: make(map[string]*list.Element)}
+	return &MemoryEventStore{opt: o, now: time.Now, streams: make(map[string]*list.Element), perSess: make(map[string]int64)}
 }
 
 var _ runtime.EventStore = (*MemoryEventStore)(nil)
@@ -92,13 +103,13 @@ func (m *MemoryEventStore) Append(_ context.Context, streamID string, data []byt
 	s.events = append(s.events, memEvent{seq: seq, data: append([]byte(nil), data...)})
 	m.events++
 	m.bytes += int64(len(data))
+	sess := sessionOf(streamID)
+	m.perSess[sess] += int64(len(data))
 	if len(s.events) > m.opt.MaxEventsPerStream {
-		drop := len(s.events) - m.opt.MaxEventsPerStream
-		for _, e := range s.events[:drop] {
-			m.bytes -= int64(len(e.data))
-		}
-		m.events -= drop
-		s.events = append(s.events[:0:0], s.events[drop:]...)
+		m.dropOldest(s, len(s.events)-m.opt.MaxEventsPerStream)
+	}
+	if m.perSess[sess] > m.opt.MaxBytesPerSession {
+		m.shedSession(sess, el)
 	}
 	for (m.events > m.opt.MaxEvents || m.bytes > m.opt.MaxBytes) && m.lru.Len() > 1 {
 		m.remove(m.lru.Back())
@@ -178,12 +189,57 @@ func (m *MemoryEventStore) expire(now time.Time) {
 
 func (m *MemoryEventStore) remove(el *list.Element) {
 	s := el.Value.(*memStream)
-	for _, e := range s.events {
-		m.bytes -= int64(len(e.data))
-	}
-	m.events -= len(s.events)
+	m.dropOldest(s, len(s.events))
 	delete(m.streams, s.id)
 	m.lru.Remove(el)
+}
+
+// DefaultMaxEventBytesPerSession is MemoryEventStoreOptions'
+// MaxBytesPerSession default.
+const DefaultMaxEventBytesPerSession = 16 << 20
+
+// dropOldest drops the n oldest events of s.
+func (m *MemoryEventStore) dropOldest(s *memStream, n int) {
+	var b int64
+	for _, e := range s.events[:n] {
+		b += int64(len(e.data))
+	}
+	m.bytes -= b
+	m.events -= n
+	sess := sessionOf(s.id)
+	if m.perSess[sess] -= b; m.perSess[sess] <= 0 {
+		delete(m.perSess, sess)
+	}
+	s.events = append(s.events[:0:0], s.events[n:]...)
+}
+
+// shedSession brings session sess back under MaxBytesPerSession after an
+// append to cur: its other streams go, least recently written first, then
+// cur's oldest events (its newest one stays).
+func (m *MemoryEventStore) shedSession(sess string, cur *list.Element) {
+	for el := m.lru.Back(); el != nil && m.perSess[sess] > m.opt.MaxBytesPerSession; {
+		prev := el.Prev()
+		if el != cur && sessionOf(el.Value.(*memStream).id) == sess {
+			m.remove(el)
+		}
+		el = prev
+	}
+	s := cur.Value.(*memStream)
+	n := 0
+	for over := m.perSess[sess] - m.opt.MaxBytesPerSession; over > 0 && n < len(s.events)-1; n++ {
+		over -= int64(len(s.events[n].data))
+	}
+	if n > 0 {
+		m.dropOldest(s, n)
+	}
+}
+
+// sessionOf is the session part of a stream id ("<session>/<n>").
+func sessionOf(streamID string) string {
+	if i := strings.IndexByte(streamID, '/'); i >= 0 {
+		return streamID[:i]
+	}
+	return streamID
 }
 
 func formatEventID(streamID string, seq uint64) string {

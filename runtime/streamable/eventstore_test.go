@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -161,4 +162,41 @@ func FuzzParseEventID(f *testing.F) {
 		m.Append(context.Background(), stream, []byte("x"))
 		m.Replay(context.Background(), id, func(string, []byte) error { return nil })
 	})
+}
+
+// TestMemoryEventStorePerSession: one session's events cannot take more
+// than MaxBytesPerSession, and other sessions' events stay.
+func TestMemoryEventStorePerSession(t *testing.T) {
+	m := NewMemoryEventStore(MemoryEventStoreOptions{MaxBytesPerSession: 10 << 10, MaxBytes: 1 << 20})
+	ctx := context.Background()
+	bobID, err := m.Append(ctx, "bob/1", []byte("bob's event"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := m.Append(ctx, "alice/1", make([]byte, 1000))
+	chunk := make([]byte, 1000)
+	var last string
+	for i := range 100 {
+		last, _ = m.Append(ctx, "alice/"+strconv.Itoa(1+i%5), chunk)
+	}
+	_, b := m.Len()
+	if b > int64(10<<10+len("bob's event")) {
+		t.Fatalf("store holds %d bytes, want at most alice's 10 KiB and bob's event", b)
+	}
+	if _, err := m.Replay(ctx, first, func(string, []byte) error { return nil }); !errors.Is(err, runtime.ErrUnknownEvent) {
+		t.Fatalf("alice's oldest event still replayable: %v", err)
+	}
+	if _, err := m.Replay(ctx, last, func(string, []byte) error { return nil }); err != nil {
+		t.Fatalf("alice's newest event: %v", err)
+	}
+	var got []string
+	m.Append(ctx, "bob/1", []byte("more"))
+	if _, err := m.Replay(ctx, bobID, func(_ string, d []byte) error { got = append(got, string(d)); return nil }); err != nil || len(got) != 1 {
+		t.Fatalf("bob's stream after alice's flood: %v %q", err, got)
+	}
+	// One event larger than the bound is kept (the newest always is).
+	big, _ := m.Append(ctx, "carol/1", make([]byte, 20<<10))
+	if _, err := m.Replay(ctx, big, func(string, []byte) error { return nil }); err != nil {
+		t.Fatalf("carol's single large event: %v", err)
+	}
 }

@@ -56,7 +56,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 	}
 	var s *session
 	if validSessionID(sid) {
-		s = h.lookup(sid)
+		s = h.lookup(r, sid)
 	}
 	if s == nil {
 		writeError(w, http.StatusNotFound, codeTransport, "session not found: it ended or expired; send initialize without Mcp-Session-Id to start a new one")
@@ -175,9 +175,10 @@ func tooLargeMsg(limit int64) string {
 
 // serveInitialize creates a session and answers initialize with JSON.
 func (h *handler) serveInitialize(w http.ResponseWriter, r *http.Request, msg *runtime.Message) {
-	sess := h.newSession()
-	if sess == nil {
-		writeErrorID(w, http.StatusServiceUnavailable, msg.ID, runtime.NewError(codeTransport, "too many open sessions (MaxSessions); retry later"))
+	sess, aerr := h.newSession(r)
+	if aerr != nil {
+		aerr.SetHeaders(w.Header())
+		writeErrorID(w, aerr.StatusCode, msg.ID, runtime.NewError(codeTransport, "%s", aerr.Message))
 		return
 	}
 	sess.begin()

@@ -102,6 +102,7 @@ type client struct {
 	t   testing.TB
 	url string
 	sid string
+	hdr map[string]string // sent with every request
 }
 
 type reply struct {
@@ -130,6 +131,9 @@ func (c *client) request(method, body string, hdr map[string]string) *http.Respo
 	}
 	if c.sid != "" {
 		req.Header.Set(headerSessionID, c.sid)
+	}
+	for k, v := range c.hdr {
+		req.Header.Set(k, v)
 	}
 	for k, v := range hdr {
 		if k == "Host" {

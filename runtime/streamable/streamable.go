@@ -39,6 +39,12 @@
 //   - an unknown or expired Last-Event-ID is 404 (the client should start
 //     over), a Last-Event-ID of another session is 404 as well;
 //   - a second concurrent standalone GET stream is 409;
+//   - a session belongs to the principal that sent its initialize
+//     (runtime.Principal, set by the auth middleware); a request of
+//     another principal is answered 404 like an unknown session, and
+//     admission (per-caller and global caps, eviction of idle sessions,
+//     503 with Retry-After) is runtime.SessionTable's, shared with the
+//     legacy SSE transport;
 //   - a bad Host is 421 Misdirected Request, a bad Origin 403;
 //   - DELETE answers 200 with an empty body;
 //   - the protocol era is decided per POST (runtime.IsModernRequest): a
@@ -59,8 +65,8 @@
 package streamable
 
 import (
+	"math"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
@@ -144,23 +150,25 @@ type handler struct {
 	opts  options
 	store runtime.EventStore
 
-	mu       sync.Mutex
-	sessions map[string]*session
-	janitor  sync.Once
+	sessions *runtime.SessionTable[*session]
 }
 
 func newHandler(s *runtime.Server, o options) *handler {
 	cfg := s.Config()
 	store := cfg.EventStore
 	if store == nil {
-		store = NewMemoryEventStore(MemoryEventStoreOptions{})
+		perSession := cfg.MaxEventBytesPerSession
+		if perSession <= 0 {
+			perSession = math.MaxInt64 // no limit
+		}
+		store = NewMemoryEventStore(MemoryEventStoreOptions{MaxBytesPerSession: perSession})
 	}
 	return &handler{
 		srv:      s,
 		cfg:      cfg,
 		opts:     o,
 		store:    store,
-		sessions: make(map[string]*session),
+		sessions: runtime.NewSessionTable[*session](s, "streamable", newSessionID),
 	}
 }
 

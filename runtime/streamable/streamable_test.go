@@ -461,18 +461,36 @@ func TestIdleExpiry(t *testing.T) {
 	}
 }
 
+// TestMaxSessions: at the cap, a session holding a stream is never
+// evicted, so with every session busy a new one is refused (503 with
+// Retry-After); an idle one makes room (the least recently used goes).
 func TestMaxSessions(t *testing.T) {
 	_, url := newServer(t, nil, runtime.WithMaxSessions(2))
 	a, b := &client{t: t, url: url}, &client{t: t, url: url}
 	a.initialize()
 	b.initialize()
+	for _, cl := range []*client{a, b} {
+		resp := cl.request(http.MethodGet, "", nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET stream: %d", resp.StatusCode)
+		}
+		defer resp.Body.Close()
+	}
 	c := &client{t: t, url: url}
-	if r := c.post(initBody); r.status != 503 || errorCode(r.last(t)) == 0 {
-		t.Fatalf("third session: %d %q", r.status, r.body)
+	r := c.post(initBody)
+	if r.status != 503 || errorCode(r.last(t)) == 0 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("third session with both busy: %d %q Retry-After=%q", r.status, r.body, r.header.Get("Retry-After"))
 	}
 	a.do(http.MethodDelete, "", nil)
-	if r := c.post(initBody); r.status != 200 {
-		t.Fatalf("after DELETE: %d", r.status)
+	c.initialize()
+	// b holds its stream and c is idle: a fourth session evicts c.
+	d := &client{t: t, url: url}
+	d.initialize()
+	if r := c.post(callBody(1, "hello")); r.status != 404 {
+		t.Fatalf("evicted session: %d, want 404", r.status)
+	}
+	if r := b.post(callBody(2, "hello")); r.status != 200 {
+		t.Fatalf("busy session after eviction: %d", r.status)
 	}
 }
 
