@@ -38,6 +38,9 @@ step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR)"
 step "official conformance suite 0.2.0-alpha.12: --spec-version 2026-07-28 and 2025-11-25, --suite all"
 ./interop/conformance/run-alpha.sh
 
+step "official conformance suite 0.2.0-alpha.12: the ten tasks-* extension scenarios (--force, 2026-07-28)"
+./interop/conformance/run-tasks.sh
+
 step "auth: official TypeScript SDK client against examples/auth-jwt (JWT, JWKS from devissuer)"
 ./interop/auth/run.sh
 
