@@ -32,7 +32,7 @@ step "official conformance suite 0.1.16, stateless"
 step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE)"
 ./interop/ts/run.sh
 
-step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR)"
+step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR, tasks)"
 ./interop/ts2/run.sh
 
 step "official conformance suite 0.2.0-alpha.12: --spec-version 2026-07-28 and 2025-11-25, --suite all"
