@@ -29,7 +29,7 @@ step "official conformance suite 0.1.16, stateful"
 step "official conformance suite 0.1.16, stateless"
 ./interop/conformance/run.sh stateless
 
-step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE)"
+step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, 2025-11-25 experimental tasks)"
 ./interop/ts/run.sh
 
 step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR, tasks)"
