@@ -104,11 +104,16 @@ type taskManager struct {
 	store   TaskStore
 	replica string
 
+	heartbeat time.Duration // TaskHeartbeat, shorter in tests
+
 	mu        sync.Mutex
 	running   map[string]*runningTask
 	perCaller map[string]int
 	beating   bool
 }
+
+// heartbeatEvery is TaskHeartbeat; tests shorten it before NewServer.
+var heartbeatEvery = TaskHeartbeat
 
 // runningTask is a task running in this process.
 type runningTask struct {
@@ -135,7 +140,7 @@ func newTaskManager(s *Server) *taskManager {
 	if store == nil {
 		store = NewMemoryTaskStore()
 	}
-	return &taskManager{s: s, store: store, replica: randomID(9), running: map[string]*runningTask{}, perCaller: map[string]int{}}
+	return &taskManager{s: s, store: store, replica: randomID(9), heartbeat: heartbeatEvery, running: map[string]*runningTask{}, perCaller: map[string]int{}}
 }
 
 func randomID(n int) string {
@@ -369,7 +374,7 @@ func (m *taskManager) startHeartbeat() {
 	m.beating = true
 	m.mu.Unlock()
 	go func() {
-		t := time.NewTicker(TaskHeartbeat)
+		t := time.NewTicker(m.heartbeat)
 		defer t.Stop()
 		for {
 			select {
@@ -752,7 +757,7 @@ func (m *taskManager) orphaned(rec *TaskRecord) bool {
 		m.mu.Unlock()
 		return !ok
 	}
-	return time.Since(rec.Heartbeat) > 3*TaskHeartbeat
+	return time.Since(rec.Heartbeat) > 3*m.heartbeat
 }
 
 // cancel asks for a task's cancellation; it returns the record after.

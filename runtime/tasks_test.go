@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -413,4 +414,117 @@ func FuzzTaskMethods(f *testing.F) {
 			_, _ = s.legacyTaskMethod(context.Background(), c, m, json.RawMessage(params))
 		}
 	})
+}
+
+// mapKV is a TaskKV in a map, standing in for the shared state store.
+type mapKV struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+var errNoKey = errors.New("no such key")
+
+func (k *mapKV) Get(_ context.Context, key string) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[key]
+	if !ok {
+		return nil, errNoKey
+	}
+	return append([]byte(nil), v...), nil
+}
+
+func (k *mapKV) Add(_ context.Context, key string, val []byte, _ time.Duration) (bool, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.m[key]; ok {
+		return false, nil
+	}
+	k.m[key] = append([]byte(nil), val...)
+	return true, nil
+}
+
+func (k *mapKV) CompareAndSwap(_ context.Context, key string, old, val []byte, _ time.Duration) (bool, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if cur, ok := k.m[key]; !ok || string(cur) != string(old) {
+		return false, nil
+	}
+	k.m[key] = append([]byte(nil), val...)
+	return true, nil
+}
+
+func (k *mapKV) Delete(_ context.Context, key string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, key)
+	return nil
+}
+
+func (k *mapKV) List(_ context.Context, prefix string) ([]string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []string
+	for key := range k.m {
+		if strings.HasPrefix(key, prefix) {
+			out = append(out, key)
+		}
+	}
+	return out, nil
+}
+
+// TestTasksAcrossReplicas runs two servers over one shared store: a task
+// started through one is polled, answered and cancelled through the
+// other, and a task whose replica stopped is reported failed.
+func TestTasksAcrossReplicas(t *testing.T) {
+	saved := heartbeatEvery
+	heartbeatEvery = 20 * time.Millisecond
+	defer func() { heartbeatEvery = saved }()
+	kv := &mapKV{m: map[string][]byte{}}
+	a, _, sawA := newTaskServer(t, WithTaskStore(NewKVTaskStore(kv, errNoKey)))
+	b, _, _ := newTaskServer(t, WithTaskStore(NewKVTaskStore(kv, errNoKey)))
+	ctx := context.Background()
+	getOn := func(s *Server, id string) func() map[string]any {
+		return func() map[string]any {
+			return result(t, modernTaskReq(t, ctx, s, tasksCaps, "tasks/get", id, `"taskId":`+quote(id)))
+		}
+	}
+
+	// Started on a, answered through b.
+	asked := result(t, modernTaskReq(t, ctx, a, tasksCaps, "tools/call", "ask", `"name":"ask"`))
+	aid := asked["taskId"].(string)
+	waitStatus(t, getOn(b, aid), "input_required")
+	result(t, modernTaskReq(t, ctx, b, tasksCaps, "tasks/update", aid, `"taskId":`+quote(aid)+`,"inputResponses":{"who":{"action":"accept","content":{"name":"Bo"}}}`))
+	if r := waitStatus(t, getOn(b, aid), "completed"); textOf(r["result"].(map[string]any)) != "hello Bo" {
+		t.Fatalf("answered across replicas: %v", r)
+	}
+
+	// Started on a, cancelled through b: a's tool sees its context end.
+	blk := result(t, modernTaskReq(t, ctx, a, tasksCaps, "tools/call", "block", `"name":"block","arguments":{"forever":true}`))
+	bid := blk["taskId"].(string)
+	if r := getOn(b, bid)(); r["status"] != "working" {
+		t.Fatalf("polled through b: %v", r)
+	}
+	result(t, modernTaskReq(t, ctx, b, tasksCaps, "tasks/cancel", bid, `"taskId":`+quote(bid)))
+	deadline := time.Now().Add(10 * time.Second)
+	for sawA.Load() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the tool on replica a never saw the cancellation made through b")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if r := getOn(a, bid)(); r["status"] != "cancelled" {
+		t.Fatalf("after cancel: %v", r)
+	}
+
+	// Replica a stops beating: its running task is failed when b looks.
+	orphan := result(t, modernTaskReq(t, ctx, a, tasksCaps, "tools/call", "block", `"name":"block","arguments":{"forever":true}`))
+	oid := orphan["taskId"].(string)
+	if err := a.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := waitStatus(t, getOn(b, oid), "failed")
+	if !strings.Contains(jsonOf(r["error"]), "stopped") {
+		t.Fatalf("orphaned: %v", r)
+	}
 }

@@ -190,13 +190,19 @@ func (m *MemoryTaskStore) ListTasks(ctx context.Context, owner string) ([]*TaskR
 			out = append(out, r.clone())
 		}
 	}
+	sortTasks(out)
+	return out, nil
+}
+
+// sortTasks orders records oldest first (then by id), as ListTasks
+// returns them.
+func sortTasks(out []*TaskRecord) {
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
 			return out[i].CreatedAt.Before(out[j].CreatedAt)
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out, nil
 }
 
 // DeleteTask removes the record, if any.
