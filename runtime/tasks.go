@@ -646,14 +646,18 @@ func (m *taskManager) callModernTask(ctx context.Context, c *Conn, r *inflight, 
 	}
 	timer := time.NewTimer(taskGrace)
 	defer timer.Stop()
+	gone := false
 	select {
 	case <-rt.done:
 	case <-rt.inputSig:
 	case <-timer.C:
 	case <-ctx.Done():
+		// The client went away before it learnt the task's id: nobody
+		// could ever ask for it, so it is dropped.
+		gone = true
 	}
 	rt.mu.Lock()
-	need := rt.needInput
+	need := rt.needInput || gone
 	if !need {
 		rt.pre = false
 	} else {
