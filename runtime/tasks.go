@@ -202,19 +202,21 @@ func callerKey(ctx context.Context, c *Conn) string {
 	return "local"
 }
 
-// admit counts a new task against the limits, or says which one is
-// reached.
-func (m *taskManager) admit(caller string) *Error {
+// admit counts a new task against the limits and registers it as
+// running, or says which limit is reached. Checking and registering under
+// one lock keeps concurrent calls from overshooting a limit.
+func (m *taskManager) admit(rt *runningTask) *Error {
 	max, per := m.s.cfg.MaxRunningTasks, m.s.cfg.MaxTasksPerCaller
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if max > 0 && len(m.running) >= max {
 		return tooManyTasks(fmt.Sprintf("this server already runs %d tasks, its limit (MCPGEN_TASKS_MAX_RUNNING or runtime.WithTaskLimits)", max), "server", max)
 	}
-	if per > 0 && m.perCaller[caller] >= per {
+	if per > 0 && m.perCaller[rt.caller] >= per {
 		return tooManyTasks(fmt.Sprintf("you already run %d tasks on this server, the limit per caller (MCPGEN_TASKS_MAX_PER_CALLER or runtime.WithTaskLimits)", per), "caller", per)
 	}
-	m.perCaller[caller]++
+	m.perCaller[rt.caller]++
+	m.running[rt.id] = rt
 	return nil
 }
 
@@ -249,9 +251,6 @@ func (s *Server) TaskStore() TaskStore { return s.tasks.store }
 // client's wish (0: the server's default).
 func (m *taskManager) start(ctx context.Context, c *Conn, r *inflight, t *Tool, args []byte, modern bool, ttl time.Duration) (*runningTask, *Error) {
 	caller := callerKey(ctx, c)
-	if err := m.admit(caller); err != nil {
-		return nil, err
-	}
 	cfg := &m.s.cfg
 	if ttl <= 0 || (cfg.TaskTTL > 0 && ttl > cfg.TaskTTL) {
 		ttl = cfg.TaskTTL
@@ -269,9 +268,9 @@ func (m *taskManager) start(ctx context.Context, c *Conn, r *inflight, t *Tool, 
 			rt.legacy = c
 		}
 	}
-	m.mu.Lock()
-	m.running[rt.id] = rt
-	m.mu.Unlock()
+	if err := m.admit(rt); err != nil {
+		return nil, err
+	}
 	if err := m.store.CreateTask(ctx, rec); err != nil {
 		m.release(rt)
 		m.s.cfg.Logger.Error("mcp: cannot store a new task", "tool", t.Name, "err", err)
