@@ -313,7 +313,9 @@ func (m *taskManager) start(ctx context.Context, c *Conn, r *inflight, t *Tool, 
 func (m *taskManager) finish(rt *runningTask, t *Tool, res *ToolResult, err error) {
 	defer m.release(rt)
 	rt.mu.Lock()
-	abandoned, cancelled := rt.abandoned, rt.cancelled
+	// A missing BeforeTask answer means the call answers input_required
+	// and there is no task (see callModernTask).
+	abandoned, cancelled := rt.abandoned || rt.needInput, rt.cancelled
 	rt.mu.Unlock()
 	if abandoned {
 		_ = m.store.DeleteTask(context.Background(), rt.id)
@@ -668,6 +670,8 @@ func (m *taskManager) callModernTask(ctx context.Context, c *Conn, r *inflight, 
 		// the tool has stopped): no task.
 		rt.cancel()
 		<-rt.done
+		// The tool may have finished before the decision was taken.
+		_ = m.store.DeleteTask(context.Background(), rt.id)
 		return nil, nil
 	}
 	// The call is a task now: what the tool asks from here on goes

@@ -49,6 +49,13 @@ func taskDef(gate chan struct{}, sawCancel *atomic.Int64) *Definition {
 			{Name: "fail", TaskSupport: TaskOptional, Handler: func(ctx context.Context, c *Call) (*ToolResult, error) {
 				return nil, &Error{Code: CodeInternalError, Message: "broken"}
 			}},
+			{Name: "pre", TaskSupport: TaskRequired, Handler: func(ctx context.Context, c *Call) (*ToolResult, error) {
+				r, err := c.Session.Elicit(BeforeTask(WithInputKey(ctx, "name")), "Name?", map[string]any{"type": "object"})
+				if err != nil {
+					return nil, err
+				}
+				return TextResult(fmt.Sprint("hi ", r.Content["name"])), nil
+			}},
 			{Name: "sync", Handler: func(ctx context.Context, c *Call) (*ToolResult, error) { return TextResult("sync"), nil }},
 		},
 	}
@@ -526,5 +533,35 @@ func TestTasksAcrossReplicas(t *testing.T) {
 	r := waitStatus(t, getOn(b, oid), "failed")
 	if !strings.Contains(jsonOf(r["error"]), "stopped") {
 		t.Fatalf("orphaned: %v", r)
+	}
+}
+
+// TestModernTaskAfterInput: a question asked with BeforeTask is answered
+// through input_required on the tools/call itself; the retry with the
+// answer becomes the task.
+func TestModernTaskAfterInput(t *testing.T) {
+	s, _, _ := newTaskServer(t)
+	ctx := context.Background()
+	first := result(t, modernTaskReq(t, ctx, s, tasksCaps, "tools/call", "pre", `"name":"pre"`))
+	state, _ := first["requestState"].(string)
+	if first["resultType"] != "input_required" || first["taskId"] != nil || state == "" {
+		t.Fatalf("round 1: %v", first)
+	}
+	if _, ok := first["inputRequests"].(map[string]any)["name"]; !ok {
+		t.Fatalf("round 1 asks: %v", first)
+	}
+	second := result(t, modernTaskReq(t, ctx, s, tasksCaps, "tools/call", "pre", `"name":"pre","requestState":`+quote(state)+`,"inputResponses":{"name":{"action":"accept","content":{"name":"Cy"}}}`))
+	id, _ := second["taskId"].(string)
+	if second["resultType"] != "task" || id == "" || second["requestState"] != nil || second["inputRequests"] != nil {
+		t.Fatalf("round 2: %v", second)
+	}
+	done := waitStatus(t, func() map[string]any {
+		return result(t, modernTaskReq(t, ctx, s, tasksCaps, "tasks/get", id, `"taskId":`+quote(id)))
+	}, "completed")
+	if textOf(done["result"].(map[string]any)) != "hi Cy" {
+		t.Fatalf("result: %v", done)
+	}
+	if n := s.TaskStore().(*MemoryTaskStore).Len(); n != 1 {
+		t.Fatalf("%d task records, want 1 (round 1 made none)", n)
 	}
 }
