@@ -15,7 +15,7 @@ import (
 // key=true|false) or needs a value.
 var directiveKinds = map[string]map[string]keyKind{
 	"server":   {"name": keyValue, "version": keyValue, "instructions": keyValue, "title": keyValue},
-	"tool":     {"name": keyValue, "title": keyValue, "readonly": keyFlag, "destructive": keyFlag, "idempotent": keyFlag, "openworld": keyFlag, "scopes": keyValue},
+	"tool":     {"name": keyValue, "title": keyValue, "readonly": keyFlag, "destructive": keyFlag, "idempotent": keyFlag, "openworld": keyFlag, "scopes": keyValue, "task": keyValue},
 	"resource": {"uri": keyValue, "name": keyValue, "title": keyValue, "mime": keyValue, "scopes": keyValue},
 	"prompt":   {"name": keyValue, "title": keyValue, "scopes": keyValue},
 	"complete": {"prompt": keyValue, "resource": keyValue, "arg": keyValue},

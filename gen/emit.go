@@ -157,6 +157,17 @@ func optStr(s string) jen.Code {
 	return jen.Lit(s)
 }
 
+// taskSupport returns the runtime constant for a task= value, or nil.
+func taskSupport(v string) jen.Code {
+	switch v {
+	case "optional":
+		return jen.Qual(runtimePath, "TaskOptional")
+	case "required":
+		return jen.Qual(runtimePath, "TaskRequired")
+	}
+	return nil
+}
+
 // strSlice returns a []string literal, or nil for an empty list.
 func strSlice(ss []string) jen.Code {
 	if len(ss) == 0 {
@@ -253,6 +264,7 @@ func (g *generator) emitDefinition(f *jen.File) {
 			jen.Id("OutputSchema"), out,
 			jen.Id("Annotations"), g.annotations(t),
 			jen.Id("Scopes"), strSlice(t.Scopes),
+			jen.Id("TaskSupport"), taskSupport(t.Task),
 			jen.Id("Handler"), jen.Id("tool"+t.Ident),
 		))
 	}

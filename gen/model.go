@@ -94,6 +94,8 @@ type tool struct {
 	Ident  string // Go identifier stem, unique among tools
 	Hints  map[string]bool
 	Scopes []string
+	// Task is the task= key: "", "optional" or "required".
+	Task string
 	// Struct is true for the argument-struct form (one struct or *struct
 	// argument parameter).
 	Struct    bool

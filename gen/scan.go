@@ -220,6 +220,14 @@ func (g *generator) scanTool(fn *function, dir *directive) {
 		}
 	}
 	t.Scopes = g.scopes(dir)
+	if a := dir.get("task"); a != nil {
+		switch a.Value {
+		case "optional", "required":
+			t.Task = a.Value
+		default:
+			g.d.errorf(a.ValuePos, "bad value for task: %q; use task=optional (the client may call it as a task) or task=required (only as a task)%s", a.Value, suggest(a.Value, []string{"optional", "required"}))
+		}
+	}
 	if fn.Desc == "" {
 		g.d.warnf(dir.Pos, "tool %s has no description; add a doc comment (models choose tools by it)", t.Name)
 	}

@@ -109,6 +109,21 @@ type Config struct {
 	// checks its form; the components that keep state open it.
 	StoreURL string
 
+	// Tasks (tools declared with a TaskSupport). TaskStore keeps their
+	// records (default: in memory). MaxRunningTasks bounds the tasks
+	// running at once in this process (MCPGEN_TASKS_MAX_RUNNING, default
+	// 1000) and MaxTasksPerCaller those of one caller: one principal, or
+	// one 2025 session, or one client address (MCPGEN_TASKS_MAX_PER_CALLER,
+	// default 100); 0 means unlimited. TaskTTL is how long a task and its
+	// result are kept from its creation (MCPGEN_TASKS_TTL, default 1h; a
+	// 2025 client may ask for less); TaskPollInterval the polling interval
+	// suggested to clients.
+	TaskStore         TaskStore
+	MaxRunningTasks   int
+	MaxTasksPerCaller int
+	TaskTTL           time.Duration
+	TaskPollInterval  time.Duration
+
 	Middleware []func(http.Handler) http.Handler
 	Routes     []Route
 	Transports []Transport
@@ -305,6 +320,21 @@ func WithRequestStateKey(key []byte) Option {
 	return func(c *Config) { c.RequestStateKey = append([]byte(nil), key...) }
 }
 
+// WithTaskStore keeps task records in ts instead of memory.
+func WithTaskStore(ts TaskStore) Option { return func(c *Config) { c.TaskStore = ts } }
+
+// WithTaskLimits bounds the tasks running at once in the server and per
+// caller; 0 means unlimited.
+func WithTaskLimits(server, perCaller int) Option {
+	return func(c *Config) { c.MaxRunningTasks, c.MaxTasksPerCaller = server, perCaller }
+}
+
+// WithTaskTTL sets how long tasks and their results are kept.
+func WithTaskTTL(d time.Duration) Option { return func(c *Config) { c.TaskTTL = d } }
+
+// WithTaskPollInterval sets the polling interval suggested to clients.
+func WithTaskPollInterval(d time.Duration) Option { return func(c *Config) { c.TaskPollInterval = d } }
+
 // Defaults of the settings; see Config.
 const (
 	DefaultHost               = "127.0.0.1"
@@ -352,6 +382,11 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		MaxPendingRequests:   DefaultMaxPendingRequests,
 
 		MaxEventBytesPerSession: DefaultMaxEventBytesPerSession,
+
+		MaxRunningTasks:   DefaultMaxRunningTasks,
+		MaxTasksPerCaller: DefaultMaxTasksPerCaller,
+		TaskTTL:           DefaultTaskTTL,
+		TaskPollInterval:  DefaultTaskPollInterval,
 	}
 	if v := strings.TrimSpace(getenv("MCPGEN_HOST")); v != "" {
 		c.Host = v
@@ -484,6 +519,25 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		}
 		c.StoreURL = v
 	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"MCPGEN_TASKS_MAX_RUNNING", &c.MaxRunningTasks}, {"MCPGEN_TASKS_MAX_PER_CALLER", &c.MaxTasksPerCaller}} {
+		if v := strings.TrimSpace(getenv(n.name)); v != "" {
+			k, err := strconv.Atoi(v)
+			if err != nil || k < 0 {
+				return c, fmt.Errorf("%s=%q: want a number of tasks (0 for no limit)", n.name, v)
+			}
+			*n.dst = k
+		}
+	}
+	if v := strings.TrimSpace(getenv("MCPGEN_TASKS_TTL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("MCPGEN_TASKS_TTL=%q: want a Go duration such as 30m or 24h (0 keeps tasks until restart)", v)
+		}
+		c.TaskTTL = d
+	}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
@@ -511,6 +565,9 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 	}
 	if c.Port < 0 || c.Port > 65535 {
 		return c, fmt.Errorf("port %d out of range", c.Port)
+	}
+	if c.TaskPollInterval <= 0 {
+		c.TaskPollInterval = DefaultTaskPollInterval
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes

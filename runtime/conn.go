@@ -61,6 +61,7 @@ type inflight struct {
 	progressToken json.RawMessage // nil when the client asked for no progress
 	out           Outbound        // the request's own stream, or nil
 	cancel        context.CancelFunc
+	task          *runningTask // the task this request's handler runs as, if any
 
 	mu           sync.Mutex
 	lastProgress float64
@@ -363,6 +364,12 @@ func (c *Conn) log(r *inflight, l LogLevel, logger string, data any) error {
 }
 
 func (c *Conn) progress(r *inflight, p, total float64, msg string) error {
+	if r != nil && r.task != nil && c.modern {
+		// The extension has no progress notifications for tasks: the
+		// progress becomes the task's statusMessage.
+		r.task.setMessage(p, total, msg)
+		return nil
+	}
 	if r == nil || r.progressToken == nil {
 		return nil
 	}
@@ -400,7 +407,12 @@ var capabilityFor = map[string]string{
 
 func (c *Conn) call(ctx context.Context, r *inflight, method string, params, result any) error {
 	if c.modern {
-		return c.callModern(ctx, method, params, result)
+		return c.callModern(ctx, r, method, params, result)
+	}
+	if r != nil && r.task != nil {
+		// A 2025 task waits for the client: input_required meanwhile.
+		r.task.setStatus(TaskInputRequired)
+		defer r.task.setStatus(TaskWorking)
 	}
 	if c.cfg.Stateless {
 		return fmt.Errorf("runtime: %s is not available in stateless mode: the server cannot receive the client's answer without a session (turn stateless mode off)", method)

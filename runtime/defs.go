@@ -46,8 +46,11 @@ type Tool struct {
 	OutputSchema json.RawMessage // nil when the tool has no structured output
 	Annotations  *ToolAnnotations
 	// Scopes the caller's access token must carry to call the tool.
-	Scopes  []string
-	Handler ToolHandler
+	Scopes []string
+	// TaskSupport lets the tool run as a task (the MCP tasks extension):
+	// TaskOptional or TaskRequired. The handler is unchanged.
+	TaskSupport TaskSupport
+	Handler     ToolHandler
 }
 
 // ToolHandler runs one tools/call. A non-nil error becomes an isError

@@ -26,6 +26,17 @@ var methods = map[string]methodFunc{
 	"prompts/get":           (*Server).getPrompt,
 	"completion/complete":   (*Server).complete,
 	"logging/setLevel":      (*Server).setLevel,
+	// The experimental tasks of 2025-11-25 (tasks.go).
+	"tasks/get":    legacyTaskMethod("tasks/get"),
+	"tasks/result": legacyTaskMethod("tasks/result"),
+	"tasks/list":   legacyTaskMethod("tasks/list"),
+	"tasks/cancel": legacyTaskMethod("tasks/cancel"),
+}
+
+func legacyTaskMethod(method string) methodFunc {
+	return func(s *Server, ctx context.Context, c *Conn, r *inflight, params json.RawMessage) ([]byte, *Error) {
+		return s.legacyTaskMethod(ctx, c, method, params)
+	}
 }
 
 // staticResult returns the pre-encoded result of the methods whose answer
@@ -269,20 +280,20 @@ var errPanicked = errors.New("internal error")
 // parseCallParams reads the params of tools/call. It is a function of its
 // own so that its decoder, which is large, is off the stack while the
 // tool runs: a request's goroutine then rarely has to grow its stack.
-func (s *Server) parseCallParams(params json.RawMessage, r *inflight) (tool *Tool, name string, args []byte, hasName bool, perr *Error) {
+func (s *Server) parseCallParams(params json.RawMessage, r *inflight) (tool *Tool, name string, args, task []byte, hasName bool, perr *Error) {
 	if len(params) > 0 {
 		var dec jsonwire.Decoder
 		dec.Reset(params)
 		d := &dec
 		if d.Peek() != jsonwire.Object {
-			return nil, "", nil, false, invalidParams("params must be an object")
+			return nil, "", nil, nil, false, invalidParams("params must be an object")
 		}
 		for f, ok := d.Field(); ok; f, ok = d.Field() {
 			switch f {
 			case "name":
 				if d.Peek() != jsonwire.String {
 					d.Skip()
-					return nil, "", nil, false, invalidParams("name must be a string")
+					return nil, "", nil, nil, false, invalidParams("name must be a string")
 				}
 				raw := d.Raw()
 				if bytes.IndexByte(raw, '\\') < 0 && len(raw) >= 2 {
@@ -307,7 +318,13 @@ func (s *Server) parseCallParams(params json.RawMessage, r *inflight) (tool *Too
 					d.Skip()
 				default:
 					d.Skip()
-					return nil, "", nil, false, invalidParams("arguments must be an object")
+					return nil, "", nil, nil, false, invalidParams("arguments must be an object")
+				}
+			case "task":
+				if d.Peek() == jsonwire.Null {
+					d.Skip()
+				} else {
+					task = d.Raw()
 				}
 			case "_meta":
 				if d.Peek() != jsonwire.Object {
@@ -326,14 +343,14 @@ func (s *Server) parseCallParams(params json.RawMessage, r *inflight) (tool *Too
 			}
 		}
 		if err := d.Finish(); err != nil {
-			return nil, "", nil, false, invalidParams("%v", err)
+			return nil, "", nil, nil, false, invalidParams("%v", err)
 		}
 	}
-	return tool, name, args, hasName, nil
+	return tool, name, args, task, hasName, nil
 }
 
 func (s *Server) callTool(ctx context.Context, c *Conn, r *inflight, params json.RawMessage) ([]byte, *Error) {
-	tool, name, args, hasName, perr := s.parseCallParams(params, r)
+	tool, name, args, task, hasName, perr := s.parseCallParams(params, r)
 	if perr != nil {
 		return nil, perr
 	}
@@ -346,6 +363,28 @@ func (s *Server) callTool(ctx context.Context, c *Conn, r *inflight, params json
 	}
 	if args == nil {
 		args = emptyResult
+	}
+	if c.modern {
+		// 2026: the server decides, for clients that declared the tasks
+		// extension in this request; a "task" parameter means nothing.
+		if t.TaskSupport != TaskNone {
+			if declaresTasks(c.clientCapabilities()) {
+				return s.tasks.callModernTask(ctx, c, r, t, args)
+			}
+			if t.TaskSupport == TaskRequired {
+				return nil, missingTasksExtension("tool " + t.Name + " runs only as a task")
+			}
+		}
+	} else if s.def.hasTaskTools() {
+		// 2025-11-25: the client asks for a task with params.task.
+		switch {
+		case task != nil && t.TaskSupport == TaskNone:
+			return nil, &Error{Code: CodeMethodNotFound, Message: "tool " + t.Name + " cannot run as a task (its execution.taskSupport is forbidden); call it without params.task"}
+		case task != nil:
+			return s.tasks.callLegacyTask(ctx, c, r, t, args, task)
+		case t.TaskSupport == TaskRequired:
+			return nil, &Error{Code: CodeMethodNotFound, Message: "tool " + t.Name + " runs only as a task (execution.taskSupport is required); call it with params.task"}
+		}
 	}
 	call := newCall(ctx, c, r)
 	call.Arguments = args

@@ -17,6 +17,7 @@ type listener struct {
 	mu                       sync.Mutex // orders the acknowledgement before any notification
 	tools, prompts, resource bool
 	uris                     map[string]bool
+	tasks                    map[string]bool // task ids (the tasks extension)
 }
 
 // subscriptionFilter is SubscriptionFilter of the 2026 schema.
@@ -25,6 +26,9 @@ type subscriptionFilter struct {
 	PromptsListChanged    bool     `json:"promptsListChanged,omitempty"`
 	ResourcesListChanged  bool     `json:"resourcesListChanged,omitempty"`
 	ResourceSubscriptions []string `json:"resourceSubscriptions,omitempty"`
+	// TaskIDs asks for notifications/tasks about these tasks (the tasks
+	// extension).
+	TaskIDs []string `json:"taskIds,omitempty"`
 }
 
 func subscriptionMeta(id json.RawMessage) map[string]json.RawMessage {
@@ -38,9 +42,15 @@ func subscriptionMeta(id json.RawMessage) map[string]json.RawMessage {
 func (s *Server) listen(ctx context.Context, msg *Message, out Outbound) ([]byte, *Error) {
 	var p struct {
 		Notifications subscriptionFilter `json:"notifications"`
+		Meta          struct {
+			Caps json.RawMessage `json:"io.modelcontextprotocol/clientCapabilities"`
+		} `json:"_meta"`
 	}
 	if err := decodeParams(msg.Params, &p); err != nil {
 		return nil, err
+	}
+	if len(p.Notifications.TaskIDs) > 0 && !declaresTasks(p.Meta.Caps) {
+		return nil, missingTasksExtension("task status notifications need it")
 	}
 	if out == nil {
 		return nil, &Error{Code: CodeInvalidRequest, Message: "invalid request: subscriptions/listen needs a transport that streams (an SSE response)"}
@@ -57,6 +67,16 @@ func (s *Server) listen(ctx context.Context, msg *Message, out Outbound) ([]byte
 		l.uris = make(map[string]bool, len(f.ResourceSubscriptions))
 		for _, u := range f.ResourceSubscriptions {
 			l.uris[u] = true
+		}
+	}
+	if ids := f.TaskIDs; len(ids) > 0 && s.def.hasTaskTools() {
+		// Only the caller's own tasks.
+		l.tasks = map[string]bool{}
+		for _, id := range ids {
+			if _, err := s.tasks.lookup(ctx, id); err == nil && !l.tasks[id] {
+				l.tasks[id] = true
+				honoured.TaskIDs = append(honoured.TaskIDs, id)
+			}
 		}
 	}
 	l.mu.Lock()
@@ -109,6 +129,29 @@ func (s *Server) publish(method string, want func(*listener) bool, uri string) {
 		l.mu.Unlock()
 		if err != nil {
 			s.cfg.Logger.Debug("mcp: listen notification not delivered", "method", method, "err", err)
+		}
+	}
+}
+
+// publishTask sends notifications/tasks (a DetailedTask, as tasks/get
+// would answer) to the listen streams that asked for the task.
+func (s *Server) publishTask(rec *TaskRecord) {
+	s.listenMu.Lock()
+	var ls []*listener
+	for l := range s.listeners {
+		if l.tasks[rec.ID] {
+			ls = append(ls, l)
+		}
+	}
+	s.listenMu.Unlock()
+	for _, l := range ls {
+		t := newModernTask(rec, "", true)
+		t.Meta = subscriptionMeta(l.id)
+		l.mu.Lock()
+		err := l.out.Send(EncodeNotification("notifications/tasks", t))
+		l.mu.Unlock()
+		if err != nil {
+			s.cfg.Logger.Debug("mcp: task notification not delivered", "task", rec.ID, "err", err)
 		}
 	}
 }

@@ -66,6 +66,7 @@ type envelope struct {
 	logLevel   LogLevel
 	hasLog     bool
 	name, uri  *string
+	taskID     *string
 	arguments  json.RawMessage
 	responses  json.RawMessage
 	state      *string
@@ -141,6 +142,8 @@ func parseEnvelope(params json.RawMessage) (*envelope, *Error) {
 			e.name = str()
 		case "uri":
 			e.uri = str()
+		case "taskId":
+			e.taskID = str()
 		case "arguments":
 			e.arguments = json.RawMessage(d.Raw())
 		case "inputResponses":
@@ -256,6 +259,12 @@ func (s *Server) HandleModern(ctx context.Context, msg *Message, hdr http.Header
 		res, err = s.listen(ctx, msg, out)
 	case "tools/list", "prompts/list", "resources/list", "resources/templates/list":
 		res = s.modernLists[msg.Method]
+	case "tasks/get", "tasks/update", "tasks/cancel":
+		if !declaresTasks(env.caps) {
+			err = missingTasksExtension(msg.Method + " needs it")
+			break
+		}
+		res, err = s.modernTaskMethod(ctx, msg.Method, msg.Params)
 	default:
 		// A Conn per request: what a handler's Session sees (version,
 		// client info and capabilities, log level) is this request's only.
@@ -342,6 +351,9 @@ func checkMethodHeaders(h http.Header, method string, env *envelope) *Error {
 		want = env.name
 	case "resources/read":
 		want = env.uri
+	case "tasks/get", "tasks/update", "tasks/cancel":
+		// The tasks extension routes by task: Mcp-Name carries the id.
+		want = env.taskID
 	default:
 		return nil
 	}
@@ -370,6 +382,8 @@ func (s *Server) serves(capability string) bool {
 		return len(d.Resources) > 0 || len(d.ResourceTemplates) > 0
 	case "completions":
 		return len(d.Completions) > 0
+	case "tasks":
+		return d.hasTaskTools()
 	}
 	return true
 }
@@ -378,7 +392,9 @@ func (s *Server) serves(capability string) bool {
 // extra members (already encoded, each starting with a comma).
 func completeResult(res []byte, extra string) []byte {
 	res = bytes.TrimSpace(res)
-	if len(res) < 2 || res[0] != '{' {
+	if len(res) < 2 || res[0] != '{' || bytes.HasPrefix(res, []byte(`{"resultType":`)) {
+		// Not an object, or one that says its type already (the
+		// CreateTaskResult of a tools/call that became a task).
 		return res
 	}
 	b := make([]byte, 0, len(res)+32+len(extra))
@@ -430,6 +446,9 @@ func (s *Server) initModern() error {
 	}
 	if len(d.Completions) > 0 {
 		caps["completions"] = struct{}{}
+	}
+	if d.hasTaskTools() {
+		caps["extensions"] = map[string]any{ExtensionTasks: struct{}{}}
 	}
 	meta := `,"_meta":{"` + metaServerInfo + `":` + string(s.serverInfo) + `}`
 	disc := map[string]any{"supportedVersions": DiscoverVersions, "capabilities": caps}

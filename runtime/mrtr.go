@@ -239,17 +239,45 @@ var inputKinds = map[string]string{
 
 // callModern is Conn.call on a 2026 request: answer from the run, or
 // record the request and return ErrInputRequired.
-func (c *Conn) callModern(ctx context.Context, method string, params, result any) error {
+func (c *Conn) callModern(ctx context.Context, r *inflight, method string, params, result any) error {
+	var rt *runningTask
+	if r != nil {
+		rt = r.task
+	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	capName := capabilityFor[method]
 	if _, ok := c.capsLocked()[capName]; capName != "" && !ok {
 		e := MissingCapability(capName)
 		if c.mrtr != nil && c.mrtr.bad == nil {
-			c.mrtr.bad = e
+			if rt == nil {
+				c.mrtr.bad = e
+			} else {
+				rt.preInput(ctx, func() bool { c.mrtr.bad = e; return true })
+			}
 		}
+		c.mu.Unlock()
 		return e
 	}
+	if rt != nil {
+		var err error
+		if c.mrtr != nil && rt.preInput(ctx, func() bool {
+			err = c.recordInput(ctx, method, params, result)
+			return errors.Is(err, ErrInputRequired) || c.mrtr.bad != nil
+		}) {
+			c.mu.Unlock()
+			return err
+		}
+		c.mu.Unlock()
+		return rt.ask(ctx, method, params, result)
+	}
+	defer c.mu.Unlock()
+	return c.recordInput(ctx, method, params, result)
+}
+
+// recordInput answers a 2026 input request from the request's MRTR run,
+// or records it as missing and returns ErrInputRequired. c.mu must be
+// held.
+func (c *Conn) recordInput(ctx context.Context, method string, params, result any) error {
 	run := c.mrtr
 	if run == nil {
 		return fmt.Errorf("runtime: %s is only available to tools/call, prompts/get and resources/read in protocol version %s", method, Version20260728)

@@ -80,6 +80,9 @@ type Server struct {
 	listenMu           sync.Mutex
 	listeners          map[*listener]struct{}
 
+	// tasks runs the tools called as tasks (tasks.go).
+	tasks *taskManager
+
 	httpMu       sync.Mutex
 	httpSrv      *http.Server
 	addr         net.Addr
@@ -103,6 +106,7 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 	}
 	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), stopped: make(chan struct{}), shutdownDone: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
 	s.guard = NewHostGuard(&s.cfg)
+	s.tasks = newTaskManager(s)
 	if err := s.encodeStatic(); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
@@ -202,6 +206,12 @@ type toolWire struct {
 	InputSchema  json.RawMessage  `json:"inputSchema"`
 	OutputSchema json.RawMessage  `json:"outputSchema,omitempty"`
 	Annotations  *ToolAnnotations `json:"annotations,omitempty"`
+	Execution    *toolExecution   `json:"execution,omitempty"`
+}
+
+// toolExecution is the 2025-11-25 Tool.execution (task support).
+type toolExecution struct {
+	TaskSupport TaskSupport `json:"taskSupport"`
 }
 
 type resourceWire struct {
@@ -230,7 +240,11 @@ func (s *Server) encodeStatic() error {
 		if in == nil {
 			in = emptyObjectSchema
 		}
-		tools = append(tools, toolWire{t.Name, t.Title, t.Description, in, t.OutputSchema, t.Annotations})
+		var exec *toolExecution
+		if t.TaskSupport != TaskNone {
+			exec = &toolExecution{t.TaskSupport}
+		}
+		tools = append(tools, toolWire{t.Name, t.Title, t.Description, in, t.OutputSchema, t.Annotations, exec})
 	}
 	resources := make([]resourceWire, 0, len(d.Resources))
 	for _, r := range d.Resources {
@@ -277,6 +291,9 @@ func (s *Server) encodeStatic() error {
 	}
 	if len(d.Completions) > 0 {
 		caps["completions"] = struct{}{}
+	}
+	if d.hasTaskTools() {
+		caps["tasks"] = map[string]any{"list": struct{}{}, "cancel": struct{}{}, "requests": map[string]any{"tools": map[string]any{"call": struct{}{}}}}
 	}
 	s.capabilities = enc(caps)
 	s.serverInfo = enc(Implementation{Name: d.Name, Title: d.Title, Version: d.Version})

@@ -113,6 +113,10 @@ var modernMethods = map[string]string{
 	"resources/templates/list": "resources",
 	"resources/read":           "resources",
 	"completion/complete":      "completions",
+	// The tasks extension (io.modelcontextprotocol/tasks).
+	"tasks/get":    "tasks",
+	"tasks/update": "tasks",
+	"tasks/cancel": "tasks",
 }
 
 // inputRequiredMethods may answer with an input_required result (SEP-2322);

@@ -32,10 +32,10 @@ step "official conformance suite 0.1.16, stateful"
 step "official conformance suite 0.1.16, stateless"
 ./interop/conformance/run.sh stateless
 
-step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE)"
+step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, 2025-11-25 experimental tasks)"
 ./interop/ts/run.sh
 
-step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR)"
+step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR, tasks)"
 ./interop/ts2/run.sh
 
 step "CORS in headless Chromium: the official TypeScript clients in pages on another origin (interop/browser)"
@@ -43,6 +43,9 @@ step "CORS in headless Chromium: the official TypeScript clients in pages on ano
 
 step "official conformance suite 0.2.0-alpha.12: --spec-version 2026-07-28 and 2025-11-25, --suite all"
 ./interop/conformance/run-alpha.sh
+
+step "official conformance suite 0.2.0-alpha.12: the ten tasks-* extension scenarios (--force, 2026-07-28)"
+./interop/conformance/run-tasks.sh
 
 step "auth: official TypeScript SDK client against examples/auth-jwt (JWT, JWKS from devissuer)"
 ./interop/auth/run.sh

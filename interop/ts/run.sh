@@ -2,7 +2,9 @@
 # Smoke test with the official TypeScript SDK client
 # (@modelcontextprotocol/sdk 1.32.2): builds and starts
 # examples/conformance/cmd/conformance-server on a free loopback port and
-# runs smoke.test.mjs against it with node's test runner; then, against
+# runs smoke.test.mjs and tasks2025.test.mjs (the experimental tasks of
+# 2025-11-25 through client.experimental.tasks) against it with node's
+# test runner; then, against
 # the generated quickstart server, quickstart.test.mjs (the SDK's
 # SSEClientTransport and StreamableHTTPClientTransport on one server at
 # once).
@@ -48,8 +50,8 @@ if [ -z "$url" ]; then
 	url=$SERVER_URL
 fi
 
-echo "==> node --test smoke.test.mjs ($url)"
-if ! (cd "$here" && MCP_URL=$url node --test --test-reporter=spec smoke.test.mjs); then
+echo "==> node --test smoke.test.mjs tasks2025.test.mjs ($url)"
+if ! (cd "$here" && MCP_URL=$url node --test --test-reporter=spec smoke.test.mjs tasks2025.test.mjs); then
 	if [ -f "$work/server.log" ]; then
 		echo "---- server log (tail) ----" >&2
 		tail -50 "$work/server.log" >&2

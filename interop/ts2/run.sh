@@ -2,7 +2,8 @@
 # Interop test with the 2026-capable TypeScript client
 # (@modelcontextprotocol/client 2.4.0, versionNegotiation auto): builds and starts
 # examples/conformance/cmd/conformance-server on a free loopback port and
-# runs modern.test.mjs against it with node's test runner.
+# runs modern.test.mjs and tasks.test.mjs (tasks: started, watched,
+# cancelled, fetched after a reconnect) against it with node's test runner.
 #
 #   interop/ts2/run.sh [--url URL]
 #
@@ -44,8 +45,8 @@ if [ -z "$url" ]; then
 	url=$SERVER_URL
 fi
 
-echo "==> node --test modern.test.mjs ($url)"
-if ! (cd "$here" && MCP_URL=$url node --test --test-reporter=spec modern.test.mjs); then
+echo "==> node --test modern.test.mjs tasks.test.mjs ($url)"
+if ! (cd "$here" && MCP_URL=$url node --test --test-reporter=spec modern.test.mjs tasks.test.mjs); then
 	if [ -f "$work/server.log" ]; then
 		echo "---- server log (tail) ----" >&2
 		tail -50 "$work/server.log" >&2

@@ -37,3 +37,13 @@ func F() (string, error) { return "", nil }
 //
 //mcp:prompt uri=x
 func G() (string, error) { return "", nil }
+
+// H has a misspelt task mode.
+//
+//mcp:tool task=requird
+func H() (string, error) { return "", nil }
+
+// I has a misspelt task key.
+//
+//mcp:tool tsak=optional
+func I() (string, error) { return "", nil }

@@ -45,9 +45,9 @@ func Search(ctx context.Context, q *Query) (*Hits, error) {
 //mcp:tool
 func Tags(ctx context.Context, id string) ([]string, error) { return []string{"a", id}, nil }
 
-// Counts returns per-tag counts.
+// Counts returns per-tag counts; it may run as a task.
 //
-//mcp:tool
+//mcp:tool task=optional
 func Counts(ctx context.Context) (map[string]int, error) { return map[string]int{"a": 1}, nil }
 
 // Ready reports whether the index is ready.

@@ -61,6 +61,14 @@ var (
 	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredCapabilities
 	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.InputRequiredPrompt
 	_ func(context.Context, conformance.HeaderInput) (string, error)                         = conformance.XMCPHeader
+	_ func(string) (string, error)                                                           = conformance.Greet
+	_ func(context.Context, *runtime.Session, conformance.SlowComputeInput) (string, error)  = conformance.SlowCompute
+	_ func() (int64, error)                                                                  = conformance.TasksCancelledCount
+	_ func(context.Context) (string, error)                                                  = conformance.FailingJob
+	_ func(context.Context) (string, error)                                                  = conformance.ProtocolErrorJob
+	_ func(context.Context, *runtime.Session, string) (string, error)                        = conformance.ConfirmDelete
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.MultiInput
+	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.ToolWithTask
 	_ func(context.Context, *runtime.Session) (string, error)                                = conformance.TouchWatchedResource
 )
 
@@ -306,6 +314,67 @@ var definition = runtime.Definition{
 				ReadOnlyHint: runtime.Bool(true),
 			},
 			Handler: toolTestXMcpHeader,
+		},
+		{
+			Name:        "greet",
+			Description: "Greet is a synchronous tool (never a task).",
+			InputSchema: json.RawMessage(schemaGreetIn),
+			Handler:     toolGreet,
+		},
+		{
+			Name:        "slow_compute",
+			Description: "SlowCompute works for the given number of seconds, reporting progress\neach second, then returns a result. Cancelling its task stops it.",
+			InputSchema: json.RawMessage(schemaSlowComputeIn),
+			TaskSupport: runtime.TaskOptional,
+			Handler:     toolSlowCompute,
+		},
+		{
+			Name:         "tasks_cancelled_count",
+			Description:  "TasksCancelledCount reports how many slow_compute runs saw their\ncontext cancelled, so a client can check that tasks/cancel reached the\ntool.",
+			InputSchema:  json.RawMessage(schemaTasksCancelledCountIn),
+			OutputSchema: json.RawMessage(schemaTasksCancelledCountOut),
+			Annotations: &runtime.ToolAnnotations{
+				ReadOnlyHint: runtime.Bool(true),
+			},
+			Handler: toolTasksCancelledCount,
+		},
+		{
+			Name:        "failing_job",
+			Description: "FailingJob fails after about a second with a tool error (a completed\ntask whose result has isError). It runs only as a task.",
+			InputSchema: json.RawMessage(schemaFailingJobIn),
+			TaskSupport: runtime.TaskRequired,
+			Handler:     toolFailingJob,
+		},
+		{
+			Name:        "protocol_error_job",
+			Description: "ProtocolErrorJob fails with a JSON-RPC error (a failed task).",
+			InputSchema: json.RawMessage(schemaProtocolErrorJobIn),
+			TaskSupport: runtime.TaskOptional,
+			Handler:     toolProtocolErrorJob,
+		},
+		{
+			Name:        "confirm_delete",
+			Description: "ConfirmDelete asks the user to confirm, then reports what it did. As a\ntask, the question is the task's input request.",
+			InputSchema: json.RawMessage(schemaConfirmDeleteIn),
+			Annotations: &runtime.ToolAnnotations{
+				DestructiveHint: runtime.Bool(true),
+			},
+			TaskSupport: runtime.TaskOptional,
+			Handler:     toolConfirmDelete,
+		},
+		{
+			Name:        "multi_input",
+			Description: "MultiInput asks two questions at once (two input requests pending\ntogether) and completes when both are answered.",
+			InputSchema: json.RawMessage(schemaMultiInputIn),
+			TaskSupport: runtime.TaskOptional,
+			Handler:     toolMultiInput,
+		},
+		{
+			Name:        "test_tool_with_task",
+			Description: "ToolWithTask asks for the user's name before it becomes a task (on\n2026 requests: an input_required result, then a task once the client\nanswers), then works for a second and greets.",
+			InputSchema: json.RawMessage(schemaTestToolWithTaskIn),
+			TaskSupport: runtime.TaskRequired,
+			Handler:     toolTestToolWithTask,
 		},
 		{
 			Name:        "test_touch_watched_resource",
@@ -936,6 +1005,151 @@ func toolTestXMcpHeader(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 	return runtime.TextResult(out), nil
 }
 
+// Schemas of tool greet.
+const (
+	schemaGreetIn = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
+)
+
+// toolGreet calls Greet for tool greet.
+func toolGreet(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in GreetArgs
+	if err := decodeGreetArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.Greet(in.Name)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool slow_compute.
+const (
+	schemaSlowComputeIn = `{"type":"object","properties":{"seconds":{"type":"number","description":"How long to work, in seconds (0 returns at once).","minimum":0,"maximum":3600},"label":{"type":"string","description":"A label echoed in the result."}},"required":["seconds"],"additionalProperties":false}`
+)
+
+// toolSlowCompute calls SlowCompute for tool slow_compute.
+func toolSlowCompute(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in conformance.SlowComputeInput
+	if err := decodeSlowComputeArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.SlowCompute(ctx, c.Session, in)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool tasks_cancelled_count.
+const (
+	schemaTasksCancelledCountIn  = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaTasksCancelledCountOut = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
+)
+
+// toolTasksCancelledCount calls TasksCancelledCount for tool tasks_cancelled_count.
+func toolTasksCancelledCount(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TasksCancelledCountArgs
+	if err := decodeTasksCancelledCountArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.TasksCancelledCount()
+	if err != nil {
+		return nil, err
+	}
+	return runtime.WrappedResult(out)
+}
+
+// Schemas of tool failing_job.
+const (
+	schemaFailingJobIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolFailingJob calls FailingJob for tool failing_job.
+func toolFailingJob(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in FailingJobArgs
+	if err := decodeFailingJobArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.FailingJob(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool protocol_error_job.
+const (
+	schemaProtocolErrorJobIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolProtocolErrorJob calls ProtocolErrorJob for tool protocol_error_job.
+func toolProtocolErrorJob(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in ProtocolErrorJobArgs
+	if err := decodeProtocolErrorJobArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.ProtocolErrorJob(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool confirm_delete.
+const (
+	schemaConfirmDeleteIn = `{"type":"object","properties":{"filename":{"type":"string"}},"required":["filename"],"additionalProperties":false}`
+)
+
+// toolConfirmDelete calls ConfirmDelete for tool confirm_delete.
+func toolConfirmDelete(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in ConfirmDeleteArgs
+	if err := decodeConfirmDeleteArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.ConfirmDelete(ctx, c.Session, in.Filename)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool multi_input.
+const (
+	schemaMultiInputIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolMultiInput calls MultiInput for tool multi_input.
+func toolMultiInput(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in MultiInputArgs
+	if err := decodeMultiInputArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.MultiInput(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// Schemas of tool test_tool_with_task.
+const (
+	schemaTestToolWithTaskIn = `{"type":"object","properties":{},"additionalProperties":false}`
+)
+
+// toolTestToolWithTask calls ToolWithTask for tool test_tool_with_task.
+func toolTestToolWithTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in TestToolWithTaskArgs
+	if err := decodeTestToolWithTaskArgs(c.Arguments, &in); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := conformance.ToolWithTask(ctx, c.Session)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
 // Schemas of tool test_touch_watched_resource.
 const (
 	schemaTestTouchWatchedResourceIn = `{"type":"object","properties":{},"additionalProperties":false}`
@@ -1046,6 +1260,49 @@ func decodeAddNumbersArgs(data []byte, v *conformance.AddInput) error {
 	return d.Finish()
 }
 
+// ConfirmDeleteArgs holds the arguments of a tool declared with plain parameters.
+type ConfirmDeleteArgs struct {
+	Filename string
+}
+
+func decodeConfirmDeleteArgs(data []byte, v *ConfirmDeleteArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readConfirmDeleteArgs(d, v)
+	return d.Finish()
+}
+
+// FailingJobArgs holds the arguments of a tool declared with plain parameters.
+type FailingJobArgs struct{}
+
+func decodeFailingJobArgs(data []byte, v *FailingJobArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readFailingJobArgs(d, v)
+	return d.Finish()
+}
+
+// GreetArgs holds the arguments of a tool declared with plain parameters.
+type GreetArgs struct {
+	Name string
+}
+
+func decodeGreetArgs(data []byte, v *GreetArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readGreetArgs(d, v)
+	return d.Finish()
+}
+
 func decodeJsonSchema202012ToolArgs(data []byte, v *conformance.SchemaInput) error {
 	if len(data) == 0 || string(data) == "null" {
 		// a call without arguments is a call with an empty object
@@ -1053,6 +1310,55 @@ func decodeJsonSchema202012ToolArgs(data []byte, v *conformance.SchemaInput) err
 	}
 	d := jsonwire.NewDecoder(data)
 	readSchemaInput(d, v)
+	return d.Finish()
+}
+
+// MultiInputArgs holds the arguments of a tool declared with plain parameters.
+type MultiInputArgs struct{}
+
+func decodeMultiInputArgs(data []byte, v *MultiInputArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readMultiInputArgs(d, v)
+	return d.Finish()
+}
+
+// ProtocolErrorJobArgs holds the arguments of a tool declared with plain parameters.
+type ProtocolErrorJobArgs struct{}
+
+func decodeProtocolErrorJobArgs(data []byte, v *ProtocolErrorJobArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readProtocolErrorJobArgs(d, v)
+	return d.Finish()
+}
+
+func decodeSlowComputeArgs(data []byte, v *conformance.SlowComputeInput) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readSlowComputeInput(d, v)
+	return d.Finish()
+}
+
+// TasksCancelledCountArgs holds the arguments of a tool declared with plain parameters.
+type TasksCancelledCountArgs struct{}
+
+func decodeTasksCancelledCountArgs(data []byte, v *TasksCancelledCountArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTasksCancelledCountArgs(d, v)
 	return d.Finish()
 }
 
@@ -1362,6 +1668,19 @@ func decodeTestToolWithProgressArgs(data []byte, v *TestToolWithProgressArgs) er
 	return d.Finish()
 }
 
+// TestToolWithTaskArgs holds the arguments of a tool declared with plain parameters.
+type TestToolWithTaskArgs struct{}
+
+func decodeTestToolWithTaskArgs(data []byte, v *TestToolWithTaskArgs) error {
+	if len(data) == 0 || string(data) == "null" {
+		// a call without arguments is a call with an empty object
+		data = []byte("{}")
+	}
+	d := jsonwire.NewDecoder(data)
+	readTestToolWithTaskArgs(d, v)
+	return d.Finish()
+}
+
 // TestTouchWatchedResourceArgs holds the arguments of a tool declared with plain parameters.
 type TestTouchWatchedResourceArgs struct{}
 
@@ -1446,6 +1765,22 @@ func readAddress(d *jsonwire.Decoder, v *conformance.Address) {
 	}
 }
 
+func readConfirmDeleteArgs(d *jsonwire.Decoder, v *ConfirmDeleteArgs) {
+	var hasFilename bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "filename":
+			v.Filename = d.String()
+			hasFilename = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasFilename {
+		d.Missing("filename")
+	}
+}
+
 func readElicitationInput(d *jsonwire.Decoder, v *conformance.ElicitationInput) {
 	var hasMessage bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1459,6 +1794,31 @@ func readElicitationInput(d *jsonwire.Decoder, v *conformance.ElicitationInput) 
 	}
 	if !hasMessage {
 		d.Missing("message")
+	}
+}
+
+func readFailingJobArgs(d *jsonwire.Decoder, v *FailingJobArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readGreetArgs(d *jsonwire.Decoder, v *GreetArgs) {
+	var hasName bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "name":
+			v.Name = d.String()
+			hasName = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasName {
+		d.Missing("name")
 	}
 }
 
@@ -1477,6 +1837,24 @@ func readHeaderInput(d *jsonwire.Decoder, v *conformance.HeaderInput) {
 	}
 	if !hasRegion {
 		d.Missing("region")
+	}
+}
+
+func readMultiInputArgs(d *jsonwire.Decoder, v *MultiInputArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readProtocolErrorJobArgs(d *jsonwire.Decoder, v *ProtocolErrorJobArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
 	}
 }
 
@@ -1526,6 +1904,40 @@ func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
 		case "", conformance.ContactPhone, conformance.ContactEmail:
 		default:
 			d.Fail("contactMethod", "must be one of \"phone\", \"email\" (enum)")
+		}
+	}
+}
+
+func readSlowComputeInput(d *jsonwire.Decoder, v *conformance.SlowComputeInput) {
+	var hasSeconds bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "seconds":
+			v.Seconds = d.Float(64)
+			hasSeconds = true
+		case "label":
+			v.Label = d.String()
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasSeconds {
+		d.Missing("seconds")
+	} else {
+		if v.Seconds < 0 {
+			d.Fail("seconds", "must be >= 0 (minimum)")
+		}
+		if v.Seconds > 3600 {
+			d.Fail("seconds", "must be <= 3600 (maximum)")
+		}
+	}
+}
+
+func readTasksCancelledCountArgs(d *jsonwire.Decoder, v *TasksCancelledCountArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
 		}
 	}
 }
@@ -1720,6 +2132,15 @@ func readTestToolWithLoggingArgs(d *jsonwire.Decoder, v *TestToolWithLoggingArgs
 }
 
 func readTestToolWithProgressArgs(d *jsonwire.Decoder, v *TestToolWithProgressArgs) {
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		default:
+			d.UnknownField(name)
+		}
+	}
+}
+
+func readTestToolWithTaskArgs(d *jsonwire.Decoder, v *TestToolWithTaskArgs) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		default:

@@ -87,9 +87,10 @@ var definition = runtime.Definition{
 		},
 		{
 			Name:         "counts",
-			Description:  "Counts returns per-tag counts.",
+			Description:  "Counts returns per-tag counts; it may run as a task.",
 			InputSchema:  json.RawMessage(schemaCountsIn),
 			OutputSchema: json.RawMessage(schemaCountsOut),
+			TaskSupport:  runtime.TaskOptional,
 			Handler:      toolCounts,
 		},
 		{
