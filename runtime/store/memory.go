@@ -25,13 +25,13 @@ type MemoryOptions struct {
 // Memory is the in-process store: a map guarded by a mutex. State ends
 // with the process and is not shared between replicas.
 type Memory struct {
-	mu      sync.Mutex
-	items   map[string]memItem
-	max     int
-	now     func() time.Time
-	closed  bool
-	hub     hub
-	nextGC  time.Time
+	mu     sync.Mutex
+	items  map[string]memItem
+	max    int
+	now    func() time.Time
+	closed bool
+	hub    hub
+	nextGC time.Time
 }
 
 type memItem struct {
