@@ -15,18 +15,22 @@ import (
 //   - "static": StaticTokens from MCPGEN_AUTH_STATIC_TOKENS; the base URL
 //     defaults to http://MCPGEN_HOST:MCPGEN_PORT; the host must be
 //     loopback (AllowNonLoopback overrides).
+//
 //   - "jwt": a JWTVerifier (one of JWKS_URI, PUBLIC_KEY, SIGNING_KEY;
 //     ISSUER required); MCPGEN_AUTH_BASE_URL required; the authorization
 //     servers default to the issuer.
+//
 //   - "remote": a JWTVerifier when a JWT key is set, else an
 //     Introspector (MCPGEN_AUTH_INTROSPECTION_*); at least one
 //     MCPGEN_AUTH_AUTHORIZATION_SERVERS entry required.
+//
 //   - "none" or "": no provider (nil, nil).
 //
 //   - "authkit": WorkOS AuthKit as a remote authorization server that
 //     registers clients itself: MCPGEN_AUTH_AUTHKIT_DOMAIN names it; tokens
 //     are JWTs checked on its JWKS; its RFC 8414 metadata is forwarded at
 //     /.well-known/oauth-authorization-server for clients that look there.
+//
 //   - the OAuth proxy modes (oidc, github, google, azure, workos): built by
 //     the package that registered them (RegisterMode); package oauthproxy
 //     does, and generated code imports it.
