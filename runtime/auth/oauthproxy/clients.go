@@ -274,9 +274,9 @@ func (p *Proxy) lookupClient(ctx context.Context, id string) (*client, error) {
 // redirectFor returns the registered redirect URI that raw selects.
 func (p *Proxy) redirectFor(c *client, raw string) (*redirectURI, error) {
 	if raw == "" {
-		if len(c.redirects) == 1 && !c.redirects[0].loopback {
-			return c.redirects[0], nil
-		}
+		// Required always (OAuth 2.1 allows leaving it out with one
+		// registered URI; MCP clients send it, and an explicit value
+		// is what the token request is checked against).
 		return nil, errors.New("redirect_uri is required")
 	}
 	req, err := p.checkRedirect(raw)
