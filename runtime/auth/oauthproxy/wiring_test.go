@@ -88,7 +88,7 @@ func TestEnvWiringAndSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{
-		"/.well-known/oauth-authorization-server":  `"issuer":"` + base + `"`,
+		"/.well-known/oauth-authorization-server":   `"issuer":"` + base + `"`,
 		"/.well-known/oauth-protected-resource/mcp": `"authorization_servers":["` + base + `"]`,
 	} {
 		resp, err := http.Get(hs.URL + path)
