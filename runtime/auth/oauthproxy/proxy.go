@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -148,6 +149,9 @@ type Proxy struct {
 	secure     bool
 
 	refreshMu sync.Mutex // serialises upstream refreshes in this process
+
+	grants     sync.Map // gid -> *cachedGrant
+	grantCount atomic.Int64
 }
 
 // New checks cfg and returns the proxy.
