@@ -36,7 +36,7 @@ func (whoTransport) Routes(s *runtime.Server) ([]runtime.Route, error) {
 
 func whoDefinition() *runtime.Definition {
 	return &runtime.Definition{Name: "who", Version: "1", Tools: []*runtime.Tool{{
-		Name: "whoami",
+		Name: "whoami", Scopes: []string{"who:read"},
 		Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 			tok := auth.TokenFromContext(ctx)
 			if _, err := oauthproxy.UpstreamToken(ctx); err != nil {
