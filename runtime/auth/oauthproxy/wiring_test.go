@@ -101,7 +101,17 @@ func TestEnvWiringAndSettings(t *testing.T) {
 			t.Errorf("%s: %d %s", path, resp.StatusCode, b)
 		}
 	}
-	resp, _ := http.Post(hs.URL+"/mcp", "application/json", strings.NewReader("{}"))
+	// The tools' scopes are announced by the authorization server too.
+	resp, err := http.Get(hs.URL + "/.well-known/oauth-authorization-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"scopes_supported":["who:read"]`) {
+		t.Errorf("authorization server metadata without the tool's scope: %s", b)
+	}
+	resp, _ = http.Post(hs.URL+"/mcp", "application/json", strings.NewReader("{}"))
 	resp.Body.Close()
 	if resp.StatusCode != 401 || !strings.Contains(resp.Header.Get("WWW-Authenticate"), "resource_metadata=") {
 		t.Errorf("unauthenticated /mcp: %d %v", resp.StatusCode, resp.Header)
