@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/mcpgen/mcpgen/runtime/auth"
 	"github.com/mcpgen/mcpgen/runtime/auth/upstream"
 )
 
@@ -137,4 +138,38 @@ func BenchmarkVerifyCached(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchMCP measures a POST to a protected /mcp through the bearer
+// middleware (to a handler that does nothing), request i carrying
+// token(i).
+func benchMCP(b *testing.B, p *Proxy, token func(i int) string) {
+	mw := auth.Middleware(p, auth.MiddlewareConfig{Paths: []string{"/mcp"}})
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := httptest.NewRequest(http.MethodPost, "/mcp", strings.NewReader("{}"))
+		r.Header.Set("Authorization", "Bearer "+token(i))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+}
+
+func BenchmarkMCPVerifyCold(b *testing.B) {
+	p, _, g := benchSetup(b)
+	toks := make([]string, b.N)
+	for i := range toks {
+		toks[i], _, _ = p.mintAccess(g, nil)
+	}
+	benchMCP(b, p, func(i int) string { return toks[i] })
+}
+
+func BenchmarkMCPVerifyCached(b *testing.B) {
+	p, _, g := benchSetup(b)
+	tok, _, _ := p.mintAccess(g, nil)
+	benchMCP(b, p, func(int) string { return tok })
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -124,8 +125,10 @@ func (p *Proxy) validate(reg *registration, document bool) (*client, error) {
 	if len(c.Name) > maxNameLen || strings.ContainsFunc(c.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return nil, badMetadata("client_name: at most %d characters, no control characters", maxNameLen)
 	}
-	if c.URI != "" && !strings.HasPrefix(c.URI, "https://") {
-		return nil, badMetadata("client_uri must be an https URL")
+	if c.URI != "" {
+		if u, err := url.Parse(c.URI); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(c.URI) > maxRedirectURILen {
+			return nil, badMetadata("client_uri must be an http or https URL")
+		}
 	}
 	if _, err := parseScope(c.Scope); err != nil {
 		return nil, badMetadata("scope: %v", err)
