@@ -24,9 +24,9 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/mcpgen/mcpgen/runtime/auth"
-	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 	"github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
 	"github.com/mcpgen/mcpgen/runtime/auth/oidc"
+	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 )
 
 // env is a proxy in front of a test OpenID provider, served over real

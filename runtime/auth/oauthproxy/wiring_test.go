@@ -14,8 +14,8 @@ import (
 
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/auth"
-	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 	"github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
+	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 )
 
 // whoTransport answers POST /mcp by running the first tool, as a

@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 	"github.com/mcpgen/mcpgen/runtime/auth/oidc"
+	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 )
 
 // signIn runs the provider's code flow by hand and returns its token.
