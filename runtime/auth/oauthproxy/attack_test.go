@@ -441,7 +441,7 @@ func TestClientIDMetadataDocuments(t *testing.T) {
 		c := e.clientFor(srv.URL+"/good.json", "http://127.0.0.1:7777/cb")
 		pk := newPKCE()
 		cp := readConsent(t, c.get(c.authorizeURL(pk, "s", nil)))
-		if !strings.Contains(cp.body, "Doc Client") {
+		if !strings.Contains(cp.body, "Doc Client") || !strings.Contains(cp.body, strings.TrimPrefix(srv.URL, "https://")) {
 			t.Fatalf("consent page: %d %s", cp.status, cp.body)
 		}
 		q := c.finalRedirect(c.postConsent(cp.txn, cp.csrf, "approve"))
