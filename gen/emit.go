@@ -84,6 +84,10 @@ func (g *generator) emit() ([]byte, error) {
 		).Op("..."),
 	))}
 	if mode := g.cfg.Auth; mode != "" && mode != "none" {
+		if contains(proxyAuth, mode) {
+			// The OAuth proxy registers its modes with runtime/auth.
+			f.Anon(oauthproxyPath)
+		}
 		// The auth options go before the caller's, so that a caller's
 		// auth.ServerOptions(p) replaces the MCPGEN_AUTH_* provider.
 		newBody = []jen.Code{

@@ -13,6 +13,7 @@ import (
 const (
 	runtimePath    = "github.com/mcpgen/mcpgen/runtime"
 	authPath       = "github.com/mcpgen/mcpgen/runtime/auth"
+	oauthproxyPath = "github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
 	streamablePath = "github.com/mcpgen/mcpgen/runtime/streamable"
 	ssePath        = "github.com/mcpgen/mcpgen/runtime/sse"
 	stdioPath      = "github.com/mcpgen/mcpgen/runtime/stdio"

@@ -29,8 +29,13 @@ type JWTVerifier struct {
 	jwks   *jwksCache // JWKS URI
 	algs   []jose.SignatureAlgorithm
 	cache  *tokenCache // nil when off
-	// requireTyp: only RFC 9068 access tokens (typ at+jwt).
-	requireTyp bool
+
+	// tokenType, when set, is the JOSE typ header every token must
+	// carry ("at+jwt" for the OAuth proxy's own tokens).
+	tokenType string
+	// idTokens verifies OpenID ID tokens (their typ claims are not
+	// refused as non-access tokens).
+	idTokens bool
 }
 
 // NewJWTVerifier builds a verifier from WithJWKS, WithPublicKeyPEM or
@@ -65,7 +70,7 @@ func newJWTVerifier(s *settings) (*JWTVerifier, error) {
 	if s.leeway < 0 || s.leeway > maxLeeway {
 		return nil, fmt.Errorf("auth: leeway %v: want between 0 and 5m", s.leeway)
 	}
-	v := &JWTVerifier{issuer: s.issuer, leeway: s.leeway, now: s.now, checkAud: !s.noAudience, cache: newTokenCache(s.tokenCacheSize), requireTyp: s.requireATJWT}
+	v := &JWTVerifier{issuer: s.issuer, leeway: s.leeway, now: s.now, checkAud: !s.noAudience, cache: newTokenCache(s.tokenCacheSize), tokenType: s.tokenType, idTokens: s.idTokens}
 	if v.checkAud {
 		v.audiences = s.audiences
 		if len(v.audiences) == 0 && s.baseURL != "" {
@@ -169,8 +174,8 @@ func (v *JWTVerifier) Verify(ctx context.Context, token string) (*AccessToken, e
 	if isRefreshType(typ) {
 		return nil, invalid("not an access token")
 	}
-	if v.requireTyp && !isAccessTokenType(typ) {
-		return nil, invalid(`not an access token: the header's typ must be "at+jwt" (RFC 9068)`)
+	if v.tokenType != "" && !sameMediaType(typ, v.tokenType) {
+		return nil, invalid(fmt.Sprintf("not an access token: the header's typ must be %q", v.tokenType))
 	}
 	var keys []*verificationKey
 	if v.static != nil {
@@ -216,11 +221,14 @@ func (v *JWTVerifier) currentKeys() *keySet {
 	return snap.set
 }
 
-// isAccessTokenType reports whether a JOSE typ names an RFC 9068 access
-// token ("at+jwt", with or without the "application/" prefix).
-func isAccessTokenType(typ string) bool {
-	t := strings.ToLower(typ)
-	return t == "at+jwt" || t == "application/at+jwt"
+// sameMediaType compares JOSE typ values, where "application/" may be
+// left out and case does not matter (RFC 7515 4.1.9).
+func sameMediaType(a, b string) bool {
+	trim := func(s string) string {
+		s = strings.ToLower(s)
+		return strings.TrimPrefix(s, "application/")
+	}
+	return trim(a) == trim(b)
 }
 
 func isRefreshType(typ string) bool {
@@ -257,10 +265,10 @@ func (v *JWTVerifier) claims(token string, payload []byte) (*AccessToken, error)
 	} else if ok && now.Add(v.leeway).Before(iat) {
 		return nil, invalid("token issued in the future")
 	}
-	if use, ok := c["token_use"]; ok && use != "access" {
+	if use, ok := c["token_use"]; ok && use != "access" && !(v.idTokens && use == "id") {
 		return nil, invalid("not an access token")
 	}
-	if typ, ok := c["typ"].(string); ok && (isRefreshType(typ) || strings.EqualFold(typ, "id")) {
+	if typ, ok := c["typ"].(string); ok && (isRefreshType(typ) || (strings.EqualFold(typ, "id") && !v.idTokens)) {
 		return nil, invalid("not an access token")
 	}
 	var resource string

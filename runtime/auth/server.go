@@ -92,7 +92,7 @@ func (b *binding) Routes(s *runtime.Server) ([]runtime.Route, error) {
 	}
 	p := b.provider
 	if p == nil {
-		opts := append([]Option{WithMCPPath(cfg.StreamablePath), WithBindHost(cfg.Host), withPort(cfg.Port), WithLogger(s.Logger())}, b.opts...)
+		opts := append([]Option{WithMCPPath(cfg.StreamablePath), WithBindHost(cfg.Host), withPort(cfg.Port), WithLogger(s.Logger()), withServerState(cfg.StoreURL, cfg.Home)}, b.opts...)
 		var err error
 		if p, err = FromEnv(b.mode, opts...); err != nil {
 			return nil, err
@@ -117,6 +117,9 @@ func (b *binding) Routes(s *runtime.Server) ([]runtime.Route, error) {
 	}
 	if rs, ok := p.(*ResourceServer); !ok || !rs.scopesSet {
 		md.ScopesSupported = union(md.ScopesSupported, definitionScopes(s.Definition()))
+	}
+	if sp, ok := p.(scopeSupporter); ok {
+		sp.SupportScopes(md.ScopesSupported...)
 	}
 	mh := MetadataHandler(md)
 	var routes []runtime.Route
@@ -183,6 +186,10 @@ func isNavigationPage(p string) bool {
 	}
 	return false
 }
+
+// scopeSupporter is a provider that announces scopes itself (the OAuth
+// proxy's authorization server metadata) and is told the server's.
+type scopeSupporter interface{ SupportScopes(scopes ...string) }
 
 // staticMetadata overrides a provider's metadata with the one completed at
 // bind time (scopes from the definition).
