@@ -154,9 +154,6 @@ func (p *Proxy) checkRedirect(raw string) (*redirectURI, error) {
 
 // serveRegister is RFC 7591 dynamic client registration.
 func (p *Proxy) serveRegister(w http.ResponseWriter, r *http.Request) {
-	if p.cors(w, r) {
-		return
-	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 		writeJSONError(w, http.StatusBadRequest, "invalid_client_metadata", "send the registration as application/json")
 		return

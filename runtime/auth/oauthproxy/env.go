@@ -63,7 +63,7 @@ func fromModeEnv(env auth.ModeEnv) (auth.Provider, error) {
 // are read by its preset): MCPGEN_AUTH_<MODE>_CLIENT_ID, _CLIENT_SECRET,
 // _SCOPES, MCPGEN_AUTH_CONSENT, MCPGEN_AUTH_ALLOWED_CLIENT_REDIRECT_URIS,
 // MCPGEN_AUTH_TOKEN_KEY, MCPGEN_AUTH_ACCESS_TOKEN_TTL,
-// MCPGEN_AUTH_REFRESH_TOKEN_TTL, MCPGEN_CORS_ORIGINS and the test-only
+// MCPGEN_AUTH_REFRESH_TOKEN_TTL, and the test-only
 // MCPGEN_AUTH_CIMD_TEST_CA. lookup (nil: os.LookupEnv) tells an unset
 // variable from an empty one.
 func ConfigFromEnv(mode string, getenv func(string) string, lookup func(string) (string, bool)) (Config, error) {
@@ -109,9 +109,6 @@ func ConfigFromEnv(mode string, getenv func(string) string, lookup func(string) 
 			}
 			*d.dst = dur
 		}
-	}
-	if v := env("MCPGEN_CORS_ORIGINS"); v != "" {
-		cfg.CORSOrigins = splitList(v)
 	}
 	if v := env("MCPGEN_AUTH_CIMD_TEST_CA"); v != "" {
 		pem, err := os.ReadFile(v)

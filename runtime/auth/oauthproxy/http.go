@@ -31,29 +31,6 @@ func (p *Proxy) unavailable(w http.ResponseWriter, what string, err error) {
 	writeJSONError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the server's store is unavailable; try again")
 }
 
-// cors adds CORS headers for the configured origins and answers
-// preflights; it reports whether the request was a preflight.
-func (p *Proxy) cors(w http.ResponseWriter, r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	allowed := origin != "" && (slices.Contains(p.cfg.CORSOrigins, origin) || slices.Contains(p.cfg.CORSOrigins, "*"))
-	if allowed {
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", origin)
-		h.Add("Vary", "Origin")
-	}
-	if r.Method != http.MethodOptions {
-		return false
-	}
-	if allowed {
-		h := w.Header()
-		h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
-		h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
-		h.Set("Access-Control-Max-Age", "600")
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return true
-}
-
 // parseScope splits a scope parameter (RFC 6749 3.3) into distinct
 // tokens.
 func parseScope(s string) ([]string, error) {
@@ -107,7 +84,12 @@ func (p *Proxy) metadataDoc() map[string]any {
 
 func (p *Proxy) serveMetadata(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
+	// The document is public. Behind runtime.Server the CORS layer has
+	// already answered for the caller's origin; standing alone, any
+	// origin may read it.
+	if h.Get("Access-Control-Allow-Origin") == "" {
+		h.Set("Access-Control-Allow-Origin", "*")
+	}
 	if r.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "Content-Type, MCP-Protocol-Version")

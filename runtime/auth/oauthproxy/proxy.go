@@ -108,9 +108,6 @@ type Config struct {
 	// redirect URI must also match (MCPGEN_AUTH_ALLOWED_CLIENT_REDIRECT_URIS);
 	// an empty non-nil slice allows none.
 	AllowedRedirectURIs []string
-	// CORSOrigins may call /token, /register and /revoke from browser
-	// pages (MCPGEN_CORS_ORIGINS).
-	CORSOrigins []string
 	// CIMD tunes the fetching of client ID metadata documents.
 	CIMD CIMDOptions
 

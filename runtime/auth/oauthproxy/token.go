@@ -110,9 +110,6 @@ func (p *Proxy) authenticateClient(ctx context.Context, r *http.Request, form ur
 
 // serveToken is the token endpoint.
 func (p *Proxy) serveToken(w http.ResponseWriter, r *http.Request) {
-	if p.cors(w, r) {
-		return
-	}
 	form, terr := tokenForm(r)
 	if terr == nil {
 		var c *client
@@ -299,9 +296,6 @@ func narrowScopes(granted []string, req string) ([]string, *tokenError) {
 // revokes the pair (the whole grant) and, best effort, the upstream
 // token. Unknown tokens are not an error.
 func (p *Proxy) serveRevoke(w http.ResponseWriter, r *http.Request) {
-	if p.cors(w, r) {
-		return
-	}
 	form, terr := tokenForm(r)
 	if terr != nil {
 		p.writeTokenError(w, terr)
