@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,16 +15,25 @@ import (
 //   - "static": StaticTokens from MCPGEN_AUTH_STATIC_TOKENS; the base URL
 //     defaults to http://MCPGEN_HOST:MCPGEN_PORT; the host must be
 //     loopback (AllowNonLoopback overrides).
+//
 //   - "jwt": a JWTVerifier (one of JWKS_URI, PUBLIC_KEY, SIGNING_KEY;
 //     ISSUER required); MCPGEN_AUTH_BASE_URL required; the authorization
 //     servers default to the issuer.
+//
 //   - "remote": a JWTVerifier when a JWT key is set, else an
 //     Introspector (MCPGEN_AUTH_INTROSPECTION_*); at least one
 //     MCPGEN_AUTH_AUTHORIZATION_SERVERS entry required.
+//
 //   - "none" or "": no provider (nil, nil).
 //
-// The proxy modes (github, google, azure, workos, authkit, oidc) are not
-// served by this package yet and are errors.
+//   - "authkit": WorkOS AuthKit as a remote authorization server that
+//     registers clients itself: MCPGEN_AUTH_AUTHKIT_DOMAIN names it; tokens
+//     are JWTs checked on its JWKS; its RFC 8414 metadata is forwarded at
+//     /.well-known/oauth-authorization-server for clients that look there.
+//
+//   - the OAuth proxy modes (oidc, github, google, azure, workos): built by
+//     the package that registered them (RegisterMode); package oauthproxy
+//     does, and generated code imports it.
 func FromEnv(mode string, opts ...Option) (Provider, error) {
 	return fromEnv(os.Getenv, mode, opts)
 }
@@ -33,11 +43,28 @@ func fromEnv(getenv func(string) string, mode string, opts []Option) (Provider, 
 	switch mode {
 	case "", "none":
 		return nil, nil
-	case "static", "jwt", "remote":
-	case "github", "google", "azure", "workos", "authkit", "oidc":
-		return nil, fmt.Errorf("auth: mode %q needs the OAuth proxy, which this runtime does not include yet", mode)
+	case "static", "jwt", "remote", "authkit":
 	default:
-		return nil, fmt.Errorf("auth: unknown mode %q: want none, static, jwt or remote", mode)
+		b := registeredMode(mode)
+		if b == nil {
+			if slices.Contains(proxyModes, mode) {
+				return nil, fmt.Errorf("auth: mode %q is served by the OAuth proxy: import _ \"github.com/mcpgen/mcpgen/runtime/auth/oauthproxy\" (generated code does)", mode)
+			}
+			return nil, fmt.Errorf("auth: unknown mode %q: want one of %s", mode, strings.Join(append(slices.Clone(builtinModes), proxyModes...), ", "))
+		}
+		envOpts, err := envOptions(getenv, mode)
+		if err != nil {
+			return nil, err
+		}
+		s := newSettings(append(envOpts, opts...))
+		if s.mcpPath == "" {
+			s.mcpPath = strings.TrimSpace(getenv("MCPGEN_STREAMABLE_HTTP_PATH"))
+		}
+		env, err := s.modeEnv(mode, getenv)
+		if err != nil {
+			return nil, err
+		}
+		return b(env)
 	}
 	envOpts, err := envOptions(getenv, mode)
 	if err != nil {
@@ -77,6 +104,8 @@ func fromEnv(getenv func(string) string, mode string, opts []Option) (Provider, 
 			s.authorizationServers = []string{s.issuer}
 		}
 		return newResourceServer(v, s)
+	case "authkit":
+		return newAuthKit(s, getenv)
 	default: // remote
 		if len(s.authorizationServers) == 0 {
 			return nil, fmt.Errorf("auth: remote mode needs at least one authorization server: set MCPGEN_AUTH_AUTHORIZATION_SERVERS or pass auth.WithAuthorizationServers")

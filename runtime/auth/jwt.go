@@ -29,6 +29,13 @@ type JWTVerifier struct {
 	jwks   *jwksCache // JWKS URI
 	algs   []jose.SignatureAlgorithm
 	cache  *tokenCache // nil when off
+
+	// tokenType, when set, is the JOSE typ header every token must
+	// carry ("at+jwt" for the OAuth proxy's own tokens).
+	tokenType string
+	// idTokens verifies OpenID ID tokens (their typ claims are not
+	// refused as non-access tokens).
+	idTokens bool
 }
 
 // NewJWTVerifier builds a verifier from WithJWKS, WithPublicKeyPEM or
@@ -63,7 +70,7 @@ func newJWTVerifier(s *settings) (*JWTVerifier, error) {
 	if s.leeway < 0 || s.leeway > maxLeeway {
 		return nil, fmt.Errorf("auth: leeway %v: want between 0 and 5m", s.leeway)
 	}
-	v := &JWTVerifier{issuer: s.issuer, leeway: s.leeway, now: s.now, checkAud: !s.noAudience, cache: newTokenCache(s.tokenCacheSize)}
+	v := &JWTVerifier{issuer: s.issuer, leeway: s.leeway, now: s.now, checkAud: !s.noAudience, cache: newTokenCache(s.tokenCacheSize), tokenType: s.tokenType, idTokens: s.idTokens}
 	if v.checkAud {
 		v.audiences = s.audiences
 		if len(v.audiences) == 0 && s.baseURL != "" {
@@ -163,7 +170,8 @@ func (v *JWTVerifier) Verify(ctx context.Context, token string) (*AccessToken, e
 	}
 	hdr := jws.Signatures[0].Protected
 	alg := hdr.Algorithm
-	if typ, _ := hdr.ExtraHeaders[jose.HeaderType].(string); isRefreshType(typ) {
+	typ, _ := hdr.ExtraHeaders[jose.HeaderType].(string)
+	if isRefreshType(typ) || (v.tokenType != "" && !sameMediaType(typ, v.tokenType)) {
 		return nil, invalid("not an access token")
 	}
 	var keys []*verificationKey
@@ -210,6 +218,16 @@ func (v *JWTVerifier) currentKeys() *keySet {
 	return snap.set
 }
 
+// sameMediaType compares JOSE typ values, where "application/" may be
+// left out and case does not matter (RFC 7515 4.1.9).
+func sameMediaType(a, b string) bool {
+	trim := func(s string) string {
+		s = strings.ToLower(s)
+		return strings.TrimPrefix(s, "application/")
+	}
+	return trim(a) == trim(b)
+}
+
 func isRefreshType(typ string) bool {
 	return strings.Contains(strings.ToLower(typ), "refresh")
 }
@@ -244,10 +262,10 @@ func (v *JWTVerifier) claims(token string, payload []byte) (*AccessToken, error)
 	} else if ok && now.Add(v.leeway).Before(iat) {
 		return nil, invalid("token issued in the future")
 	}
-	if use, ok := c["token_use"]; ok && use != "access" {
+	if use, ok := c["token_use"]; ok && use != "access" && !(v.idTokens && use == "id") {
 		return nil, invalid("not an access token")
 	}
-	if typ, ok := c["typ"].(string); ok && (isRefreshType(typ) || strings.EqualFold(typ, "id")) {
+	if typ, ok := c["typ"].(string); ok && (isRefreshType(typ) || (strings.EqualFold(typ, "id") && !v.idTokens)) {
 		return nil, invalid("not an access token")
 	}
 	var resource string

@@ -37,6 +37,8 @@ type settings struct {
 	httpClient     *http.Client
 	allowHTTP      bool
 	tokenCacheSize int
+	tokenType      string
+	idTokens       bool
 
 	// Static tokens.
 	staticTokens     map[string]StaticToken
@@ -47,6 +49,9 @@ type settings struct {
 	// Introspection.
 	introspectionURL, clientID, clientSecret string
 	introspectionTTL                         time.Duration
+
+	// The server's store and home (proxy modes).
+	storeURL, home string
 
 	now    func() time.Time
 	logger *slog.Logger
@@ -202,6 +207,18 @@ func WithIntrospection(endpoint, clientID, clientSecret string) Option {
 func WithIntrospectionCacheTTL(d time.Duration) Option {
 	return func(s *settings) { s.introspectionTTL = d }
 }
+
+// WithTokenType makes a JWTVerifier require the JOSE typ header typ
+// (compared as RFC 7515 says: case-insensitive, "application/" optional).
+// The OAuth proxy verifies its own access tokens with "at+jwt" (RFC
+// 9068), so no other JWT it signs can pass as one.
+func WithTokenType(typ string) Option { return func(s *settings) { s.tokenType = typ } }
+
+// ForIDTokens makes a JWTVerifier check OpenID Connect ID tokens instead
+// of access tokens: their typ and token_use claims ("ID", "id") are
+// accepted. Pair it with WithAudience(the client id); the result's
+// Claims are the ID token's.
+func ForIDTokens() Option { return func(s *settings) { s.idTokens = true } }
 
 // WithClock replaces time.Now, for tests.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }

@@ -37,8 +37,13 @@ type AccessToken struct {
 	// Issuer is the authorization server that issued the token (iss).
 	Issuer string
 	// Claims are all claims of a JWT, or the fields of an introspection
-	// response; nil for static tokens.
+	// response; nil for static tokens. Behind the OAuth proxy they also
+	// hold the upstream identity's claims (GitHub "login", Google
+	// "picture", ...).
 	Claims map[string]any
+	// Email and Name of the user, when the token's issuer knows them
+	// (the OAuth proxy copies them from the upstream identity).
+	Email, Name string
 }
 
 // HasScopes reports whether the token grants every one of scopes. A nil
