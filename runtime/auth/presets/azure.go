@@ -237,6 +237,8 @@ func (a *Azure) Verify(ctx context.Context, token string) (*auth.AccessToken, er
 	if oid := firstClaim(t.Claims, "oid"); oid != "" {
 		t.Subject = oid
 	}
+	t.Email = pick(t.Email, firstClaim(t.Claims, "email", "preferred_username", "upn"))
+	t.Name = pick(t.Name, firstClaim(t.Claims, "name"))
 	return t, nil
 }
 

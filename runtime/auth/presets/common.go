@@ -362,6 +362,8 @@ func (p *provider) verifyOpaque(ctx context.Context, token string, check func(ct
 		return nil, invalid("token expired")
 	}
 	t.Token = token
+	t.Email = pick(t.Email, firstClaim(t.Claims, "email"))
+	t.Name = pick(t.Name, firstClaim(t.Claims, "name"))
 	p.cache.put(t, now)
 	return t, nil
 }

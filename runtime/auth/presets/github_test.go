@@ -140,7 +140,7 @@ func TestGitHubVerifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if at.Subject != "1001" || at.Issuer != g.URL() || at.Claims["login"] != "alice" || at.Claims["email"] != "alice@example.com" {
+	if at.Subject != "1001" || at.Issuer != g.URL() || at.Claims["login"] != "alice" || at.Claims["email"] != "alice@example.com" || at.Email != "alice@example.com" || at.Name != "Alice Liddell" {
 		t.Errorf("access token %+v", at)
 	}
 	if !slices.Equal(at.Scopes, []string{"read:user", "user:email"}) {

@@ -140,7 +140,7 @@ func TestGoogleVerifier(t *testing.T) {
 	if at.Subject != "110169484474386276334" || at.ClientID != gClient || at.Issuer != "https://accounts.google.com" || at.ExpiresAt.Before(time.Now()) {
 		t.Errorf("access token %+v", at)
 	}
-	if !slices.Contains(at.Scopes, "openid") || at.Claims["email"] != "alice@example.com" || at.Claims["picture"] == nil || at.Claims["locale"] != "en-GB" || at.Claims["name"] != "Alice Liddell" {
+	if !slices.Contains(at.Scopes, "openid") || at.Claims["email"] != "alice@example.com" || at.Claims["picture"] == nil || at.Claims["locale"] != "en-GB" || at.Claims["name"] != "Alice Liddell" || at.Email != "alice@example.com" || at.Name != "Alice Liddell" {
 		t.Errorf("scopes %q claims %v: want tokeninfo's scopes and email plus userinfo's name, picture, locale", at.Scopes, at.Claims)
 	}
 	n := g.count("POST /tokeninfo")

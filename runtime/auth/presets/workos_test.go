@@ -50,7 +50,7 @@ func TestWorkOS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if at.Subject != "user_01HXYZ" || at.Issuer != s.URL() || at.Claims["email"] != "alice@example.com" {
+	if at.Subject != "user_01HXYZ" || at.Issuer != s.URL() || at.Claims["email"] != "alice@example.com" || at.Email != "alice@example.com" || at.Name != "Alice Liddell" {
 		t.Errorf("access token %+v", at)
 	}
 	n := s.count("GET /oauth2/userinfo")
