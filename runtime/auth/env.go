@@ -35,10 +35,14 @@ import (
 //     the package that registered them (RegisterMode); package oauthproxy
 //     does, and generated code imports it.
 func FromEnv(mode string, opts ...Option) (Provider, error) {
-	return fromEnv(os.Getenv, mode, opts)
+	return fromEnvLookup(os.Getenv, os.LookupEnv, mode, opts)
 }
 
 func fromEnv(getenv func(string) string, mode string, opts []Option) (Provider, error) {
+	return fromEnvLookup(getenv, func(k string) (string, bool) { v := getenv(k); return v, v != "" }, mode, opts)
+}
+
+func fromEnvLookup(getenv func(string) string, lookup func(string) (string, bool), mode string, opts []Option) (Provider, error) {
 	mode = strings.ToLower(strings.TrimSpace(mode))
 	switch mode {
 	case "", "none":
@@ -64,6 +68,7 @@ func fromEnv(getenv func(string) string, mode string, opts []Option) (Provider, 
 		if err != nil {
 			return nil, err
 		}
+		env.LookupEnv = lookup
 		return b(env)
 	}
 	envOpts, err := envOptions(getenv, mode)

@@ -16,8 +16,10 @@ import (
 type ModeEnv struct {
 	// Mode is the -auth mode being built ("oidc", "github", ...).
 	Mode string
-	// Getenv reads the MCPGEN_AUTH_* environment.
-	Getenv func(string) string
+	// Getenv reads the MCPGEN_AUTH_* environment; LookupEnv tells an
+	// unset variable from an empty one.
+	Getenv    func(string) string
+	LookupEnv func(string) (string, bool)
 	// BaseURL is MCPGEN_AUTH_BASE_URL (or auth.WithBaseURL); MCPPath the
 	// Streamable HTTP path; Resource the canonical resource URL made of
 	// them.
