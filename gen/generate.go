@@ -47,9 +47,13 @@ const OutputFile = "mcpserver.go"
 var (
 	knownTransports = []string{"streamable", "sse", "stdio"}
 	knownAuth       = []string{"none", "static", "jwt", "remote", "github", "google", "azure", "workos", "authkit", "oidc"}
-	// resourceServerAuth are the modes runtime/auth serves today (as a
-	// resource server: auth.EnvOptions); the others need the OAuth proxy.
-	resourceServerAuth = []string{"static", "jwt", "remote"}
+	// resourceServerAuth are the modes runtime/auth serves itself (as a
+	// resource server: auth.EnvOptions).
+	resourceServerAuth = []string{"static", "jwt", "remote", "authkit"}
+	// proxyAuth are the modes of the OAuth proxy: generated code also
+	// imports runtime/auth/oauthproxy, which registers them, and for the
+	// provider presets runtime/auth/presets.
+	proxyAuth = []string{"oidc", "github", "google", "azure", "workos"}
 )
 
 // ConfigError is an invalid Config value (a bad flag), as opposed to a
@@ -129,9 +133,7 @@ func (cfg *Config) check() error {
 	}
 	switch {
 	case cfg.Auth == "" || cfg.Auth == "none":
-	case contains(resourceServerAuth, cfg.Auth):
-	case contains(knownAuth, cfg.Auth):
-		return &ConfigError{fmt.Sprintf("-auth %s: not yet supported: needs the OAuth proxy, which is not built yet (use -auth jwt or -auth remote with your identity provider as the authorization server)", cfg.Auth)}
+	case contains(resourceServerAuth, cfg.Auth), contains(proxyAuth, cfg.Auth):
 	default:
 		return &ConfigError{fmt.Sprintf("-auth %s: unknown auth provider (want one of %s)", cfg.Auth, strings.Join(knownAuth, ", "))}
 	}

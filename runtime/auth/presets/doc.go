@@ -32,5 +32,8 @@
 // the provider on every request; a revoked token therefore keeps working
 // for at most that long.
 //
-// FromEnv builds a preset from the MCPGEN_AUTH_<P>_* settings.
+// FromEnv builds a preset from the MCPGEN_AUTH_<P>_* settings; the
+// package registers each preset with upstream.Register under its name,
+// which is how -auth github (and google, azure, workos) finds it: code
+// generated with those modes imports this package.
 package presets

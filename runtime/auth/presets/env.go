@@ -26,6 +26,16 @@ var (
 // Names are the presets FromEnv knows.
 var Names = []string{"github", "google", "azure", "workos"}
 
+// Each preset is an upstream of the OAuth proxy under its name (-auth
+// github, ...): linking this package in registers them.
+func init() {
+	for _, name := range Names {
+		upstream.Register(name, func(getenv func(string) string) (upstream.Provider, error) {
+			return FromEnv(name, getenv, Options{})
+		})
+	}
+}
+
 // FromEnv builds the named preset from the environment (getenv nil means
 // os.Getenv), with base applied before the settings:
 //

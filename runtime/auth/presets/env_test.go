@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mcpgen/mcpgen/runtime/auth/upstream"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -48,5 +50,18 @@ func TestFromEnv(t *testing.T) {
 	}
 	if _, err := FromEnv("okta", env(full), Options{}); err == nil {
 		t.Error("unknown preset accepted")
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	for _, name := range Names {
+		ctor := upstream.Lookup(name)
+		if ctor == nil {
+			t.Fatalf("%s is not registered with upstream.Register", name)
+		}
+		_, err := ctor(func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), "MCPGEN_AUTH_"+strings.ToUpper(name)+"_CLIENT_ID") {
+			t.Errorf("%s without settings: %v", name, err)
+		}
 	}
 }
