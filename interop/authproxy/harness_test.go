@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,4 +96,26 @@ func mustQuery(t *testing.T, raw string) url.Values {
 		t.Fatal(err)
 	}
 	return u.Query()
+}
+
+// TestRecorderFinds makes sure the leak check can fail: a secret in a
+// response header, a response body or a request is reported.
+func TestRecorderFinds(t *testing.T) {
+	rec := NewRecorder(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Leak", "hdr-secret-1")
+		w.Write([]byte(`{"access_token":"body-secret-2"}`))
+	}))
+	srv := &http.Server{Handler: rec}
+	ln := listen(t)
+	go srv.Serve(ln)
+	defer srv.Close()
+	resp, err := http.Post("http://"+ln.Addr().String()+"/token?x=url-secret-3", "text/plain", strings.NewReader("req-secret-4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	hits := rec.Find([]string{"hdr-secret-1", "body-secret-2", "url-secret-3", "req-secret-4", "absent-secret"})
+	if len(hits) != 4 {
+		t.Fatalf("found %d of 4 planted secrets: %q", len(hits), hits)
+	}
 }
