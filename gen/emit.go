@@ -84,20 +84,19 @@ func (g *generator) emit() ([]byte, error) {
 		).Op("..."),
 	))}
 	if mode := g.cfg.Auth; mode != "" && mode != "none" {
-		comment := "Bearer-token auth (-auth " + mode + ") from the MCPGEN_AUTH_* settings; opts come last and may replace it."
 		if contains(proxyAuth, mode) {
-			// The proxy and the presets register their modes when linked in.
-			f.Anon(oauthProxyPath)
+			// The OAuth proxy registers its modes with runtime/auth, the
+			// provider presets register themselves with the proxy.
+			f.Anon(oauthproxyPath)
 			if mode != "oidc" {
 				f.Anon(presetsPath)
 			}
-			comment = "OAuth proxy (-auth " + mode + ") in front of the upstream provider, from the MCPGEN_AUTH_* settings; opts come last and may replace it."
 		}
 		// The auth options go before the caller's, so that a caller's
 		// auth.ServerOptions(p) replaces the MCPGEN_AUTH_* provider.
 		newBody = []jen.Code{
 			jen.Id("base").Op(":=").Index().Qual(runtimePath, "Option").Values(wire...),
-			jen.Comment(comment),
+			jen.Comment("Bearer-token auth (-auth " + mode + ") from the MCPGEN_AUTH_* settings; opts come last and may replace it."),
 			jen.Id("base").Op("=").Append(jen.Id("base"), jen.Qual(authPath, "EnvOptions").Call(jen.Lit(mode)).Op("...")),
 			jen.Return(jen.Qual(runtimePath, "NewServer").Call(
 				jen.Op("&").Id("definition"),

@@ -47,13 +47,10 @@ const OutputFile = "mcpserver.go"
 var (
 	knownTransports = []string{"streamable", "sse", "stdio"}
 	knownAuth       = []string{"none", "static", "jwt", "remote", "github", "google", "azure", "workos", "authkit", "oidc"}
-	// resourceServerAuth are the modes runtime/auth serves itself (as a
-	// resource server: auth.EnvOptions).
-	resourceServerAuth = []string{"static", "jwt", "remote", "authkit"}
-	// proxyAuth are the modes of the OAuth proxy: generated code also
-	// imports runtime/auth/oauthproxy, which registers them, and for the
-	// provider presets runtime/auth/presets.
-	proxyAuth = []string{"oidc", "github", "google", "azure", "workos"}
+	// proxyAuth are the modes served by the OAuth proxy
+	// (runtime/auth/oauthproxy, which generated code imports for them);
+	// runtime/auth serves the others itself.
+	proxyAuth = []string{"github", "google", "azure", "workos", "oidc"}
 )
 
 // ConfigError is an invalid Config value (a bad flag), as opposed to a
@@ -133,7 +130,7 @@ func (cfg *Config) check() error {
 	}
 	switch {
 	case cfg.Auth == "" || cfg.Auth == "none":
-	case contains(resourceServerAuth, cfg.Auth), contains(proxyAuth, cfg.Auth):
+	case contains(knownAuth, cfg.Auth):
 	default:
 		return &ConfigError{fmt.Sprintf("-auth %s: unknown auth provider (want one of %s)", cfg.Auth, strings.Join(knownAuth, ", "))}
 	}

@@ -13,7 +13,7 @@ import (
 const (
 	runtimePath    = "github.com/mcpgen/mcpgen/runtime"
 	authPath       = "github.com/mcpgen/mcpgen/runtime/auth"
-	oauthProxyPath = "github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
+	oauthproxyPath = "github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
 	presetsPath    = "github.com/mcpgen/mcpgen/runtime/auth/presets"
 	streamablePath = "github.com/mcpgen/mcpgen/runtime/streamable"
 	ssePath        = "github.com/mcpgen/mcpgen/runtime/sse"

@@ -32,9 +32,13 @@
 // What generated code calls, per -auth mode:
 //
 //	none:                 nothing
-//	static, jwt, remote:  base = append(base, auth.EnvOptions("<mode>")...)
-//	                      (before the caller's options, so that a caller's
+//	static, jwt, remote,  base = append(base, auth.EnvOptions("<mode>")...)
+//	authkit:              (before the caller's options, so that a caller's
 //	                      auth.ServerOptions(p) replaces it)
+//	oidc, github, google, the same, plus import _ ".../runtime/auth/oauthproxy",
+//	azure, workos:        which registers those modes (RegisterMode): the
+//	                      server becomes its own OAuth authorization server
+//	                      in front of the upstream provider
 //
 // and, for a parameter of type *auth.AccessToken, auth.TokenFromContext(ctx).
 //

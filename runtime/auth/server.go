@@ -118,6 +118,9 @@ func (b *binding) Routes(s *runtime.Server) ([]runtime.Route, error) {
 	if rs, ok := p.(*ResourceServer); !ok || !rs.scopesSet {
 		md.ScopesSupported = union(md.ScopesSupported, definitionScopes(s.Definition()))
 	}
+	if sp, ok := p.(scopeSupporter); ok {
+		sp.SupportScopes(md.ScopesSupported...)
+	}
 	mh := MetadataHandler(md)
 	var routes []runtime.Route
 	seen := map[string]bool{}
@@ -161,6 +164,10 @@ func (b *binding) middleware(next http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// scopeSupporter is a provider that announces scopes itself (the OAuth
+// proxy's authorization server metadata) and is told the server's.
+type scopeSupporter interface{ SupportScopes(scopes ...string) }
 
 // staticMetadata overrides a provider's metadata with the one completed at
 // bind time (scopes from the definition).

@@ -225,10 +225,11 @@ func parseCIMD(id string, body []byte) (*registration, error) {
 // remember caches a document for as long as its response allows (never
 // longer than MaxCacheAge; not at all for no-store or no-cache).
 func (f *cimdFetcher) remember(id string, reg *registration, resp *http.Response, etag string) {
-	age := cacheAge(resp.Header.Get("Cache-Control"), f.opts.MaxCacheAge)
+	cc := strings.ToLower(resp.Header.Get("Cache-Control"))
+	age := cacheAge(cc, f.opts.MaxCacheAge)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if age <= 0 && etag == "" {
+	if (age <= 0 && etag == "") || strings.Contains(cc, "no-store") {
 		delete(f.cache, id)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -124,8 +125,10 @@ func (p *Proxy) validate(reg *registration, document bool) (*client, error) {
 	if len(c.Name) > maxNameLen || strings.ContainsFunc(c.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return nil, badMetadata("client_name: at most %d characters, no control characters", maxNameLen)
 	}
-	if c.URI != "" && !strings.HasPrefix(c.URI, "https://") {
-		return nil, badMetadata("client_uri must be an https URL")
+	if c.URI != "" {
+		if u, err := url.Parse(c.URI); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(c.URI) > maxRedirectURILen {
+			return nil, badMetadata("client_uri must be an http or https URL")
+		}
 	}
 	if _, err := parseScope(c.Scope); err != nil {
 		return nil, badMetadata("scope: %v", err)
@@ -274,9 +277,9 @@ func (p *Proxy) lookupClient(ctx context.Context, id string) (*client, error) {
 // redirectFor returns the registered redirect URI that raw selects.
 func (p *Proxy) redirectFor(c *client, raw string) (*redirectURI, error) {
 	if raw == "" {
-		if len(c.redirects) == 1 && !c.redirects[0].loopback {
-			return c.redirects[0], nil
-		}
+		// Required always (OAuth 2.1 allows leaving it out with one
+		// registered URI; MCP clients send it, and an explicit value
+		// is what the token request is checked against).
 		return nil, errors.New("redirect_uri is required")
 	}
 	req, err := p.checkRedirect(raw)

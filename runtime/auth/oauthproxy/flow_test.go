@@ -153,3 +153,52 @@ func TestConfidentialClient(t *testing.T) {
 	}
 	e.assertNoLeaks()
 }
+
+// TestUpstreamRefresh: an expired upstream token is refreshed at the
+// proxy's refresh grant with the upstream's extra parameters, and when
+// the upstream sends no new refresh token the old one is kept and the
+// proxy's refresh token keeps its own lifetime.
+func TestUpstreamRefresh(t *testing.T) {
+	e := newEnv(t, nil)
+	// x/oauth2 treats tokens within 10s of expiry as expired.
+	e.idp.TokenTTL = 5e9
+	e.idp.NoRefreshOnRefresh = true
+	c := e.newClient("https://app.example.com/cb", false)
+	tok := c.fullLogin()
+	rt := tok["refresh_token"].(string)
+	for i := range 3 {
+		st, out := c.refresh(rt)
+		if st != 200 || out["refresh_token"] == nil {
+			t.Fatalf("refresh %d: %d %v", i, st, out)
+		}
+		rt = out["refresh_token"].(string)
+		if st, who, _ := e.mcp(out["access_token"].(string)); st != 200 || who["upstream_userinfo_ok"] != true {
+			t.Fatalf("after refresh %d: %d %v", i, st, who)
+		}
+	}
+	var refreshes int
+	for _, call := range e.idp.TokenCalls() {
+		if call.Get("grant_type") == "refresh_token" {
+			refreshes++
+			if call.Get("audience") != "api://upstream" {
+				t.Errorf("upstream refresh without the extra parameter: %v", call)
+			}
+		}
+	}
+	if refreshes == 0 {
+		t.Fatal("the upstream token was never refreshed")
+	}
+	e.assertNoLeaks()
+}
+
+// TestUpstreamDenied: an upstream refusal reaches the client as
+// access_denied with state and iss.
+func TestUpstreamDenied(t *testing.T) {
+	e := newEnv(t, nil)
+	e.idp.Deny = true
+	c := e.newClient("https://app.example.com/cb", false)
+	q := c.login(newPKCE(), "st")
+	if q.Get("error") != "access_denied" || q.Get("state") != "st" || q.Get("iss") != e.base || q.Get("code") != "" {
+		t.Fatalf("%v", q)
+	}
+}

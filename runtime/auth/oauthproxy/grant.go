@@ -168,8 +168,8 @@ func (p *Proxy) Verify(ctx context.Context, token string) (*auth.AccessToken, er
 	if gid == "" {
 		return nil, &auth.TokenError{Reason: "not a token of this server"}
 	}
-	var g grant
-	if err := p.get(ctx, keyGrant+gid, &g); err != nil {
+	g, err := p.loadGrant(ctx, gid)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, &auth.TokenError{Reason: "token revoked"}
 		}
@@ -187,6 +187,39 @@ func (p *Proxy) Verify(ctx context.Context, token string) (*auth.AccessToken, er
 	}
 	out.Email, out.Name = g.Identity.Email, g.Identity.Name
 	return &out, nil
+}
+
+// grantCacheLimit bounds the decoded grants kept by loadGrant.
+const grantCacheLimit = 10000
+
+type cachedGrant struct {
+	raw []byte
+	g   *grant
+}
+
+// loadGrant reads a grant from the store on every call (so revocation
+// by any replica takes effect at once) but decodes it only when its
+// stored bytes changed. The result is shared: do not modify it.
+func (p *Proxy) loadGrant(ctx context.Context, gid string) (*grant, error) {
+	raw, err := p.store.Get(ctx, keyGrant+gid)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := p.grants.Load(gid); ok {
+		if c := v.(*cachedGrant); bytes.Equal(c.raw, raw) {
+			return c.g, nil
+		}
+	}
+	g := new(grant)
+	if err := json.Unmarshal(raw, g); err != nil {
+		return nil, err
+	}
+	if p.grantCount.Add(1) > grantCacheLimit {
+		p.grants.Clear()
+		p.grantCount.Store(0)
+	}
+	p.grants.Store(gid, &cachedGrant{raw: raw, g: g})
+	return g, nil
 }
 
 // ErrNoUpstreamToken is returned by UpstreamToken outside a request

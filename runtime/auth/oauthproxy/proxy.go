@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -148,6 +149,9 @@ type Proxy struct {
 	secure     bool
 
 	refreshMu sync.Mutex // serialises upstream refreshes in this process
+
+	grants     sync.Map // gid -> *cachedGrant
+	grantCount atomic.Int64
 }
 
 // New checks cfg and returns the proxy.
@@ -250,11 +254,7 @@ func New(cfg Config) (*Proxy, error) {
 		return nil, fmt.Errorf("oauthproxy: %w", err)
 	}
 	p.scopes = slices.Clone(cfg.RequiredScopes)
-	for _, sc := range cfg.ScopesSupported {
-		if !slices.Contains(p.scopes, sc) {
-			p.scopes = append(p.scopes, sc)
-		}
-	}
+	p.SupportScopes(cfg.ScopesSupported...)
 	p.cimd = newCIMDFetcher(cfg.CIMD, p.now)
 	registerIssuer(p)
 	return p, nil
@@ -284,6 +284,17 @@ func (p *Proxy) Metadata() auth.ResourceMetadata {
 		ScopesSupported:        slices.Clone(p.scopes),
 		BearerMethodsSupported: []string{"header"},
 		ResourceName:           p.cfg.ResourceName,
+	}
+}
+
+// SupportScopes adds scopes to scopes_supported and to the default
+// grant; auth.ServerOptions calls it with the scopes the server's tools,
+// resources and prompts declare, before the server serves.
+func (p *Proxy) SupportScopes(scopes ...string) {
+	for _, sc := range scopes {
+		if !slices.Contains(p.scopes, sc) {
+			p.scopes = append(p.scopes, sc)
+		}
 	}
 }
 

@@ -212,18 +212,20 @@ type redirectPattern struct {
 
 func parsePattern(p string) (*redirectPattern, error) {
 	p = strings.TrimSpace(p)
+	if i := strings.Index(p, ":"); i > 0 {
+		for _, s := range refusedSchemes {
+			if strings.EqualFold(p[:i], s) {
+				return nil, fmt.Errorf("redirect URI pattern %q: scheme %s is never allowed", p, s)
+			}
+		}
+	}
 	scheme, rest, ok := strings.Cut(p, "://")
 	if !ok || scheme == "" {
 		// Private-use scheme without authority: exact match.
-		if i := strings.Index(p, ":"); i > 0 {
+		if i := strings.Index(p, ":"); i > 0 && !strings.ContainsAny(p, "#@\\ *") {
 			return &redirectPattern{scheme: strings.ToLower(p[:i]), path: p[i+1:]}, nil
 		}
 		return nil, fmt.Errorf("redirect URI pattern %q: want scheme://host[:port]/path", p)
-	}
-	for _, s := range refusedSchemes {
-		if strings.EqualFold(scheme, s) {
-			return nil, fmt.Errorf("redirect URI pattern %q: scheme %s is never allowed", p, s)
-		}
 	}
 	if strings.ContainsAny(rest, "#@\\ ") {
 		return nil, fmt.Errorf("redirect URI pattern %q: no fragment, userinfo, backslash or space", p)

@@ -29,7 +29,7 @@ var (
 // New returns the whoami MCP server. Options override MCPGEN_* settings.
 func New(opts ...runtime.Option) (*runtime.Server, error) {
 	base := []runtime.Option{runtime.WithTransport(streamable.New())}
-	// OAuth proxy (-auth oidc) in front of the upstream provider, from the MCPGEN_AUTH_* settings; opts come last and may replace it.
+	// Bearer-token auth (-auth oidc) from the MCPGEN_AUTH_* settings; opts come last and may replace it.
 	base = append(base, auth.EnvOptions("oidc")...)
 	return runtime.NewServer(&definition, append(base, opts...)...)
 }

@@ -39,6 +39,9 @@ type IDP struct {
 	// NoRefreshOnRefresh makes refresh responses carry no new refresh
 	// token.
 	NoRefreshOnRefresh bool
+	// MutateIDToken, when set, changes the claims of ID tokens before
+	// they are signed.
+	MutateIDToken func(map[string]any)
 
 	srv *httptest.Server
 	key *rsa.PrivateKey
@@ -238,6 +241,9 @@ func (d *IDP) issue(withRefresh, withID bool) map[string]any {
 	if withID {
 		now := time.Now()
 		claims := map[string]any{"iss": d.URL, "aud": d.ClientID, "sub": d.User["sub"], "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "email": d.User["email"], "email_verified": true}
+		if d.MutateIDToken != nil {
+			d.MutateIDToken(claims)
+		}
 		idt, _ := jwt.Signed(d.sig).Claims(claims).Serialize()
 		d.issued = append(d.issued, idt)
 		resp["id_token"] = idt
