@@ -27,7 +27,7 @@ const (
 	ghToken  = "gho_alice_standin"
 )
 
-func newGitHubStandin(t *testing.T) *githubStandin {
+func newGitHubStandin(t testing.TB) *githubStandin {
 	g := &githubStandin{standin: newStandin(t), revoked: map[string]bool{}}
 	g.handle("POST /login/oauth/access_token", tokenEndpoint(t, ghClient, ghSecret, "the-code",
 		map[string]any{"access_token": ghToken, "token_type": "bearer", "scope": "read:user,user:email"}))

@@ -21,14 +21,14 @@ import (
 // "METHOD /path", a call counter per route, and helpers shared by the
 // per-provider tests.
 type standin struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	mu    sync.Mutex
 	calls map[string]*atomic.Int64
 	mux   *http.ServeMux
 }
 
-func newStandin(t *testing.T) *standin {
+func newStandin(t testing.TB) *standin {
 	s := &standin{t: t, calls: map[string]*atomic.Int64{}, mux: http.NewServeMux()}
 	s.srv = httptest.NewServer(s.mux)
 	t.Cleanup(s.srv.Close)
@@ -68,7 +68,7 @@ func bearer(r *http.Request) string {
 // tokenEndpoint serves an OAuth token endpoint that expects the client
 // credentials in the form (AuthStyleInParams) and the one code, and
 // answers with resp.
-func tokenEndpoint(t *testing.T, clientID, secret, code string, resp map[string]any) http.HandlerFunc {
+func tokenEndpoint(t testing.TB, clientID, secret, code string, resp map[string]any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
 			t.Errorf("token endpoint: %v", err)
