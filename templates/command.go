@@ -82,5 +82,8 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "using the local mcpgen checkout %s (a replace directive in go.mod)\n", opts.MCPGenReplace)
 	}
 	fmt.Fprint(stdout, NextSteps(opts.Dir))
+	if opts.Auth == "github" {
+		fmt.Fprint(stdout, "before go run: register a GitHub OAuth app with callback URL http://127.0.0.1:8000/auth/callback and set MCPGEN_AUTH_BASE_URL, MCPGEN_AUTH_GITHUB_CLIENT_ID and MCPGEN_AUTH_GITHUB_CLIENT_SECRET (README.md, \"Sign-in with GitHub\")\n")
+	}
 	return exitOK
 }

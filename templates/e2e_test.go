@@ -106,8 +106,12 @@ func TestEndToEndAuthGitHub(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "mcpgen")
 	run(t, root, nil, "go", "build", "-o", bin, "./cmd/mcpgen")
 	dir := filepath.Join(t.TempDir(), "ghsrv")
-	if out, err := exec.Command(bin, "init", "-auth", "github", "-module", "example.com/ghsrv", dir).CombinedOutput(); err != nil {
+	out, err := exec.Command(bin, "init", "-auth", "github", "-module", "example.com/ghsrv", dir).CombinedOutput()
+	if err != nil {
 		t.Fatalf("mcpgen init -auth github: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("MCPGEN_AUTH_GITHUB_CLIENT_ID")) {
+		t.Errorf("mcpgen init -auth github does not name the settings to set:\n%s", out)
 	}
 	for _, f := range []string{"tools/whoami.go", "README.md"} {
 		data, err := os.ReadFile(filepath.Join(dir, f))
@@ -127,13 +131,13 @@ func TestEndToEndAuthGitHub(t *testing.T) {
 		t.Error("the generated server does not use -auth github")
 	}
 	run(t, dir, env, "go", "vet", "./...")
-	status, out := runStatus(t, dir, env, "go", "test", "-count=1", "-v", "-run", "TestOAuthProxy|TestServer", ".")
+	status, testOut := runStatus(t, dir, env, "go", "test", "-count=1", "-v", "-run", "TestOAuthProxy|TestServer", ".")
 	if status != 0 {
-		t.Fatalf("go test in the scaffold: exit %d\n%s", status, out)
+		t.Fatalf("go test in the scaffold: exit %d\n%s", status, testOut)
 	}
 	for _, name := range []string{"--- PASS: TestOAuthProxy", "--- PASS: TestServer"} {
-		if !strings.Contains(out, name) {
-			t.Errorf("scaffold tests: %q missing from\n%s", name, out)
+		if !strings.Contains(testOut, name) {
+			t.Errorf("scaffold tests: %q missing from\n%s", name, testOut)
 		}
 	}
 }
