@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
 )
 
 func TestMetadata(t *testing.T) {
@@ -201,4 +203,31 @@ func TestUpstreamDenied(t *testing.T) {
 	if q.Get("error") != "access_denied" || q.Get("state") != "st" || q.Get("iss") != e.base || q.Get("code") != "" {
 		t.Fatalf("%v", q)
 	}
+}
+
+// TestBasePath: an issuer with a path (a server mounted below /api):
+// endpoints, cookies and the consent form live below it, the metadata
+// at the path-inserted well-known URL.
+func TestBasePath(t *testing.T) {
+	var origin string
+	e := newEnv(t, func(c *oauthproxy.Config) { origin = c.BaseURL; c.BaseURL += "/api" })
+	resp, err := http.Get(origin + "/.well-known/oauth-authorization-server/api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md map[string]any
+	json.NewDecoder(resp.Body).Decode(&md)
+	resp.Body.Close()
+	if md["issuer"] != origin+"/api" || md["token_endpoint"] != origin+"/api/token" {
+		t.Fatalf("metadata %v", md)
+	}
+	if got := e.proxy.Metadata().Resource; got != origin+"/api/mcp" {
+		t.Fatalf("resource %s", got)
+	}
+	c := e.newClient("http://127.0.0.1:1234/cb", false)
+	tok := c.fullLogin()
+	if st, who, _ := e.mcp(tok["access_token"].(string)); st != 200 || who["sub"] != "user-42" {
+		t.Fatalf("/api/mcp: %d %v", st, who)
+	}
+	e.assertNoLeaks()
 }

@@ -103,6 +103,10 @@ func newEnv(t *testing.T, mutate func(*oauthproxy.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A base URL with a path: the server is mounted below it with
+	// http.StripPrefix, the well-known documents at the origin's root.
+	prefix := strings.TrimPrefix(strings.TrimRight(cfg.BaseURL, "/"), e.base)
+	e.base = strings.TrimRight(cfg.BaseURL, "/")
 	t.Cleanup(func() { p.Close() })
 	e.proxy = p
 	router := httprouter.New()
@@ -127,7 +131,11 @@ func newEnv(t *testing.T, mutate func(*oauthproxy.Config)) *env {
 	})))
 	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &teeWriter{ResponseWriter: w, e: e, status: 200}
-		router.ServeHTTP(tw, r)
+		if prefix != "" && !strings.HasPrefix(r.URL.Path, "/.well-known/") {
+			http.StripPrefix(prefix, router).ServeHTTP(tw, r)
+		} else {
+			router.ServeHTTP(tw, r)
+		}
 		e.mu.Lock()
 		fmt.Fprintf(&e.traffic, "%s %s -> %d\n", r.Method, r.URL.Path, tw.status)
 		for k, v := range w.Header() {
