@@ -79,7 +79,7 @@ type githubUser struct {
 
 // user calls GET /user with the token. A user without a public email
 // gets the primary verified address of /user/emails when the token may
-// read it (user:email).
+// read it (user:email, or a GitHub App token, which lists no scopes).
 func (g *GitHub) user(ctx context.Context, token string) (githubUser, http.Header, error) {
 	var u githubUser
 	hdr, err := g.get(ctx, "/user", token, &u)
@@ -89,7 +89,9 @@ func (g *GitHub) user(ctx context.Context, token string) (githubUser, http.Heade
 	if u.ID <= 0 || u.Login == "" {
 		return u, hdr, errors.New("github: GET /user: answer has no id or login")
 	}
-	if u.Email == "" && hasScope(githubScopes(hdr), "user:email", "user") {
+	// OAuth app tokens list their scopes; GitHub App tokens list none
+	// and may still read emails (the app's "Email addresses" permission).
+	if u.Email == "" && (len(githubScopes(hdr)) == 0 || hasScope(githubScopes(hdr), "user:email", "user")) {
 		var emails []struct {
 			Email    string `json:"email"`
 			Primary  bool   `json:"primary"`

@@ -45,6 +45,8 @@ func newGitHubStandin(t testing.TB) *githubStandin {
 			w.Header().Set("X-OAuth-Scopes", "")
 			w.Header().Set("GitHub-Authentication-Token-Expiration", "2001-01-01 00:00:00 UTC")
 			writeJSON(w, 200, map[string]any{"id": 7, "login": "old"})
+		case tok == "ghu_app": // a GitHub App user token: no X-OAuth-Scopes
+			writeJSON(w, 200, map[string]any{"login": "app-user", "id": 2002, "email": nil})
 		case tok == ghToken && !g.isRevoked(tok):
 			w.Header().Set("X-OAuth-Scopes", "read:user, user:email")
 			writeJSON(w, 200, map[string]any{"login": "alice", "id": 1001, "name": "Alice Liddell", "email": nil,
@@ -54,7 +56,7 @@ func newGitHubStandin(t testing.TB) *githubStandin {
 		}
 	})
 	g.handle("GET /api/v3/user/emails", func(w http.ResponseWriter, r *http.Request) {
-		if bearer(r) != ghToken {
+		if tok := bearer(r); tok != ghToken && tok != "ghu_app" {
 			writeJSON(w, 401, map[string]string{"message": "Bad credentials"})
 			return
 		}
@@ -154,6 +156,10 @@ func TestGitHubVerifier(t *testing.T) {
 		t.Error("a second Verify within the cache TTL called the user API again")
 	}
 
+	app, err := p.Verify(ctx, "ghu_app")
+	if err != nil || app.Subject != "2002" || app.Email != "alice@example.com" || len(app.Scopes) != 0 {
+		t.Errorf("GitHub App token: %+v, %v: want subject 2002, the primary email from /user/emails, no scopes", app, err)
+	}
 	wantInvalid(t, func() error { _, err := p.Verify(ctx, "gho_unknown"); return err }(), "unknown token")
 	wantInvalid(t, func() error { _, err := p.Verify(ctx, ""); return err }(), "empty token")
 	wantInvalid(t, func() error { _, err := p.Verify(ctx, "gho_expiring"); return err }(), "expired token")
