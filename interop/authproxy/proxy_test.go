@@ -6,11 +6,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,7 +40,7 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func startProxy(t *testing.T) *proxyEnv {
+func startProxy(t *testing.T, env ...string) *proxyEnv {
 	t.Helper()
 	needBrowser(t)
 	upLn, pxLn := listen(t), listen(t)
@@ -58,6 +61,9 @@ func startProxy(t *testing.T) *proxyEnv {
 	t.Setenv("MCPGEN_AUTH_OIDC_CONFIG_URL", up.Issuer+".well-known/openid-configuration")
 	t.Setenv("MCPGEN_AUTH_OIDC_CLIENT_ID", up.ClientID)
 	t.Setenv("MCPGEN_AUTH_OIDC_CLIENT_SECRET", up.ClientSecret)
+	for i := 0; i+1 < len(env); i += 2 {
+		t.Setenv(env[i], env[i+1])
+	}
 
 	logs := &LogBuffer{}
 	srv, err := mcpserver.New(runtime.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
@@ -109,12 +115,21 @@ type tsEvent struct {
 // Chromium, the token exchange, a tool call that sees the upstream
 // identity, refresh with rotation, revocation, then 401.
 func TestTypeScriptClients(t *testing.T) {
-	for _, c := range []struct{ flavor, modules string }{
-		{"sdk", "../ts/node_modules"},     // @modelcontextprotocol/sdk 1.32.2
-		{"client", "../ts2/node_modules"}, // @modelcontextprotocol/client 2.4.0
+	for _, c := range []struct {
+		name, flavor, modules string
+		cimd                  bool // a client ID metadata document instead of registration
+	}{
+		{"sdk", "sdk", "../ts/node_modules", false},        // @modelcontextprotocol/sdk 1.32.2
+		{"client", "client", "../ts2/node_modules", false}, // @modelcontextprotocol/client 2.4.0
+		{"sdk-cimd", "sdk", "../ts/node_modules", true},
+		{"client-cimd", "client", "../ts2/node_modules", true},
 	} {
-		t.Run(c.flavor, func(t *testing.T) {
-			e := startProxy(t)
+		t.Run(c.name, func(t *testing.T) {
+			var env, clientEnv []string
+			if c.cimd {
+				env, clientEnv = serveMetadataDocument(t, c.name)
+			}
+			e := startProxy(t, env...)
 			modules, _ := filepath.Abs(c.modules)
 			if _, err := os.Stat(modules); err != nil {
 				t.Fatalf("%v: run interop/authproxy/run.sh, which installs the Node packages", err)
@@ -122,6 +137,7 @@ func TestTypeScriptClients(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 90e9)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "node", "tsclient.mjs", c.flavor, modules, e.mcp, e.base)
+			cmd.Env = append(os.Environ(), clientEnv...)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			out, err := cmd.StdoutPipe()
@@ -142,7 +158,7 @@ func TestTypeScriptClients(t *testing.T) {
 				}
 				switch {
 				case ev.Authorize != "":
-					shot := filepath.Join(e.shots, "consent-"+c.flavor+".png")
+					shot := filepath.Join(e.shots, "consent-"+c.name+".png")
 					landed, err := e.browser.SignIn(ctx, ev.Authorize, ev.Callback, e.up.Username, e.up.Password, "approve", shot)
 					if err != nil {
 						t.Fatalf("browser: %v", err)
@@ -177,4 +193,37 @@ func tail(lines []string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// serveMetadataDocument serves a client ID metadata document over https
+// on loopback, its certificate trusted by the proxy through the test-only
+// MCPGEN_AUTH_CIMD_TEST_CA (without it the proxy fetches documents from
+// public addresses only). It returns the proxy's extra settings and the
+// client's (CIMD_URL, CALLBACK_PORT).
+func serveMetadataDocument(t *testing.T, name string) (proxyEnv, clientEnv []string) {
+	t.Helper()
+	port := freePort(t)
+	var docURL string
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/clients/e2e.json" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "max-age=60")
+		json.NewEncoder(w).Encode(map[string]any{
+			"client_id": docURL, "client_name": "mcpgen e2e (" + name + ")",
+			"redirect_uris":  []string{"http://127.0.0.1:" + strconv.Itoa(port) + "/callback"},
+			"grant_types":    []string{"authorization_code", "refresh_token"},
+			"response_types": []string{"code"}, "token_endpoint_auth_method": "none",
+		})
+	}))
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	docURL = srv.URL + "/clients/e2e.json"
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"MCPGEN_AUTH_CIMD_TEST_CA", ca}, []string{"CIMD_URL=" + docURL, "CALLBACK_PORT=" + strconv.Itoa(port)}
 }

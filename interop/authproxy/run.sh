@@ -8,7 +8,9 @@
 #                                 0.2.0-alpha.12 `authorization` scenarios
 #   TestTypeScriptClients         @modelcontextprotocol/sdk 1.32.2 and
 #                                 @modelcontextprotocol/client 2.4.0 doing
-#                                 the whole flow from a 401 to revocation
+#                                 the whole flow from a 401 to revocation,
+#                                 registering dynamically or with a client
+#                                 ID metadata document (https on loopback)
 #
 # Both assert that no upstream token or client secret appears in the
 # proxy's traffic or log. Installs Debian's chromium and the Node packages

@@ -11,6 +11,10 @@
 //   {"step": NAME, ...}                            a step passed
 //   {"done": true}
 // Any failure exits non-zero with the reason on stderr.
+//
+// With CIMD_URL set, the client identifies itself with that client ID
+// metadata document (https) instead of registering, and listens for the
+// redirect on CALLBACK_PORT, the port the document names.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -49,13 +53,15 @@ const cbServer = http.createServer((req, res) => {
 	res.writeHead(200, { 'content-type': 'text/plain' }).end('Signed in; you can close this tab.');
 	gotCallback(u.searchParams);
 });
-await new Promise((r) => cbServer.listen(0, '127.0.0.1', r));
+const cimdUrl = process.env.CIMD_URL || undefined;
+await new Promise((r) => cbServer.listen(Number(process.env.CALLBACK_PORT || 0), '127.0.0.1', r));
 const redirectUrl = `http://127.0.0.1:${cbServer.address().port}/callback`;
 
 // An in-memory OAuthClientProvider: what a desktop MCP client keeps.
 class MemoryProvider {
 	constructor() { this._state = randomBytes(16).toString('hex'); }
 	get redirectUrl() { return redirectUrl; }
+	get clientMetadataUrl() { return cimdUrl; }
 	get clientMetadata() {
 		return {
 			client_name: `mcpgen e2e (${flavor})`, redirect_uris: [redirectUrl],
@@ -95,6 +101,8 @@ async function whoami() {
 		if (!(e instanceof UnauthorizedError)) fail(`first connect: want UnauthorizedError, got ${e?.stack ?? e}`);
 	}
 	expect(provider._client?.client_id, 'no client registered (DCR)');
+	if (cimdUrl) expect(provider._client.client_id === cimdUrl, `client_id ${provider._client.client_id}, want the metadata document URL ${cimdUrl}`);
+	else expect(!provider._client.client_id.startsWith('https:'), 'registered with a URL client id without a metadata document');
 	expect(provider.authorizationUrl, 'redirectToAuthorization was not called');
 	expect(provider.authorizationUrl.href.startsWith(issuer), `authorization URL ${provider.authorizationUrl} is not at the issuer ${issuer}`);
 	emit({ step: 'registered', client_id: provider._client.client_id, secret: provider._client.client_secret ?? '' });
