@@ -1,12 +1,9 @@
-// Command auth-proxy serves the whoami example as its own OAuth 2.1
-// authorization server in front of an upstream OpenID provider, on
-// MCPGEN_HOST:MCPGEN_PORT (127.0.0.1:8000 by default), until
-// interrupted. README.md walks through GitHub and any OpenID provider.
-//
-//	MCPGEN_AUTH_BASE_URL=http://127.0.0.1:8000 \
-//	MCPGEN_AUTH_OIDC_CONFIG_URL=https://idp.example.com/.well-known/openid-configuration \
-//	MCPGEN_AUTH_OIDC_CLIENT_ID=... MCPGEN_AUTH_OIDC_CLIENT_SECRET=... \
-//	go run ./examples/auth-proxy
+// Command auth-proxy serves the profile example as its own OAuth
+// authorization server in front of an OpenID provider, on
+// MCPGEN_HOST:MCPGEN_PORT (127.0.0.1:8000 by default), path /mcp, until
+// interrupted. It needs MCPGEN_AUTH_BASE_URL, MCPGEN_AUTH_OIDC_CONFIG_URL,
+// MCPGEN_AUTH_OIDC_CLIENT_ID and MCPGEN_AUTH_OIDC_CLIENT_SECRET; without
+// one it exits with an error naming it. See README.md.
 package main
 
 import (
@@ -18,7 +15,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/mcpgen/mcpgen/examples/auth-proxy/whoami/mcpserver"
+	"github.com/mcpgen/mcpgen/examples/auth-proxy/profile/mcpserver"
 )
 
 func main() {
@@ -28,7 +25,6 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("whoami: MCP server on %s/mcp", os.Getenv("MCPGEN_AUTH_BASE_URL"))
 	if err := srv.ListenAndServe(ctx, ""); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpgen/mcpgen/examples/auth-proxy/whoami/mcpserver"
+	"github.com/mcpgen/mcpgen/examples/auth-proxy/profile/mcpserver"
 	"github.com/mcpgen/mcpgen/runtime"
 )
 
@@ -61,6 +61,7 @@ func startProxy(t *testing.T, env ...string) *proxyEnv {
 	t.Setenv("MCPGEN_AUTH_OIDC_CONFIG_URL", up.Issuer+".well-known/openid-configuration")
 	t.Setenv("MCPGEN_AUTH_OIDC_CLIENT_ID", up.ClientID)
 	t.Setenv("MCPGEN_AUTH_OIDC_CLIENT_SECRET", up.ClientSecret)
+	t.Setenv("PROFILE_API_URL", up.Issuer+"userinfo") // for provider_profile
 	for i := 0; i+1 < len(env); i += 2 {
 		t.Setenv(env[i], env[i+1])
 	}
@@ -106,6 +107,7 @@ type tsEvent struct {
 	Callback  string          `json:"callback"`
 	Step      string          `json:"step"`
 	Identity  json.RawMessage `json:"identity"`
+	Profile   json.RawMessage `json:"profile"`
 	Done      bool            `json:"done"`
 }
 
@@ -148,7 +150,7 @@ func TestTypeScriptClients(t *testing.T) {
 				t.Fatal(err)
 			}
 			var steps []string
-			var identity map[string]any
+			var identity, profile map[string]any
 			done := false
 			sc := bufio.NewScanner(out)
 			for sc.Scan() {
@@ -169,6 +171,9 @@ func TestTypeScriptClients(t *testing.T) {
 					if ev.Identity != nil {
 						json.Unmarshal(ev.Identity, &identity)
 					}
+					if ev.Profile != nil {
+						json.Unmarshal(ev.Profile, &profile)
+					}
 				case ev.Done:
 					done = true
 				}
@@ -176,12 +181,17 @@ func TestTypeScriptClients(t *testing.T) {
 			if err := cmd.Wait(); err != nil || !done {
 				t.Fatalf("tsclient %s: %v, done=%v, steps %v\n%s\n---- server log (tail) ----\n%s", c.flavor, err, done, steps, stderr.String(), tail(e.logs.Lines(), 30))
 			}
-			if want := []string{"registered", "token", "whoami", "refreshed", "revoked"}; strings.Join(steps, " ") != strings.Join(want, " ") {
+			if want := []string{"registered", "token", "whoami", "provider_profile", "refreshed", "revoked"}; strings.Join(steps, " ") != strings.Join(want, " ") {
 				t.Errorf("steps %v, want %v", steps, want)
 			}
 			// The tool saw the upstream user, through a token the proxy minted.
-			if identity["subject"] != "id2" || identity["email"] != "test-user2@zitadel.ch" || identity["issuer"] != e.base {
-				t.Errorf("whoami: %v: want subject id2, email test-user2@zitadel.ch and the proxy as issuer", identity)
+			if identity["subject"] != "id2" || identity["email"] != "test-user2@zitadel.ch" || identity["client_id"] == "" {
+				t.Errorf("whoami: %v: want subject id2, email test-user2@zitadel.ch and the MCP client's id", identity)
+			}
+			// provider_profile reached the upstream's userinfo with the
+			// upstream token, which the client never saw.
+			if profile["sub"] != "id2" {
+				t.Errorf("provider_profile: %v: want the upstream userinfo of id2", profile)
 			}
 			e.assertNoLeaks(t)
 		})

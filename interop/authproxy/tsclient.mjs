@@ -80,15 +80,16 @@ class MemoryProvider {
 }
 const provider = new MemoryProvider();
 
-async function whoami() {
+async function callTool(name) {
 	const client = new Client({ name: 'mcpgen-authproxy-e2e', version: '1.0.0' });
 	const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
 	await client.connect(transport);
-	const r = await client.callTool({ name: 'whoami', arguments: {} });
+	const r = await client.callTool({ name, arguments: {} });
 	await client.close();
-	expect(!r.isError, `whoami failed: ${JSON.stringify(r)}`);
+	expect(!r.isError, `${name} failed: ${JSON.stringify(r)}`);
 	return r.structuredContent ?? JSON.parse(r.content[0].text);
 }
+const whoami = () => callTool('whoami');
 
 // 1. A 401 on /mcp starts discovery, registration and authorization.
 {
@@ -119,9 +120,11 @@ async function whoami() {
 	emit({ step: 'token', token_type: provider._tokens.token_type, access_token: provider._tokens.access_token, refresh_token: provider._tokens.refresh_token });
 }
 
-// 3. A tool call sees the upstream identity.
+// 3. A tool call sees the upstream identity; another calls the
+// provider's API with the upstream token the server keeps.
 const me = await whoami();
 emit({ step: 'whoami', identity: me });
+emit({ step: 'provider_profile', profile: await callTool('provider_profile') });
 
 // 4. Refresh (rotation): new tokens that still name the same user.
 const md = await (await fetch(new URL('/.well-known/oauth-authorization-server' + new URL(issuer).pathname.replace(/\/$/, ''), issuer))).json();

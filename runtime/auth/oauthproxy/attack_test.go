@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
@@ -393,7 +394,12 @@ func cimdServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *x509.CertP
 func TestClientIDMetadataDocuments(t *testing.T) {
 	var docs = map[string]func(w http.ResponseWriter, r *http.Request, self string){}
 	var srvURL string
+	var hitsMu sync.Mutex
+	hits := map[string]int{}
 	srv, pool := cimdServer(t, func(w http.ResponseWriter, r *http.Request) {
+		hitsMu.Lock()
+		hits[r.URL.Path]++
+		hitsMu.Unlock()
 		if f := docs[r.URL.Path]; f != nil {
 			f(w, r, srvURL+r.URL.Path)
 			return
@@ -412,6 +418,11 @@ func TestClientIDMetadataDocuments(t *testing.T) {
 		}
 	}
 	docs["/good.json"] = doc(map[string]any{"client_id": "SELF", "client_name": "Doc Client", "redirect_uris": []string{"http://127.0.0.1:7777/cb"}, "token_endpoint_auth_method": "none"})
+	docs["/nostore.json"] = func(w http.ResponseWriter, r *http.Request, self string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		json.NewEncoder(w).Encode(map[string]any{"client_id": self, "redirect_uris": []string{"http://127.0.0.1:7777/cb"}})
+	}
 	docs["/other-id.json"] = doc(map[string]any{"client_id": "https://evil.example/client.json", "redirect_uris": []string{"http://127.0.0.1:7777/cb"}})
 	docs["/redirect.json"] = func(w http.ResponseWriter, r *http.Request, _ string) {
 		http.Redirect(w, r, "/good.json", http.StatusFound)
@@ -430,12 +441,34 @@ func TestClientIDMetadataDocuments(t *testing.T) {
 		c := e.clientFor(srv.URL+"/good.json", "http://127.0.0.1:7777/cb")
 		pk := newPKCE()
 		cp := readConsent(t, c.get(c.authorizeURL(pk, "s", nil)))
-		if !strings.Contains(cp.body, "Doc Client") {
+		if !strings.Contains(cp.body, "Doc Client") || !strings.Contains(cp.body, strings.TrimPrefix(srv.URL, "https://")) {
 			t.Fatalf("consent page: %d %s", cp.status, cp.body)
 		}
 		q := c.finalRedirect(c.postConsent(cp.txn, cp.csrf, "approve"))
 		if st, out := c.exchange(q.Get("code"), pk); st != 200 {
 			t.Fatalf("token: %d %v", st, out)
+		}
+		// Fetched once: /authorize and /token used the cached document
+		// (Cache-Control: max-age=60).
+		hitsMu.Lock()
+		n := hits["/good.json"]
+		hitsMu.Unlock()
+		if n != 1 {
+			t.Fatalf("document fetched %d times, want 1", n)
+		}
+	})
+	t.Run("no-store document is fetched every time", func(t *testing.T) {
+		c := e.clientFor(srv.URL+"/nostore.json", "http://127.0.0.1:7777/cb")
+		for range 2 {
+			if cp := readConsent(t, c.get(c.authorizeURL(newPKCE(), "s", nil))); cp.csrf == "" {
+				t.Fatalf("consent page: %d %s", cp.status, cp.body)
+			}
+		}
+		hitsMu.Lock()
+		n := hits["/nostore.json"]
+		hitsMu.Unlock()
+		if n != 2 {
+			t.Fatalf("no-store document fetched %d times, want 2", n)
 		}
 	})
 	for _, tc := range []struct{ name, path string }{

@@ -460,7 +460,7 @@ button[value=approve]{background:#1a5fd0;color:#fff;border-color:#1a5fd0}</style
 <p><strong>{{.ClientName}}</strong> wants to use <strong>{{.Resource}}</strong> as you.</p>
 <p>After you sign in, you will be sent back to <code>{{.RedirectHost}}</code>.</p>
 {{if .Scopes}}<p>It asks for: {{range $i, $s := .Scopes}}{{if $i}}, {{end}}<code>{{$s}}</code>{{end}}</p>{{end}}
-{{if .Unverified}}<p><small>The client registered this name itself; the server has not verified it.</small></p>{{end}}
+{{if .DocHost}}<p><small>The client is identified by its metadata document at <code>{{.DocHost}}</code>.</small></p>{{else}}<p><small>The client registered this name itself; the server has not verified it.</small></p>{{end}}
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="txn" value="{{.Txn}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
@@ -477,7 +477,7 @@ type pageData struct {
 	ClientName, Resource, RedirectHost, Action string
 	Txn, CSRF                                  string
 	Scopes                                     []string
-	Unverified                                 bool
+	DocHost                                    string // host of a metadata-document client id
 }
 
 func writePage(w http.ResponseWriter, status int, d *pageData) {
@@ -507,8 +507,20 @@ func (p *Proxy) renderConsent(w http.ResponseWriter, t *txn, csrf string) {
 	}
 	writePage(w, http.StatusOK, &pageData{
 		Title: "Allow " + name + "?", Consent: true, ClientName: name, Resource: res, RedirectHost: host,
-		Action: p.issuer + "/consent", Txn: t.ID, CSRF: csrf, Scopes: t.Scopes, Unverified: true,
+		Action: p.issuer + "/consent", Txn: t.ID, CSRF: csrf, Scopes: t.Scopes, DocHost: docHost(t.ClientID),
 	})
+}
+
+// docHost is the host of a metadata-document client id, or "".
+func docHost(clientID string) string {
+	if !strings.HasPrefix(clientID, "https://") {
+		return ""
+	}
+	u, err := url.Parse(clientID)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // errorPage answers a browser with an HTML page and a program with JSON,

@@ -24,9 +24,9 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/mcpgen/mcpgen/runtime/auth"
-	"github.com/mcpgen/mcpgen/runtime/auth/internal/testidp"
 	"github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
 	"github.com/mcpgen/mcpgen/runtime/auth/oidc"
+	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 )
 
 // env is a proxy in front of a test OpenID provider, served over real
@@ -34,7 +34,7 @@ import (
 // record of every response and log line.
 type env struct {
 	t     *testing.T
-	idp   *testidp.IDP
+	idp   *oidctest.IDP
 	proxy *oauthproxy.Proxy
 	srv   *httptest.Server
 	base  string
@@ -80,7 +80,7 @@ func (w *teeWriter) Write(b []byte) (int, error) {
 
 func newEnv(t *testing.T, mutate func(*oauthproxy.Config)) *env {
 	t.Helper()
-	e := &env{t: t, idp: testidp.New(t), logs: &syncBuffer{}}
+	e := &env{t: t, idp: oidctest.New(t), logs: &syncBuffer{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

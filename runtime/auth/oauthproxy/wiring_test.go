@@ -14,8 +14,8 @@ import (
 
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/auth"
-	"github.com/mcpgen/mcpgen/runtime/auth/internal/testidp"
 	"github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
+	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 )
 
 // whoTransport answers POST /mcp by running the first tool, as a
@@ -70,7 +70,7 @@ func serveEnv(t *testing.T, ln net.Listener) (*httptest.Server, error) {
 	return hs, nil
 }
 
-func setOIDCEnv(t *testing.T, idp *testidp.IDP, base string) {
+func setOIDCEnv(t *testing.T, idp *oidctest.IDP, base string) {
 	clearEnv(t)
 	t.Setenv("MCPGEN_AUTH_BASE_URL", base)
 	t.Setenv("MCPGEN_AUTH_OIDC_CONFIG_URL", idp.ConfigURL())
@@ -79,7 +79,7 @@ func setOIDCEnv(t *testing.T, idp *testidp.IDP, base string) {
 }
 
 func TestEnvWiringAndSettings(t *testing.T) {
-	idp := testidp.New(t)
+	idp := oidctest.New(t)
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	base := "http://" + ln.Addr().String()
 	setOIDCEnv(t, idp, base)
@@ -152,7 +152,7 @@ func TestEnvWiringAndSettings(t *testing.T) {
 // TestFileStoreRestart: clients, grants and the generated token key
 // survive a restart with MCPGEN_STORE=file://DIR.
 func TestFileStoreRestart(t *testing.T) {
-	idp := testidp.New(t)
+	idp := oidctest.New(t)
 	dir := t.TempDir()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()

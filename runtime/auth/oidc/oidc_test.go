@@ -11,12 +11,12 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/mcpgen/mcpgen/runtime/auth/internal/testidp"
 	"github.com/mcpgen/mcpgen/runtime/auth/oidc"
+	"github.com/mcpgen/mcpgen/runtime/auth/oidc/oidctest"
 )
 
 // signIn runs the provider's code flow by hand and returns its token.
-func signIn(t *testing.T, idp *testidp.IDP, p *oidc.Provider) *oauth2.Token {
+func signIn(t *testing.T, idp *oidctest.IDP, p *oidc.Provider) *oauth2.Token {
 	t.Helper()
 	cfg := &oauth2.Config{ClientID: idp.ClientID, ClientSecret: idp.ClientSecret, Endpoint: p.Endpoint(), RedirectURL: "http://127.0.0.1:1/cb", Scopes: p.DefaultScopes()}
 	v := oauth2.GenerateVerifier()
@@ -34,7 +34,7 @@ func signIn(t *testing.T, idp *testidp.IDP, p *oidc.Provider) *oauth2.Token {
 	return tok
 }
 
-func newProvider(t *testing.T, idp *testidp.IDP) *oidc.Provider {
+func newProvider(t *testing.T, idp *oidctest.IDP) *oidc.Provider {
 	p, err := oidc.New(context.Background(), oidc.Config{ConfigURL: idp.ConfigURL(), ClientID: idp.ClientID, ClientSecret: idp.ClientSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func newProvider(t *testing.T, idp *testidp.IDP) *oidc.Provider {
 }
 
 func TestIdentity(t *testing.T) {
-	idp := testidp.New(t)
+	idp := oidctest.New(t)
 	p := newProvider(t, idp)
 	if got := strings.Join(p.DefaultScopes(), " "); got != "openid profile email offline_access" {
 		t.Errorf("default scopes %q", got)
@@ -72,7 +72,7 @@ func TestIdentityRefusals(t *testing.T) {
 		"several audiences without azp":  func(c map[string]any) { c["aud"] = []string{"upstream-client", "other"} },
 	} {
 		t.Run(name, func(t *testing.T) {
-			idp := testidp.New(t)
+			idp := oidctest.New(t)
 			idp.MutateIDToken = mutate
 			p := newProvider(t, idp)
 			if id, err := p.Identity(context.Background(), signIn(t, idp, p)); err == nil {
@@ -81,7 +81,7 @@ func TestIdentityRefusals(t *testing.T) {
 		})
 	}
 	t.Run("unverified email is not an identity email", func(t *testing.T) {
-		idp := testidp.New(t)
+		idp := oidctest.New(t)
 		idp.User["email_verified"] = false
 		idp.MutateIDToken = func(c map[string]any) { c["email_verified"] = false }
 		p := newProvider(t, idp)

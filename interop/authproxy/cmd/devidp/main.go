@@ -41,6 +41,7 @@ func main() {
 	fmt.Printf("MCPGEN_AUTH_OIDC_CONFIG_URL=%s.well-known/openid-configuration\n", up.Issuer)
 	fmt.Printf("MCPGEN_AUTH_OIDC_CLIENT_ID=%s\n", up.ClientID)
 	fmt.Printf("MCPGEN_AUTH_OIDC_CLIENT_SECRET=%s\n", up.ClientSecret)
+	fmt.Printf("PROFILE_API_URL=%suserinfo\n", up.Issuer)
 	fmt.Fprintf(os.Stderr, "devidp: OpenID provider at %s; sign in as %s / %s\n", up.Issuer, up.Username, up.Password)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

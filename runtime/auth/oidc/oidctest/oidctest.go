@@ -1,11 +1,11 @@
-// Package testidp is a small OpenID provider for the tests of the OAuth
+// Package oidctest is a small OpenID provider for the tests of the OAuth
 // proxy and the oidc upstream: discovery, an authorization endpoint that
 // signs the configured user in at once (PKCE S256 required), a token
 // endpoint (authorization_code and refresh_token, client_secret_basic),
 // RS256 ID tokens on a JWKS, userinfo and revocation. It records every
 // token it issues and every request's extra parameters, so tests can
 // assert that none leaks.
-package testidp
+package oidctest
 
 import (
 	"crypto/rand"
