@@ -15,7 +15,8 @@
 //
 //	github  the user API (GET /user, and /user/emails for a private
 //	        primary email); subject = the numeric user id; scopes from
-//	        the X-OAuth-Scopes response header
+//	        the X-OAuth-Scopes response header; with AppTokensOnly,
+//	        GitHub's check-a-token API must know the token as this app's
 //	google  userinfo; Verify asks tokeninfo and requires the token's
 //	        audience to be this client id, then adds userinfo's name,
 //	        picture and locale

@@ -1,10 +1,14 @@
 package presets
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,13 +33,21 @@ type GitHubOptions struct {
 	// AuthURL and TokenURL override BaseURL/login/oauth/authorize and
 	// BaseURL/login/oauth/access_token.
 	AuthURL, TokenURL string
+	// AppTokensOnly makes Verify accept only tokens issued to this OAuth
+	// app (ClientID): GitHub's "check a token" API (POST
+	// /applications/CLIENT_ID/token with the app's credentials) must
+	// know the token. It needs ClientSecret. Without it, any GitHub token
+	// of the user (another app's, a personal access token) is accepted,
+	// since GitHub tokens carry no audience.
+	AppTokensOnly bool
 }
 
 // GitHub is the GitHub (or GitHub Enterprise Server) preset: an OAuth
 // app or GitHub App user-to-server flow, identity from the user API.
 type GitHub struct {
 	provider
-	base, api string
+	base, api     string
+	appTokensOnly bool
 }
 
 // GitHubDefaultScopes are asked when none are configured: the user's
@@ -57,6 +69,10 @@ func NewGitHub(o GitHubOptions) (*GitHub, error) {
 		base:     base,
 		api:      strings.TrimRight(pick(o.APIURL, api), "/"),
 	}
+	if o.AppTokensOnly && (o.ClientID == "" || o.ClientSecret == "") {
+		return nil, errors.New("presets: github: AppTokensOnly needs the OAuth app's client id and secret (MCPGEN_AUTH_GITHUB_CLIENT_SECRET)")
+	}
+	g.appTokensOnly = o.AppTokensOnly
 	if err := checkURLs(map[string]string{"GitHub base URL": g.base, "GitHub API URL": g.api, "GitHub authorize URL": g.authURL, "GitHub token URL": g.tokenURL}); err != nil {
 		return nil, err
 	}
@@ -146,7 +162,7 @@ func (g *GitHub) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	if tok == nil || tok.AccessToken == "" || g.opts.ClientSecret == "" {
 		return nil
 	}
-	body := strings.NewReader(`{"access_token":` + strconv.Quote(tok.AccessToken) + `}`)
+	body := accessTokenBody(tok.AccessToken)
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, g.api+"/applications/"+g.opts.ClientID+"/token", body)
 	if err != nil {
 		return err
@@ -165,21 +181,58 @@ func (g *GitHub) Revoke(ctx context.Context, tok *oauth2.Token) error {
 }
 
 // Verify checks a GitHub token against the user API (resource-server
-// mode). GitHub tokens carry no audience: any token of the user that can
-// read the profile is accepted (an OAuth app's, a personal access
-// token), so require scopes (MCPGEN_AUTH_REQUIRED_SCOPES) to narrow what
-// is accepted. Scopes come from the X-OAuth-Scopes header (empty for
-// fine-grained tokens and GitHub App tokens).
+// mode). GitHub tokens carry no audience: unless AppTokensOnly binds them
+// to this app, any token of the user that can read the profile is
+// accepted (an OAuth app's, a personal access token), so require scopes
+// (MCPGEN_AUTH_REQUIRED_SCOPES) to narrow what is accepted. Scopes come
+// from the X-OAuth-Scopes header (empty for fine-grained tokens and
+// GitHub App tokens).
 func (g *GitHub) Verify(ctx context.Context, token string) (*auth.AccessToken, error) {
 	return g.verifyOpaque(ctx, token, func(ctx context.Context, token string, _ time.Time) (*auth.AccessToken, error) {
+		if g.appTokensOnly {
+			if err := g.checkAppToken(ctx, token); err != nil {
+				return nil, err
+			}
+		}
 		u, hdr, err := g.user(ctx, token)
 		if err != nil {
 			return nil, verifyError(err, hdr)
 		}
 		id := u.identity()
 		return &auth.AccessToken{Subject: id.Subject, Scopes: githubScopes(hdr), Issuer: g.base,
-			Claims: identityClaims(id), ExpiresAt: githubExpiry(hdr)}, nil
+			Claims: identityClaims(id), ExpiresAt: githubExpiry(hdr), ClientID: g.appClientID()}, nil
 	})
+}
+
+// appClientID is the client the token is known to belong to: this app's
+// when AppTokensOnly checked it, else unknown.
+func (g *GitHub) appClientID() string {
+	if g.appTokensOnly {
+		return g.opts.ClientID
+	}
+	return ""
+}
+
+// checkAppToken asks GitHub whether token was issued to this app; 404
+// means it was not (or no longer exists).
+func (g *GitHub) checkAppToken(ctx context.Context, token string) error {
+	body := accessTokenBody(token)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.api+"/applications/"+url.PathEscape(g.opts.ClientID)+"/token", body)
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth(g.opts.ClientID, g.opts.ClientSecret)
+	req.Header.Set("Accept", "application/vnd.github+json")
+	req.Header.Set("Content-Type", "application/json")
+	hdr, err := do(g.opts.client(), req, nil)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusUnprocessableEntity) {
+			return &auth.TokenError{Reason: "the token was not issued to this app", Err: err}
+		}
+		return verifyError(err, hdr)
+	}
+	return nil
 }
 
 // githubScopes parses X-OAuth-Scopes ("repo, user:email").
@@ -214,4 +267,10 @@ func hasScope(granted []string, any ...string) bool {
 		}
 	}
 	return false
+}
+
+// accessTokenBody is the JSON body of GitHub's application token APIs.
+func accessTokenBody(token string) io.Reader {
+	b, _ := json.Marshal(map[string]string{"access_token": token})
+	return bytes.NewReader(b)
 }

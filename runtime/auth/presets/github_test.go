@@ -2,6 +2,7 @@ package presets
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/mcpgen/mcpgen/runtime/auth"
 )
 
 // githubStandin is shaped like GitHub Enterprise Server's documented
@@ -45,6 +48,9 @@ func newGitHubStandin(t testing.TB) *githubStandin {
 			w.Header().Set("X-OAuth-Scopes", "")
 			w.Header().Set("GitHub-Authentication-Token-Expiration", "2001-01-01 00:00:00 UTC")
 			writeJSON(w, 200, map[string]any{"id": 7, "login": "old"})
+		case tok == "gho_other_app": // alice's token, issued to another app
+			w.Header().Set("X-OAuth-Scopes", "read:user")
+			writeJSON(w, 200, map[string]any{"login": "alice", "id": 1001})
 		case tok == "ghu_app": // a GitHub App user token: no X-OAuth-Scopes
 			writeJSON(w, 200, map[string]any{"login": "app-user", "id": 2002, "email": nil})
 		case tok == ghToken && !g.isRevoked(tok):
@@ -64,6 +70,19 @@ func newGitHubStandin(t testing.TB) *githubStandin {
 			{"email": "alice@old.example", "primary": false, "verified": true},
 			{"email": "alice@example.com", "primary": true, "verified": true},
 		})
+	})
+	g.handle("POST /api/v3/applications/{client}/token", func(w http.ResponseWriter, r *http.Request) {
+		id, secret, ok := r.BasicAuth()
+		var body struct {
+			AccessToken string `json:"access_token"`
+		}
+		if !ok || id != ghClient || secret != ghSecret || r.PathValue("client") != ghClient || decodeJSON(r, &body) != nil ||
+			body.AccessToken != ghToken || g.isRevoked(body.AccessToken) {
+			writeJSON(w, 404, map[string]string{"message": "Not Found"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": 1, "token": body.AccessToken, "scopes": []string{"read:user", "user:email"},
+			"app": map[string]any{"client_id": ghClient}, "user": map[string]any{"login": "alice", "id": 1001}})
 	})
 	g.handle("DELETE /api/v3/applications/{client}/token", func(w http.ResponseWriter, r *http.Request) {
 		id, secret, ok := r.BasicAuth()
@@ -202,5 +221,30 @@ func TestGitHubDefaults(t *testing.T) {
 	}
 	if strings.Contains(p.Name(), " ") || p.Name() != "github" {
 		t.Error(p.Name())
+	}
+}
+
+func TestGitHubAppTokensOnly(t *testing.T) {
+	g := newGitHubStandin(t)
+	ctx := context.Background()
+	loose := newTestGitHub(t, g, -1)
+	if _, err := loose.Verify(ctx, "gho_other_app"); err != nil {
+		t.Fatalf("without AppTokensOnly, another app's token of the user is accepted (GitHub tokens have no audience): %v", err)
+	}
+	p, err := NewGitHub(GitHubOptions{Options: Options{ClientID: ghClient, ClientSecret: ghSecret, CacheTTL: -1}, BaseURL: g.URL(), AppTokensOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := p.Verify(ctx, ghToken)
+	if err != nil || at.ClientID != ghClient || at.Subject != "1001" {
+		t.Fatalf("this app's token: %+v, %v", at, err)
+	}
+	_, err = p.Verify(ctx, "gho_other_app")
+	wantInvalid(t, err, "another app's token with AppTokensOnly")
+	if _, err := p.Verify(ctx, "gho_down"); !errors.Is(err, auth.ErrInvalidToken) {
+		t.Errorf("unknown token: %v", err)
+	}
+	if _, err := NewGitHub(GitHubOptions{Options: Options{ClientID: ghClient}, AppTokensOnly: true}); err == nil {
+		t.Error("AppTokensOnly without the client secret accepted")
 	}
 }
