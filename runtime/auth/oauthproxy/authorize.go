@@ -142,6 +142,11 @@ func (p *Proxy) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(scopes) == 0 {
 		scopes = slices.Clone(p.scopes)
+	} else if len(p.scopes) > 0 {
+		// Scopes this server does not know are dropped, not refused
+		// (RFC 6749 3.3: the token response says what was granted);
+		// clients often add openid or offline_access.
+		scopes = slices.DeleteFunc(scopes, func(s string) bool { return !slices.Contains(p.scopes, s) })
 	}
 	verifier := oauth2.GenerateVerifier()
 	t := &txn{

@@ -231,3 +231,30 @@ func TestBasePath(t *testing.T) {
 	}
 	e.assertNoLeaks()
 }
+
+// TestScopes: unknown scopes are dropped, the granted ones reported; a
+// refresh can narrow but not widen them.
+func TestScopes(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.newClient("https://app.example.com/cb", false)
+	pk := newPKCE()
+	cp := readConsent(t, c.get(c.authorizeURL(pk, "s", url.Values{"scope": {"tools:write openid offline_access"}})))
+	if !strings.Contains(cp.body, "tools:write") || strings.Contains(cp.body, "offline_access") {
+		t.Fatalf("consent page scopes: %s", cp.body)
+	}
+	q := c.finalRedirect(c.postConsent(cp.txn, cp.csrf, "approve"))
+	st, tok := c.exchange(q.Get("code"), pk)
+	if st != 200 || tok["scope"] != "tools:write" {
+		t.Fatalf("token: %d %v", st, tok)
+	}
+	if st, out, _ := c.token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}, "scope": {"tools:write tools:read"}}); st != 400 || out["error"] != "invalid_scope" {
+		t.Fatalf("widening refresh: %d %v", st, out)
+	}
+	// The refused request did not spend the token; narrowing works.
+	if st, out, _ := c.token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}, "scope": {"tools:write"}}); st != 200 || out["scope"] != "tools:write" {
+		t.Fatalf("refresh after a refused one: %d %v", st, out)
+	}
+	if st, out, _ := c.token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"mcpr_x"}, "resource": {"https://other.example.com/mcp"}}); st != 400 || out["error"] != "invalid_target" {
+		t.Fatalf("refresh for another resource: %d %v", st, out)
+	}
+}

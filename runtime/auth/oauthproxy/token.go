@@ -214,8 +214,25 @@ func (p *Proxy) refreshGrant(ctx context.Context, c *client, form url.Values) (m
 	if rt == "" || len(rt) > 200 {
 		return nil, invalidRequest("refresh_token is required")
 	}
+	if res := form.Get("resource"); res != "" && !p.isResource(res) {
+		return nil, &tokenError{http.StatusBadRequest, "invalid_target", "resource is not this server", false}
+	}
 	h := hashKey(rt)
 	var rec refreshRecord
+	// Look first, so a request this grant cannot satisfy (wider scopes)
+	// does not spend the token; then take it, which only one request can.
+	var scopes []string
+	if err := p.get(ctx, keyRefresh+h, &rec); err == nil {
+		if rec.ClientID != c.ID {
+			p.store.Delete(ctx, keyRefresh+h)
+			p.revokeGrant(ctx, rec.GrantID, "refresh token presented by another client")
+			return nil, invalidGrant("the refresh token was issued to another client")
+		}
+		var terr *tokenError
+		if scopes, terr = narrowScopes(rec.Scopes, form.Get("scope")); terr != nil {
+			return nil, terr
+		}
+	}
 	if err := p.take(ctx, keyRefresh+h, &rec); err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			return nil, &tokenError{http.StatusServiceUnavailable, "temporarily_unavailable", "try again", false}
@@ -233,18 +250,8 @@ func (p *Proxy) refreshGrant(ctx context.Context, c *client, form url.Values) (m
 		p.revokeGrant(ctx, rec.GrantID, "refresh token presented by another client")
 		return nil, invalidGrant("the refresh token was issued to another client")
 	}
-	scopes := rec.Scopes
-	if s := form.Get("scope"); s != "" {
-		req, err := parseScope(s)
-		if err != nil {
-			return nil, &tokenError{http.StatusBadRequest, "invalid_scope", err.Error(), false}
-		}
-		for _, sc := range req {
-			if !slices.Contains(rec.Scopes, sc) {
-				return nil, &tokenError{http.StatusBadRequest, "invalid_scope", "a refresh cannot add scopes", false}
-			}
-		}
-		scopes = req
+	if scopes == nil {
+		scopes = rec.Scopes
 	}
 	var g grant
 	if err := p.get(ctx, keyGrant+rec.GrantID, &g); err != nil {
@@ -268,6 +275,24 @@ func (p *Proxy) refreshGrant(ctx context.Context, c *client, form url.Values) (m
 		p.store.CompareAndSwap(ctx, keyGrant+g.ID, b, b, p.cfg.RefreshTokenTTL)
 	}
 	return p.issue(ctx, c, &g, scopes)
+}
+
+// narrowScopes returns the scopes a refresh asks for: all of granted
+// when req is empty, else req, which may not add any.
+func narrowScopes(granted []string, req string) ([]string, *tokenError) {
+	if req == "" {
+		return granted, nil
+	}
+	sc, err := parseScope(req)
+	if err != nil {
+		return nil, &tokenError{http.StatusBadRequest, "invalid_scope", err.Error(), false}
+	}
+	for _, s := range sc {
+		if !slices.Contains(granted, s) {
+			return nil, &tokenError{http.StatusBadRequest, "invalid_scope", "a refresh cannot add scopes", false}
+		}
+	}
+	return sc, nil
 }
 
 // serveRevoke is RFC 7009 revocation: a proxy refresh or access token
