@@ -68,6 +68,7 @@ func TestCLI(t *testing.T) {
 		{name: "auth remote", args: []string{"check", "-auth", "remote", "../testdata/basic"}, code: 1, stdout: `+	base = append(base, auth.EnvOptions("remote")...)`},
 		{name: "auth proxy preset", args: []string{"check", "-auth", "github", "../testdata/basic"}, code: 1, stdout: `+	base = append(base, auth.EnvOptions("github")...)`},
 		{name: "auth oidc imports the proxy", args: []string{"check", "-auth", "oidc", "../testdata/basic"}, code: 1, stdout: `+	_ "github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"`},
+		{name: "auth proxy preset imports the presets", args: []string{"check", "-auth", "github", "../testdata/basic"}, code: 1, stdout: `+	_ "github.com/mcpgen/mcpgen/runtime/auth/presets"`},
 		{name: "auth authkit", args: []string{"check", "-auth", "authkit", "../testdata/basic"}, code: 1, stdout: `+	base = append(base, auth.EnvOptions("authkit")...)`},
 		{name: "unknown auth", args: []string{"-auth", "magic", "../testdata/basic"}, code: 2, stderr: "unknown auth provider"},
 		{name: "bad pkg", args: []string{"-pkg", "a-b", "../testdata/basic"}, code: 2, stderr: "not a Go identifier"},

@@ -85,8 +85,12 @@ func (g *generator) emit() ([]byte, error) {
 	))}
 	if mode := g.cfg.Auth; mode != "" && mode != "none" {
 		if contains(proxyAuth, mode) {
-			// The OAuth proxy registers its modes with runtime/auth.
+			// The OAuth proxy registers its modes with runtime/auth, the
+			// provider presets register themselves with the proxy.
 			f.Anon(oauthproxyPath)
+			if mode != "oidc" {
+				f.Anon(presetsPath)
+			}
 		}
 		// The auth options go before the caller's, so that a caller's
 		// auth.ServerOptions(p) replaces the MCPGEN_AUTH_* provider.

@@ -14,6 +14,7 @@ const (
 	runtimePath    = "github.com/mcpgen/mcpgen/runtime"
 	authPath       = "github.com/mcpgen/mcpgen/runtime/auth"
 	oauthproxyPath = "github.com/mcpgen/mcpgen/runtime/auth/oauthproxy"
+	presetsPath    = "github.com/mcpgen/mcpgen/runtime/auth/presets"
 	streamablePath = "github.com/mcpgen/mcpgen/runtime/streamable"
 	ssePath        = "github.com/mcpgen/mcpgen/runtime/sse"
 	stdioPath      = "github.com/mcpgen/mcpgen/runtime/stdio"

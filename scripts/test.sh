@@ -24,7 +24,8 @@ step "go test -race ./... (unit, golden, end-to-end)"
 go test -race -count=1 ./...
 
 step "peer Go SDK clients (interop module: go-sdk, mcp-go)"
-(cd interop && go vet ./... && go test -race -count=1 ./...)
+# interop/authproxy (zitadel, chromedp) has its own steps below.
+(cd interop && go vet ./... && go test -race -count=1 $(go list ./... | grep -v /authproxy))
 
 step "official conformance suite 0.1.16, stateful"
 ./interop/conformance/run.sh stateful
@@ -52,6 +53,12 @@ step "auth: official TypeScript SDK client against examples/auth-jwt (JWT, JWKS 
 
 step "auth: official conformance suite 0.1.16 behind a bearer token"
 ./interop/auth/run-conformance.sh
+
+step "OAuth proxy: conformance suite 0.2.0-alpha.12 authorization scenarios (real OpenID upstream, consent in headless Chromium)"
+./interop/authproxy/run.sh -run TestConformanceAuthorization
+
+step "OAuth proxy: official TypeScript clients (sdk 1.32.2, client 2.4.0) from a 401 to revocation; no upstream secret leaks"
+./interop/authproxy/run.sh -run TestTypeScriptClients
 
 step "MCP Inspector CLI over Streamable HTTP, legacy SSE and stdio"
 ./interop/inspector/run.sh

@@ -28,7 +28,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.Module, "module", "", "module path of the new module (default: the base name of DIR)")
 	fs.StringVar(&opts.Transport, "transport", "streamable", "transports: streamable (sse and streamable,sse are not yet supported by init)")
-	fs.StringVar(&opts.Auth, "auth", "none", "auth provider: none (others are not yet supported by init)")
+	fs.StringVar(&opts.Auth, "auth", "none", "auth provider: none, or github (the server is its own OAuth authorization server in front of GitHub sign-in; README.md lists the settings)")
 	fs.StringVar(&opts.Name, "name", "", "server name (default: the last element of the module path)")
 	fs.StringVar(&opts.Version, "version", "", "server version (default 0.1.0)")
 	fs.BoolVar(&opts.Force, "force", false, "write into DIR even when it is not empty, overwriting files of the same names")
@@ -82,5 +82,8 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "using the local mcpgen checkout %s (a replace directive in go.mod)\n", opts.MCPGenReplace)
 	}
 	fmt.Fprint(stdout, NextSteps(opts.Dir))
+	if opts.Auth == "github" {
+		fmt.Fprint(stdout, "before go run: register a GitHub OAuth app with callback URL http://127.0.0.1:8000/auth/callback and set MCPGEN_AUTH_BASE_URL, MCPGEN_AUTH_GITHUB_CLIENT_ID and MCPGEN_AUTH_GITHUB_CLIENT_SECRET (README.md, \"Sign-in with GitHub\")\n")
+	}
 	return exitOK
 }

@@ -90,6 +90,58 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
+// TestEndToEndAuthGitHub scaffolds with -auth github (a server that is its
+// own OAuth authorization server in front of GitHub sign-in), then
+// generates, vets and runs the scaffold's tests offline: the tool tests
+// with a static token, and TestOAuthProxy against the real configuration
+// up to the 401 and the authorization server metadata.
+func TestEndToEndAuthGitHub(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds mcpgen and a scaffolded module; skipped under -short")
+	}
+	root, ok := LocalCheckout()
+	if !ok {
+		t.Fatal("LocalCheckout() not ok")
+	}
+	bin := filepath.Join(t.TempDir(), "mcpgen")
+	run(t, root, nil, "go", "build", "-o", bin, "./cmd/mcpgen")
+	dir := filepath.Join(t.TempDir(), "ghsrv")
+	out, err := exec.Command(bin, "init", "-auth", "github", "-module", "example.com/ghsrv", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("mcpgen init -auth github: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("MCPGEN_AUTH_GITHUB_CLIENT_ID")) {
+		t.Errorf("mcpgen init -auth github does not name the settings to set:\n%s", out)
+	}
+	for _, f := range []string{"tools/whoami.go", "README.md"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte("whoami")) {
+			t.Errorf("%s does not mention whoami", f)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "README.md")); !bytes.Contains(data, []byte("MCPGEN_AUTH_GITHUB_CLIENT_SECRET")) {
+		t.Error("README.md does not document the GitHub settings")
+	}
+	env := []string{"GOPROXY=off", "GOWORK=off", "GOFLAGS=-mod=readonly"}
+	run(t, dir, env, "go", "generate", "./...")
+	if data, _ := os.ReadFile(filepath.Join(dir, "tools", "mcpserver", "mcpserver.go")); !bytes.Contains(data, []byte(`auth.EnvOptions("github")`)) {
+		t.Error("the generated server does not use -auth github")
+	}
+	run(t, dir, env, "go", "vet", "./...")
+	status, testOut := runStatus(t, dir, env, "go", "test", "-count=1", "-v", "-run", "TestOAuthProxy|TestServer", ".")
+	if status != 0 {
+		t.Fatalf("go test in the scaffold: exit %d\n%s", status, testOut)
+	}
+	for _, name := range []string{"--- PASS: TestOAuthProxy", "--- PASS: TestServer"} {
+		if !strings.Contains(testOut, name) {
+			t.Errorf("scaffold tests: %q missing from\n%s", name, testOut)
+		}
+	}
+}
+
 // serveAndCall starts the built server on a free loopback port, calls
 // count_words over Streamable HTTP and stops the server with an interrupt,
 // expecting a clean exit.

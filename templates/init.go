@@ -35,7 +35,9 @@ type Options struct {
 	Module string
 	// Transport is the -transport flag: "" or "streamable" today.
 	Transport string
-	// Auth is the -auth flag: "" or "none" today.
+	// Auth is the -auth flag: "" or "none", or "github" for a server that
+	// is its own OAuth authorization server in front of GitHub sign-in
+	// (the scaffold then adds a whoami tool and documents the settings).
 	Auth string
 	// Force writes into a non-empty Dir, overwriting files of the same
 	// names and leaving the others alone.
@@ -72,7 +74,7 @@ var (
 	knownTransports     = []string{"streamable", "sse"}
 	supportedTransports = []string{"streamable"}
 	knownAuth           = []string{"none", "static", "jwt", "remote", "github", "google", "azure", "workos", "authkit", "oidc"}
-	supportedAuth       = []string{"none"}
+	supportedAuth       = []string{"none", "github"}
 )
 
 // Init writes a new server module into opts.Dir and runs `go mod tidy`
@@ -283,6 +285,8 @@ func render(d *data) ([]file, error) {
 			return err
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "scaffold/"), ".tmpl")
+		// A template that renders to nothing is a file this
+		// configuration does not need (whoami.go without -auth).
 		t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 		if err != nil {
 			return fmt.Errorf("scaffold template %s: %w", p, err)
@@ -292,6 +296,9 @@ func render(d *data) ([]file, error) {
 			return fmt.Errorf("scaffold template %s: %w", p, err)
 		}
 		out := buf.Bytes()
+		if len(bytes.TrimSpace(out)) == 0 {
+			return nil
+		}
 		if path.Ext(name) == ".go" {
 			if out, err = format.Source(out); err != nil {
 				return fmt.Errorf("scaffold template %s renders invalid Go: %w", p, err)
@@ -351,6 +358,9 @@ func tidy(d *data) error {
 	imports := []string{ModulePath + "/runtime", ModulePath + "/runtime/jsonwire", ModulePath + "/runtime/" + d.Transport}
 	if d.Auth != "none" {
 		imports = append(imports, ModulePath+"/runtime/auth")
+	}
+	if d.Auth == "github" {
+		imports = append(imports, ModulePath+"/runtime/auth/oauthproxy", ModulePath+"/runtime/auth/presets")
 	}
 	var stub strings.Builder
 	stub.WriteString("// Temporary file of mcpgen init; delete it.\n\npackage mcpserver\n\nimport (\n")

@@ -170,6 +170,7 @@ func TestInitBadOptions(t *testing.T) {
 		{"both transports not yet", Options{Dir: tmp, Module: "a", Transport: "streamable,sse"}, "not yet supported"},
 		{"unknown transport", Options{Dir: tmp, Module: "a", Transport: "grpc"}, `unknown -transport "grpc"`},
 		{"jwt not yet", Options{Dir: tmp, Module: "a", Auth: "jwt"}, "-auth jwt is not yet supported"},
+		{"google not yet", Options{Dir: tmp, Module: "a", Auth: "google"}, "use -auth none or github"},
 		{"unknown auth", Options{Dir: tmp, Module: "a", Auth: "basic"}, `unknown -auth "basic"`},
 		{"bad version", Options{Dir: tmp, Module: "a", MCPGenVersion: "latest"}, "not a module version"},
 	}
