@@ -221,7 +221,7 @@ func TestSchemaDirective(t *testing.T) {
 			src: "// Addr is an address.\n//\n//mcp:schema json=`{\"$anchor\":\"addr\"}`\ntype Addr struct {\n\tCity string `json:\"city\"`\n}\n\n" +
 				"type In struct {\n\tHome *Addr `json:\"home,omitempty\" mcp:\"ref=address\"`\n\tWork *Addr `json:\"work,omitempty\" mcp:\"ref=address\"`\n}\n\ntype Out struct{}\n",
 			want: []string{
-				`"home":{"$ref":"#/$defs/address"},"work":{"$ref":"#/$defs/address"}}`,
+				`"home":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"work":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]}}`,
 				`"$defs":{"address":{"type":"object","description":"Addr is an address.","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false,"$anchor":"addr"}}}`,
 			},
 		},

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 )
 
 // Messages of the checks done by generated code.
@@ -29,6 +31,17 @@ const (
 	msgDuration = "must be a duration such as 1h30m (format duration)"
 	msgBase64   = "must be base64 (contentEncoding base64)"
 )
+
+// enforcedFormat reports whether generated decoders check strings of
+// format name (jsonwire.Format); other formats are advertised only.
+func enforcedFormat(name string) bool {
+	for _, f := range jsonwire.Formats {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
 
 // lval is an assignable Go expression in generated code.
 type lval struct {
@@ -213,7 +226,12 @@ func (e *decEmitter) structBody(si *structInfo) []jen.Code {
 	}
 	var cases []jen.Code
 	for i, f := range si.fields {
-		stmts := e.ensure(f.path)
+		var stmts []jen.Code
+		if classifyType(f.typ, false) == kPointer && f.tag != nil && f.tag.hasDef {
+			// null leaves a pointer with a default unset: it gets the default
+			stmts = append(stmts, jen.If(jen.Id("d").Dot("Null").Call()).Block(jen.Break()))
+		}
+		stmts = append(stmts, e.ensure(f.path)...)
 		stmts = append(stmts, e.read(f.typ, exprLval(fieldExpr(f.path)), 1, false, readFormat(f.tag), jen.Lit(f.name))...)
 		if hasNames[i] != "" {
 			stmts = append(stmts, jen.Id(hasNames[i]).Op("=").True())
@@ -319,8 +337,7 @@ func defaultLit(tag *mcpTag, t types.Type) jen.Code {
 }
 
 // checks returns the constraint checks of a field on val (nil: only
-// count them). Enums of optional string fields also allow "", the value
-// a client sends to mean "not set".
+// count them).
 func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code {
 	base := elemBase(f.typ, false)
 	k := classifyType(base, false)
@@ -376,20 +393,11 @@ func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code 
 				return jen.Op("!").Id(e.patterns[p]).Dot("MatchString").Call(str())
 			}, "must match "+p+" (pattern)")
 		}
-		switch tag.format {
-		case "date-time", "date":
-			layout, msg := jen.Qual("time", "RFC3339Nano"), msgDateTime
-			if tag.format == "date" {
-				layout, msg = jen.Qual("time", "DateOnly"), msgDate
-			}
-			if val == nil {
-				out = append(out, jen.Null())
-			} else {
-				out = append(out, jen.If(
-					jen.List(jen.Id("_"), jen.Id("err")).Op(":=").Qual("time", "Parse").Call(layout, str()),
-					jen.Id("err").Op("!=").Nil(),
-				).Block(fail(msg)))
-			}
+		if enforcedFormat(tag.format) {
+			name := tag.format
+			cond(func() *jen.Statement {
+				return jen.Op("!").Qual(jsonwirePath, "Format").Call(jen.Lit(name), str())
+			}, jsonwire.FormatMessage(name))
 		}
 	}
 	if k == kString || k == kInt || k == kUint || k == kFloat {
@@ -410,9 +418,6 @@ func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code 
 			if val == nil {
 				out = append(out, jen.Null())
 			} else {
-				if k == kString && !f.required && !tsContains(shown, `""`) {
-					allowed = append([]jen.Code{jen.Lit("")}, allowed...)
-				}
 				out = append(out, jen.Switch(val()).Block(
 					jen.Case(allowed...),
 					jen.Default().Block(fail("must be one of "+strings.Join(shown, ", ")+" (enum)")),
@@ -449,14 +454,16 @@ func (e *decEmitter) read(t types.Type, lv lval, depth int, elem bool, tag *mcpT
 	case kBool, kString, kInt, kUint, kFloat:
 		return e.scalar(t, lv, e.valueExpr(t, tag), elem, where)
 	case kTime:
-		layout, msg := jen.Qual("time", "RFC3339Nano"), msgDateTime
 		if tag != nil && tag.format == "date" {
-			layout, msg = jen.Qual("time", "DateOnly"), msgDate
+			return []jen.Code{jen.If(
+				jen.List(jen.Id("t"+n), jen.Id("err")).Op(":=").Qual("time", "Parse").Call(jen.Qual("time", "DateOnly"), d().Dot("String").Call()),
+				jen.Id("err").Op("==").Nil(),
+			).Block(lv.val().Op("=").Id("t" + n)).Else().Block(fail(jen.Lit(msgDate)))}
 		}
 		return []jen.Code{jen.If(
-			jen.List(jen.Id("t"+n), jen.Id("err")).Op(":=").Qual("time", "Parse").Call(layout, d().Dot("String").Call()),
-			jen.Id("err").Op("==").Nil(),
-		).Block(lv.val().Op("=").Id("t" + n)).Else().Block(fail(jen.Lit(msg)))}
+			jen.List(jen.Id("t"+n), jen.Id("ok")).Op(":=").Qual(jsonwirePath, "DateTime").Call(d().Dot("String").Call()),
+			jen.Id("ok"),
+		).Block(lv.val().Op("=").Id("t" + n)).Else().Block(fail(jen.Lit(msgDateTime)))}
 	case kDuration:
 		if tag != nil && tag.format == "duration" {
 			return []jen.Code{jen.If(
@@ -501,6 +508,11 @@ func (e *decEmitter) read(t types.Type, lv lval, depth int, elem bool, tag *mcpT
 		inner := []jen.Code{jen.Id(p).Op(":=").New(typeCode(el))}
 		inner = append(inner, e.read(el, derefLval(p), depth+1, elem, tag, where)...)
 		inner = append(inner, lv.val().Op("=").Id(p))
+		if elem || depth > 1 {
+			// null is accepted only for a member that may be left out;
+			// an element or map value must be a value
+			return inner
+		}
 		return []jen.Code{jen.If(d().Dot("Null").Call()).Block(lv.val().Op("=").Nil()).Else().Block(inner...)}
 	case kSlice:
 		el := t.Underlying().(*types.Slice).Elem()

@@ -14,13 +14,14 @@ import (
 )
 
 // goDurationPattern matches what time.ParseDuration accepts.
-const goDurationPattern = `^[-+]?(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`
+const goDurationPattern = `^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$`
 
 // schema is one JSON Schema node. Fields are written in the order below.
 type schemaNode struct {
 	ref             *defEntry
 	typ             string
-	nullable        bool // output only: the value may be null
+	nullable        bool // the value may be null (output: nil; input: an optional member left unset)
+	zeroEnum        bool // output: the zero value was added to enum (see build)
 	title           string
 	desc            string
 	format          string
@@ -238,8 +239,18 @@ func (b *schemaBuilder) structSchema(si *structInfo) *schemaNode {
 	}
 	for _, f := range si.fields {
 		fs := b.build(f.typ, f.tag)
-		if f.omit {
+		switch {
+		case !b.output:
+			// on input, null is a nil pointer: accepted for pointer
+			// members (which are optional), nowhere else
+			fs.nullable = classifyType(f.typ, false) == kPointer
+		case f.omit:
 			fs.nullable = false // omitempty: nil is left out, not null
+			if fs.zeroEnum && classifyType(f.typ, true) != kPointer {
+				// and so is the zero value of an enum
+				fs.enum = fs.enum[1:]
+				fs.zeroEnum = false
+			}
 		}
 		if f.doc != "" && (f.tag == nil || f.tag.desc == "") {
 			fs.desc = f.doc
@@ -329,11 +340,23 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 			s.desc = d
 		}
 	}
+	k := classifyType(t, b.output)
 	if tag != nil {
-		k := classifyType(t, b.output)
-		applyTag(s, tag, k == kUnmarshal || k == kText || k == kAny)
+		applyTag(s, tag, k == kUnmarshal || k == kText || k == kAny, b.output)
 		if k == kTime && b.output {
 			s.format = "date-time" // encoding/json writes RFC 3339 whatever the tag says
+		}
+	}
+	if b.output && len(s.enum) > 0 && (k == kString || k == kInt || k == kUint) {
+		// a Go value of an enum type may hold its zero value, which the
+		// encoder writes like any other
+		zero := "0"
+		if k == kString {
+			zero = `""`
+		}
+		if !tsContains(s.enum, zero) {
+			s.enum = append([]string{zero}, s.enum...)
+			s.zeroEnum = true
 		}
 	}
 	return s
@@ -348,8 +371,30 @@ func (b *schemaBuilder) enum(s *schemaNode, t types.Type) {
 	}
 }
 
-// applyTag copies the constraints of an mcp tag onto s.
-func applyTag(s *schemaNode, tag *mcpTag, selfDecoding bool) {
+// applyTag copies the constraints of an mcp tag onto s. Output schemas
+// take only the annotations: the value constraints (enum, min, max,
+// lengths, pattern, format) are checks the decoder makes on input, and
+// nothing checks a result against them, so advertising them would
+// promise what the encoder does not guarantee.
+func applyTag(s *schemaNode, tag *mcpTag, selfDecoding, output bool) {
+	if tag.hasDef {
+		s.def = tag.def
+	}
+	if tag.title != "" {
+		s.title = tag.title
+	}
+	if tag.desc != "" {
+		s.desc = tag.desc
+	}
+	if tag.header != "" {
+		s.header = tag.header
+	}
+	if tag.jsonType != "" && selfDecoding {
+		s.typ = tag.jsonType
+	}
+	if output {
+		return
+	}
 	if tag.hasEnum {
 		s.enum = tag.enum
 	}
@@ -370,21 +415,6 @@ func applyTag(s *schemaNode, tag *mcpTag, selfDecoding bool) {
 	}
 	if tag.format != "" && tag.format != "duration" && tag.format != "nanoseconds" && s.typ != "array" && s.typ != "object" {
 		s.format = tag.format
-	}
-	if tag.hasDef {
-		s.def = tag.def
-	}
-	if tag.title != "" {
-		s.title = tag.title
-	}
-	if tag.desc != "" {
-		s.desc = tag.desc
-	}
-	if tag.header != "" {
-		s.header = tag.header
-	}
-	if tag.jsonType != "" && selfDecoding {
-		s.typ = tag.jsonType
 	}
 }
 

@@ -621,7 +621,7 @@ func toolTestElicitationSep1330Enums(ctx context.Context, c *runtime.Call) (*run
 
 // Schemas of tool json_schema_2020_12_tool.
 const (
-	schemaJsonSchema202012ToolIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"},"contactMethod":{"type":"string","description":"ContactMethod is how the caller prefers to be reached.","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false,"$anchor":"addressDef"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
+	schemaJsonSchema202012ToolIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"contactMethod":{"type":"string","description":"ContactMethod is how the caller prefers to be reached.","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false,"$anchor":"addressDef"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
 )
 
 // toolJsonSchema202012Tool calls JSONSchema202012 for tool json_schema_2020_12_tool.
@@ -1482,7 +1482,7 @@ func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
 	}
 	if hasContactMethod {
 		switch v.ContactMethod {
-		case "", conformance.ContactPhone, conformance.ContactEmail:
+		case conformance.ContactPhone, conformance.ContactEmail:
 		default:
 			d.Fail("contactMethod", "must be one of \"phone\", \"email\" (enum)")
 		}

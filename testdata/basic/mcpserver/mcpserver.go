@@ -127,7 +127,7 @@ func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) 
 
 // Schemas of tool greet.
 const (
-	schemaGreetIn = `{"type":"object","properties":{"name":{"type":"string"},"title":{"type":"string"}},"required":["name"],"additionalProperties":false}`
+	schemaGreetIn = `{"type":"object","properties":{"name":{"type":"string"},"title":{"type":["string","null"]}},"required":["name"],"additionalProperties":false}`
 )
 
 // toolGreet calls Greet for tool greet.

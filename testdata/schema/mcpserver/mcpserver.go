@@ -58,7 +58,7 @@ var definition = runtime.Definition{
 
 // Schemas of tool send.
 const (
-	schemaSendIn  = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"contact":{"type":"object","description":"Contact is how to reach someone. Its keywords keep the order written\n(not sorted) and come after the generated members.","properties":{"phone":{"type":"string"},"country":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"oneOf":[{"required":["phone"]},{"required":["email"]}],"$comment":"one, not both","dependentRequired":{"phone":["country"]}},"home":{"$ref":"#/$defs/address"},"work":{"$ref":"#/$defs/address"},"tree":{"$ref":"#/$defs/Node"},"pages":{"type":"array","items":{"type":"object","description":"Page is generic; every instance gets the keywords.","properties":{"items":{"type":"array","items":{"type":"string"}}},"required":["items"],"additionalProperties":false,"$comment":"a page"}}},"required":["contact"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is recursive, so it lives in $defs.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false,"not":{"required":["self"]}},"address":{"type":"object","description":"Address is a postal address, written once in $defs.","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false,"$anchor":"addr","examples":[{"city":"Paris"}]}},"if":{"required":["home"]},"then":{"required":["tree"]}}`
+	schemaSendIn  = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"contact":{"type":"object","description":"Contact is how to reach someone. Its keywords keep the order written\n(not sorted) and come after the generated members.","properties":{"phone":{"type":"string"},"country":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"oneOf":[{"required":["phone"]},{"required":["email"]}],"$comment":"one, not both","dependentRequired":{"phone":["country"]}},"home":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"work":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"tree":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]},"pages":{"type":"array","items":{"type":"object","description":"Page is generic; every instance gets the keywords.","properties":{"items":{"type":"array","items":{"type":"string"}}},"required":["items"],"additionalProperties":false,"$comment":"a page"}}},"required":["contact"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is recursive, so it lives in $defs.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false,"not":{"required":["self"]}},"address":{"type":"object","description":"Address is a postal address, written once in $defs.","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false,"$anchor":"addr","examples":[{"city":"Paris"}]}},"if":{"required":["home"]},"then":{"required":["tree"]}}`
 	schemaSendOut = `{"type":"object","properties":{"sent":{"type":"boolean"},"contact":{"type":"object","description":"Contact is how to reach someone. Its keywords keep the order written\n(not sorted) and come after the generated members.","properties":{"phone":{"type":"string"},"country":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"oneOf":[{"required":["phone"]},{"required":["email"]}],"$comment":"one, not both","dependentRequired":{"phone":["country"]}}},"required":["sent"],"additionalProperties":false,"$comment":"output too"}`
 )
 
@@ -173,13 +173,9 @@ func readNode(d *jsonwire.Decoder, v *schema.Node) {
 			v.Children = []*schema.Node{}
 			for _, ok := d.Elem(); ok; _, ok = d.Elem() {
 				var e1 *schema.Node
-				if d.Null() {
-					e1 = nil
-				} else {
-					p2 := new(schema.Node)
-					readNode(d, p2)
-					e1 = p2
-				}
+				p2 := new(schema.Node)
+				readNode(d, p2)
+				e1 = p2
 				v.Children = append(v.Children, e1)
 			}
 		default:

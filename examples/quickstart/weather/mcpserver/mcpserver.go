@@ -91,7 +91,7 @@ var definition = runtime.Definition{
 // Schemas of tool get_forecast.
 const (
 	schemaGetForecastIn  = `{"type":"object","properties":{"city":{"type":"string","description":"City name, for example \"Paris\".","minLength":1},"days":{"type":"integer","description":"Number of days to forecast.","minimum":1,"maximum":7,"default":3},"units":{"type":"string","description":"Temperature scale; celsius when omitted.","enum":["celsius","fahrenheit"]}},"required":["city"],"additionalProperties":false}`
-	schemaGetForecastOut = `{"type":"object","properties":{"city":{"type":"string"},"units":{"type":"string","description":"Units is a temperature scale.","enum":["celsius","fahrenheit"]},"days":{"type":["array","null"],"items":{"type":"object","description":"Day is one day of a forecast.","properties":{"day":{"type":"integer"},"summary":{"type":"string"},"temperature":{"type":"number"}},"required":["day","summary","temperature"],"additionalProperties":false}}},"required":["city","units","days"],"additionalProperties":false}`
+	schemaGetForecastOut = `{"type":"object","properties":{"city":{"type":"string"},"units":{"type":"string","description":"Units is a temperature scale.","enum":["","celsius","fahrenheit"]},"days":{"type":["array","null"],"items":{"type":"object","description":"Day is one day of a forecast.","properties":{"day":{"type":"integer"},"summary":{"type":"string"},"temperature":{"type":"number"}},"required":["day","summary","temperature"],"additionalProperties":false}}},"required":["city","units","days"],"additionalProperties":false}`
 )
 
 // toolGetForecast calls Forecast for tool get_forecast.
@@ -170,7 +170,7 @@ func readForecastInput(d *jsonwire.Decoder, v *weather.ForecastInput) {
 	}
 	if hasUnits {
 		switch v.Units {
-		case "", weather.Celsius, weather.Fahrenheit:
+		case weather.Celsius, weather.Fahrenheit:
 		default:
 			d.Fail("units", "must be one of \"celsius\", \"fahrenheit\" (enum)")
 		}

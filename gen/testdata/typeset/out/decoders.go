@@ -274,7 +274,7 @@ func readBasic(d *jsonwire.Decoder, v *fixture.Basic) {
 }
 
 func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
-	var hasDays, hasName, hasColor, hasSize, hasWhen, hasUnit, hasLevel, hasRatio, hasEvery, hasRepeat, hasFlag bool
+	var hasDays, hasName, hasColor, hasSize, hasWhen, hasMail, hasUnit, hasLevel, hasRatio, hasEvery, hasRepeat, hasFlag bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		case "days":
@@ -294,6 +294,7 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 			hasWhen = true
 		case "mail":
 			v.Mail = d.String()
+			hasMail = true
 		case "trace":
 			v.Trace = d.String()
 		case "unit":
@@ -303,6 +304,9 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 			v.Level = fixture.Level(d.Int(math.MinInt, math.MaxInt))
 			hasLevel = true
 		case "ratio":
+			if d.Null() {
+				break
+			}
 			if d.Null() {
 				v.Ratio = nil
 			} else {
@@ -371,15 +375,20 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 		}
 	}
 	if hasWhen {
-		if _, err := time.Parse(time.RFC3339Nano, v.When); err != nil {
+		if !jsonwire.Format("date-time", v.When) {
 			d.Fail("when", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
+		}
+	}
+	if hasMail {
+		if !jsonwire.Format("email", v.Mail) {
+			d.Fail("mail", "must be an email address such as name@example.com (format email)")
 		}
 	}
 	if !hasUnit {
 		v.Unit = "f"
 	} else {
 		switch v.Unit {
-		case "", fixture.Celsius, fixture.Fahrenheit:
+		case fixture.Celsius, fixture.Fahrenheit:
 		default:
 			d.Fail("unit", "must be one of \"c\", \"f\" (enum)")
 		}
@@ -439,14 +448,14 @@ func readDocs(d *jsonwire.Decoder, v *fixture.Docs) {
 	}
 	if hasUnit {
 		switch v.Unit {
-		case "", fixture.Celsius, fixture.Fahrenheit:
+		case fixture.Celsius, fixture.Fahrenheit:
 		default:
 			d.Fail("unit", "must be one of \"c\", \"f\" (enum)")
 		}
 	}
 	if hasUnits {
 		switch v.Units {
-		case "", fixture.Celsius, fixture.Fahrenheit:
+		case fixture.Celsius, fixture.Fahrenheit:
 		default:
 			d.Fail("units", "must be one of \"c\", \"f\" (enum)")
 		}
@@ -542,7 +551,7 @@ func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 				v.When = nil
 			} else {
 				p1 := new(time.Time)
-				if t2, err := time.Parse(time.RFC3339Nano, d.String()); err == nil {
+				if t2, ok := jsonwire.DateTime(d.String()); ok {
 					*p1 = t2
 				} else {
 					d.Fail("when", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
@@ -739,13 +748,9 @@ func readNode(d *jsonwire.Decoder, v *fixture.Node) {
 			v.Children = []*fixture.Node{}
 			for _, ok := d.Elem(); ok; _, ok = d.Elem() {
 				var e1 *fixture.Node
-				if d.Null() {
-					e1 = nil
-				} else {
-					p2 := new(fixture.Node)
-					readNode(d, p2)
-					e1 = p2
-				}
+				p2 := new(fixture.Node)
+				readNode(d, p2)
+				e1 = p2
 				v.Children = append(v.Children, e1)
 			}
 		default:
@@ -801,7 +806,7 @@ func readSpecial(d *jsonwire.Decoder, v *fixture.Special) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		case "at":
-			if t1, err := time.Parse(time.RFC3339Nano, d.String()); err == nil {
+			if t1, ok := jsonwire.DateTime(d.String()); ok {
 				v.At = t1
 			} else {
 				d.Fail("at", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
