@@ -514,11 +514,14 @@ func (ts *typeSetImpl) check(t types.Type, pos token.Pos, field string, tag *mcp
 // written (a duration format, or date for time.Time), which applies to
 // the elements of containers too; the other constraints are the field's.
 func readFormat(tag *mcpTag) *mcpTag {
-	if tag == nil || (tag.format != "duration" && tag.format != "nanoseconds" && tag.format != "date") {
+	if tag == nil || (tag.format != "duration" && tag.format != "nanoseconds" && tag.format != "date" && tag.jsonType == "") {
 		return nil
 	}
 	t := newMCPTag()
-	t.format = tag.format
+	if tag.format == "duration" || tag.format == "nanoseconds" || tag.format == "date" {
+		t.format = tag.format
+	}
+	t.jsonType = tag.jsonType
 	return t
 }
 

@@ -43,6 +43,20 @@ func enforcedFormat(name string) bool {
 	return false
 }
 
+// wireKind is the jsonwire.Kind constant of a type= tag, or "".
+func wireKind(tag *mcpTag) string {
+	if tag == nil {
+		return ""
+	}
+	return map[string]string{"string": "String", "number": "Number", "integer": "Number", "boolean": "Bool", "object": "Object", "array": "Array", "null": "Null"}[tag.jsonType]
+}
+
+// invalidSelf is the error text for a value that a type which decodes
+// itself (UnmarshalJSON, UnmarshalText) rejected.
+func invalidSelf(t types.Type) string {
+	return "must be a valid " + shortType(t) + " (its own decoding method rejected it)"
+}
+
 // lval is an assignable Go expression in generated code.
 type lval struct {
 	val  func() *jen.Statement // the value, for reading and assigning
@@ -493,15 +507,28 @@ func (e *decEmitter) read(t types.Type, lv lval, depth int, elem bool, tag *mcpT
 			jen.Id("err").Op("!=").Nil(),
 		).Block(fail(jen.Id("err").Dot("Error").Call()))}
 	case kUnmarshal:
+		// the method's error is Go text ("json: cannot unmarshal number
+		// into Go value of type string"), not for a model to read
+		if kind := wireKind(tag); kind != "" {
+			// the schema states the JSON type (type=): other kinds,
+			// null included, are refused before the method sees them
+			return []jen.Code{jen.If(jen.Id("k").Op(":=").Add(d().Dot("Peek").Call()), jen.Id("k").Op("!=").Qual(jsonwirePath, kind)).Block(
+				d().Dot("Fail").Call(where, jen.Lit("expected "+tag.jsonType+", got ").Op("+").Id("k").Dot("String").Call()),
+				d().Dot("Skip").Call(),
+			).Else().If(
+				jen.Id("err").Op(":=").Add(lv.recv()).Dot("UnmarshalJSON").Call(d().Dot("Raw").Call()),
+				jen.Id("err").Op("!=").Nil(),
+			).Block(fail(jen.Lit(invalidSelf(t))))}
+		}
 		return []jen.Code{jen.If(
 			jen.Id("err").Op(":=").Add(lv.recv()).Dot("UnmarshalJSON").Call(d().Dot("Raw").Call()),
 			jen.Id("err").Op("!=").Nil(),
-		).Block(fail(jen.Id("err").Dot("Error").Call()))}
+		).Block(fail(jen.Lit(invalidSelf(t))))}
 	case kText:
 		return []jen.Code{jen.If(
 			jen.Id("err").Op(":=").Add(lv.recv()).Dot("UnmarshalText").Call(jen.Index().Byte().Call(d().Dot("String").Call())),
 			jen.Id("err").Op("!=").Nil(),
-		).Block(fail(jen.Id("err").Dot("Error").Call()))}
+		).Block(fail(jen.Lit(invalidSelf(t))))}
 	case kPointer:
 		el := t.Underlying().(*types.Pointer).Elem()
 		p := "p" + n

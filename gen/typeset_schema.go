@@ -346,6 +346,9 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 		if k == kTime && b.output {
 			s.format = "date-time" // encoding/json writes RFC 3339 whatever the tag says
 		}
+		if k == kDuration {
+			s.format = "" // format=duration on time.Duration means Go syntax: the pattern says it
+		}
 	}
 	if b.output && len(s.enum) > 0 && (k == kString || k == kInt || k == kUint) {
 		// a Go value of an enum type may hold its zero value, which the
@@ -413,7 +416,7 @@ func applyTag(s *schemaNode, tag *mcpTag, selfDecoding, output bool) {
 	if tag.pattern != "" {
 		s.pattern = tag.pattern
 	}
-	if tag.format != "" && tag.format != "duration" && tag.format != "nanoseconds" && s.typ != "array" && s.typ != "object" {
+	if tag.format != "" && tag.format != "nanoseconds" && s.typ != "array" && s.typ != "object" {
 		s.format = tag.format
 	}
 }

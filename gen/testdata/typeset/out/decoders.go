@@ -501,12 +501,15 @@ func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 			readEmbedded(d, &v.Embedded)
 			hasEmbedded = true
 		case "up2":
-			if err := v.Up2.UnmarshalJSON(d.Raw()); err != nil {
-				d.Fail("up2", err.Error())
+			if k := d.Peek(); k != jsonwire.String {
+				d.Fail("up2", "expected string, got "+k.String())
+				d.Skip()
+			} else if err := v.Up2.UnmarshalJSON(d.Raw()); err != nil {
+				d.Fail("up2", "must be a valid fixture.Upper (its own decoding method rejected it)")
 			}
 		case "ip":
 			if err := v.IP.UnmarshalText([]byte(d.String())); err != nil {
-				d.Fail("ip", err.Error())
+				d.Fail("ip", "must be a valid netip.Addr (its own decoding method rejected it)")
 			}
 		case "opt":
 			if d.Null() {
@@ -877,7 +880,7 @@ func readSpecial(d *jsonwire.Decoder, v *fixture.Special) {
 			}
 		case "upper":
 			if err := v.Upper.UnmarshalJSON(d.Raw()); err != nil {
-				d.Fail("upper", err.Error())
+				d.Fail("upper", "must be a valid fixture.Upper (its own decoding method rejected it)")
 			}
 		case "opt":
 			if d.Null() {

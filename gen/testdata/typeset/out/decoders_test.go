@@ -61,7 +61,7 @@ func TestDecoders(t *testing.T) {
 					Lon float64 `json:"lon"`
 				}{1, 2}}, ""},
 		{"special broken", dec(decodeSpecial), `{"at":"noon","data":"!!","labels":{"a":1},"list":null,"pair":[1,2,3],"units":["c","x"],"upper":5,"loc":{"lat":1,"alt":3},"byUnit":{"c":"x"}}`, nil,
-			`at: must be a date-time such as 2006-01-02T15:04:05Z (format date-time); data: must be base64 (contentEncoding base64); labels.a: expected string, got number; list: expected array, got null; pair: must have exactly 2 items (minItems, maxItems); units[1]: must be one of "c", "f" (enum); upper: want a string; loc.alt: unknown field; loc.lon: required field missing; byUnit.c: expected integer, got string`},
+			`at: must be a date-time such as 2006-01-02T15:04:05Z (format date-time); data: must be base64 (contentEncoding base64); labels.a: expected string, got number; list: expected array, got null; pair: must have exactly 2 items (minItems, maxItems); units[1]: must be one of "c", "f" (enum); upper: must be a valid fixture.Upper (its own decoding method rejected it); loc.alt: unknown field; loc.lon: required field missing; byUnit.c: expected integer, got string`},
 		{"tags embedded", dec(decodeTags), `{"renamed":"r","-":"d","NoTag":"n","inner":"i","deep":4,"named":{"inner":"a","renamed":"b"},"ptr":3}`,
 			fixture.Tags{Renamed: "r", Dash: "d", NoTag: "n", Ptr: ptr(3), Embedded: fixture.Embedded{Inner: "i"}, PtrEmbedded: &fixture.PtrEmbedded{Deep: 4}, Named: fixture.Embedded{Inner: "a", Renamed: "b"}}, ""},
 		{"tags unknown Skipped", dec(decodeTags), `{"renamed":"r","-":"d","NoTag":"n","inner":"i","named":{"inner":"a","renamed":"b"},"Skipped":"x","unexported":1}`, nil,
@@ -84,7 +84,7 @@ func TestDecoders(t *testing.T) {
 				return x
 			}(), ""},
 		{"extra broken", dec(decodeExtra), `{"l":1,"r":2,"shared":"abcd","emb":{"inner":"i","renamed":"r"},"ip":"nope","opt":1,"durs":["1s","x"],"levels":{"a":3},"Name":"n","num":"1","when":"x","days":["2026-01-02T00:00:00Z"],"panon":{"a":0},"points":[{"X":1}]}`, nil,
-			`ip: ParseAddr("nope"): unable to parse IP; durs[1]: must be a duration such as 1h30m (format duration); levels.a: must be one of 1, 2 (enum); Name: unknown field; num: expected number; when: must be a date-time such as 2006-01-02T15:04:05Z (format date-time); days[0]: must be a date such as 2006-01-02 (format date); panon.a: must be >= 1 (minimum); points[0].Y: required field missing; shared: must be at most 3 characters long (maxLength); opt: must be one of 2 (enum)`},
+			`ip: must be a valid netip.Addr (its own decoding method rejected it); durs[1]: must be a duration such as 1h30m (format duration); levels.a: must be one of 1, 2 (enum); Name: unknown field; num: expected number; when: must be a date-time such as 2006-01-02T15:04:05Z (format date-time); days[0]: must be a date such as 2006-01-02 (format date); panon.a: must be >= 1 (minimum); points[0].Y: required field missing; shared: must be at most 3 characters long (maxLength); opt: must be one of 2 (enum)`},
 		{"flat ok", dec(decodeFlatArgs), `{"a":1,"b":null,"unit":"c","nodes":[{"name":"n"}]}`,
 			flatArgs{A: 1, Unit: fixture.Celsius, Nodes: []fixture.Node{{Name: "n"}}}, ""},
 		{"flat missing", dec(decodeFlatArgs), `{"b":"x","unit":""}`, nil,
