@@ -237,7 +237,8 @@ type generator struct {
 	d    *diag
 	ts   *TypeSet
 
-	files       []*ast.File // sorted by file name
+	files       []*ast.File  // sorted by file name
+	schemaOrder []namedConst // the schema constants, in first-use order
 	server      serverInfo
 	tools       []*tool
 	resources   []*resource

@@ -214,7 +214,7 @@ func TestSchemaDirective(t *testing.T) {
 			src: "//mcp:schema json=`{\"z\":1, \"allOf\": [{\"anyOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\"]}]}]}`\n" +
 				"//mcp:schema json=\"{\\\"if\\\":{\\\"required\\\":[\\\"a\\\"]},\\\"then\\\":{},\\\"else\\\":{}}\"\n" +
 				"type In struct {\n\tA string `json:\"a,omitempty\"`\n\tB string `json:\"b,omitempty\"`\n}\n\ntype Out struct{}\n",
-			want: []string{`schemaRunIn  = ` + "`" + `{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false,"z":1,"allOf":[{"anyOf":[{"required":["a"]},{"required":["b"]}]}],"if":{"required":["a"]},"then":{},"else":{}}` + "`"},
+			want: []string{`schemaIn        = ` + "`" + `{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false,"z":1,"allOf":[{"anyOf":[{"required":["a"]},{"required":["b"]}]}],"if":{"required":["a"]},"then":{},"else":{}}` + "`"},
 		},
 		{
 			name: "in $defs through ref=, once, and not on the $ref",
@@ -230,8 +230,8 @@ func TestSchemaDirective(t *testing.T) {
 			src: "//mcp:schema json=`{\"minProperties\":1}`\ntype Part struct {\n\tX string `json:\"x,omitempty\"`\n}\n\n" +
 				"type In struct {\n\tP Part `json:\"p\"`\n}\n\ntype Out struct {\n\tP []Part `json:\"p\"`\n}\n",
 			want: []string{
-				`schemaRunIn  = ` + "`" + `{"type":"object","properties":{"p":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}`,
-				`schemaRunOut = ` + "`" + `{"type":"object","properties":{"p":{"type":["array","null"],"items":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}}`,
+				`schemaIn        = ` + "`" + `{"type":"object","properties":{"p":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}`,
+				`schemaOutResult = ` + "`" + `{"type":"object","properties":{"p":{"type":["array","null"],"items":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}}`,
 			},
 		},
 		{
@@ -261,9 +261,10 @@ func TestSchemaDirective(t *testing.T) {
 			wantErrs: "p.go:5:21: //mcp:schema on A: $anchor must be unique in a schema, and A appears in one more than once; tag the fields that use it with mcp:\"ref=NAME\" to write it once, in $defs",
 		},
 		{
+			// input and output schemas are the same text: one constant
 			name: "an anchored type once per schema, in input and output",
 			src:  "//mcp:schema json=`{\"$dynamicAnchor\":\"a\"}`\ntype A struct{}\n\ntype In struct {\n\tX A `json:\"x\"`\n}\n\ntype Out struct {\n\tX A `json:\"x\"`\n}\n",
-			want: []string{`"additionalProperties":false,"$dynamicAnchor":"a"}`, `"additionalProperties":false,"$dynamicAnchor":"a"}`},
+			want: []string{"InputSchema:  json.RawMessage(schemaIn)", "OutputSchema: json.RawMessage(schemaIn)", `"additionalProperties":false,"$dynamicAnchor":"a"}`},
 		},
 		{
 			name:     "not an object",
@@ -348,7 +349,7 @@ func TestSchemaDirectiveInPackageDoc(t *testing.T) {
 func schemaLines(src string) string {
 	var out []string
 	for _, l := range strings.Split(src, "\n") {
-		if strings.Contains(l, "schemaRun") && strings.Contains(l, "`") {
+		if strings.HasPrefix(strings.TrimSpace(l), "schema") && strings.Contains(l, "`") {
 			out = append(out, strings.TrimSpace(l))
 		}
 	}

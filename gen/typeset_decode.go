@@ -51,6 +51,14 @@ func wireKind(tag *mcpTag) string {
 	return map[string]string{"string": "String", "number": "Number", "integer": "Number", "boolean": "Bool", "object": "Object", "array": "Array", "null": "Null"}[tag.jsonType]
 }
 
+// characters is "1 character" or "N characters".
+func characters(n int) string {
+	if n == 1 {
+		return "1 character"
+	}
+	return strconv.Itoa(n) + " characters"
+}
+
 // invalidSelf is the error text for a value that a type which decodes
 // itself (UnmarshalJSON, UnmarshalText) rejected.
 func invalidSelf(t types.Type) string {
@@ -103,28 +111,34 @@ func fieldExpr(path []pathStep) func() *jen.Statement {
 type decEmitter struct {
 	ts       *typeSetImpl
 	readers  map[string]*structInfo // by key
+	infos    []*structInfo          // the readers, sorted by hint
 	patterns map[string]string      // pattern -> var name
+	pats     []string               // the patterns, sorted
 }
 
-// emit writes every decoder registered so far.
-func (ts *typeSetImpl) emit(f *jen.File) {
+// prepare names the readers and patterns of every input registered so
+// far, deterministically; it runs once, on the first Reader or Emit call,
+// after which no input may be registered.
+func (ts *typeSetImpl) prepare() *decEmitter {
+	if ts.dec != nil {
+		return ts.dec
+	}
 	e := &decEmitter{ts: ts, readers: map[string]*structInfo{}, patterns: map[string]string{}}
+	ts.dec = e
 	for _, in := range ts.inputs {
 		e.collect(in.root)
 	}
-	// name readers and patterns deterministically
-	var infos []*structInfo
 	for _, si := range e.readers {
-		infos = append(infos, si)
+		e.infos = append(e.infos, si)
 	}
-	sort.Slice(infos, func(i, j int) bool {
-		if infos[i].hint != infos[j].hint {
-			return infos[i].hint < infos[j].hint
+	sort.Slice(e.infos, func(i, j int) bool {
+		if e.infos[i].hint != e.infos[j].hint {
+			return e.infos[i].hint < e.infos[j].hint
 		}
-		return infos[i].key < infos[j].key
+		return e.infos[i].key < e.infos[j].key
 	})
 	used := map[string]bool{}
-	for _, si := range infos {
+	for _, si := range e.infos {
 		name := "read" + si.hint
 		for n := 2; used[name]; n++ {
 			name = "read" + si.hint + strconv.Itoa(n)
@@ -132,52 +146,46 @@ func (ts *typeSetImpl) emit(f *jen.File) {
 		used[name] = true
 		si.reader = name
 	}
-	var pats []string
 	for p := range e.patterns {
-		pats = append(pats, p)
+		e.pats = append(e.pats, p)
 	}
-	sort.Strings(pats)
-	for i, p := range pats {
+	sort.Strings(e.pats)
+	for i, p := range e.pats {
 		e.patterns[p] = "pattern" + strconv.Itoa(i+1)
 	}
+	return e
+}
 
-	inputs := append([]*inputImpl(nil), ts.inputs...)
-	sort.Slice(inputs, func(i, j int) bool { return inputs[i].decodeFunc() < inputs[j].decodeFunc() })
-	for _, in := range inputs {
-		if in.flat {
-			var fields []jen.Code
-			for _, fi := range in.root.fields {
-				fields = append(fields, jen.Id(fi.path[0].name).Add(typeCode(fi.typ)))
-			}
-			f.Comment("// " + in.root.flat + " holds the arguments of a tool declared with plain parameters.")
-			f.Type().Id(in.root.flat).Struct(fields...)
-			f.Line()
-		}
-		f.Func().Id(in.decodeFunc()).Params(jen.Id("data").Index().Byte(), jen.Id("v").Op("*").Add(in.goTyp)).Error().Block(
-			jen.If(jen.Len(jen.Id("data")).Op("==").Lit(0).Op("||").String().Call(jen.Id("data")).Op("==").Lit("null")).Block(
-				jen.Comment("a call without arguments is a call with an empty object"),
-				jen.Id("data").Op("=").Index().Byte().Call(jen.Lit("{}")),
-			),
-			jen.Id("d").Op(":=").Qual(jsonwirePath, "NewDecoder").Call(jen.Id("data")),
-			jen.Id(in.root.reader).Call(jen.Id("d"), jen.Id("v")),
-			jen.Return(jen.Id("d").Dot("Finish").Call()),
-		)
-		f.Line()
-	}
+// emit writes every reader (and flat args struct): one per Go type,
+// shared by every tool that takes it; the handlers call them through
+// jsonwire.Decode.
+func (ts *typeSetImpl) emit(f *jen.File) {
+	e := ts.prepare()
+	infos := append([]*structInfo(nil), e.infos...)
 	sort.Slice(infos, func(i, j int) bool { return infos[i].reader < infos[j].reader })
 	for _, si := range infos {
 		var vt jen.Code
 		if si.flat != "" {
+			var fields []jen.Code
+			for _, fi := range si.fields {
+				fields = append(fields, jen.Id(fi.path[0].name).Add(typeCode(fi.typ)))
+			}
+			f.Commentf("%s holds the arguments of a tool declared with plain parameters.", si.flat)
+			f.Type().Id(si.flat).Struct(fields...)
+			f.Line()
 			vt = jen.Id(si.flat)
 		} else {
 			vt = typeCode(si.typ)
 		}
+		if si.flat == "" {
+			f.Commentf("%s reads a %s object.", si.reader, shortType(si.typ))
+		}
 		f.Func().Id(si.reader).Params(jen.Id("d").Op("*").Qual(jsonwirePath, "Decoder"), jen.Id("v").Op("*").Add(vt)).Block(e.structBody(si)...)
 		f.Line()
 	}
-	if len(pats) > 0 {
+	if len(e.pats) > 0 {
 		f.Var().DefsFunc(func(g *jen.Group) {
-			for _, p := range pats {
+			for _, p := range e.pats {
 				g.Id(e.patterns[p]).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p))
 			}
 		})
@@ -393,13 +401,13 @@ func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code 
 			n := tag.minLength
 			cond(func() *jen.Statement {
 				return jen.Qual("unicode/utf8", "RuneCountInString").Call(str()).Op("<").Lit(n)
-			}, "must be at least "+strconv.Itoa(n)+" characters long (minLength)")
+			}, "must be at least "+characters(n)+" long (minLength)")
 		}
 		if tag.maxLength >= 0 {
 			n := tag.maxLength
 			cond(func() *jen.Statement {
 				return jen.Qual("unicode/utf8", "RuneCountInString").Call(str()).Op(">").Lit(n)
-			}, "must be at most "+strconv.Itoa(n)+" characters long (maxLength)")
+			}, "must be at most "+characters(n)+" long (maxLength)")
 		}
 		if tag.pattern != "" {
 			p := tag.pattern

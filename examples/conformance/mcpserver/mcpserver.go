@@ -7,13 +7,14 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"os"
+
 	"github.com/mcpgen/mcpgen/examples/conformance"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"math"
-	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -88,7 +89,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_simple_text",
 			Description: "SimpleText returns a single fixed text block.",
-			InputSchema: json.RawMessage(schemaTestSimpleTextIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -97,7 +98,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_image_content",
 			Description: "ImageContent returns a 1x1 red PNG as an image content block.",
-			InputSchema: json.RawMessage(schemaTestImageContentIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -106,7 +107,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_audio_content",
 			Description: "AudioContent returns a short silent WAV file as an audio content block.",
-			InputSchema: json.RawMessage(schemaTestAudioContentIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -115,7 +116,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_embedded_resource",
 			Description: "EmbeddedResource returns a text resource embedded in the tool result.",
-			InputSchema: json.RawMessage(schemaTestEmbeddedResourceIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -124,7 +125,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_multiple_content_types",
 			Description: "MultipleContentTypes returns a text block, an image and an embedded JSON\nresource in one result.",
-			InputSchema: json.RawMessage(schemaTestMultipleContentTypesIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -133,7 +134,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_tool_with_logging",
 			Description: "ToolWithLogging sends three info-level log notifications, 50 ms apart,\nwhile it runs.",
-			InputSchema: json.RawMessage(schemaTestToolWithLoggingIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -142,7 +143,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_error_handling",
 			Description: "ErrorHandling always fails, so the client sees a tool result with\nisError set rather than a protocol error.",
-			InputSchema: json.RawMessage(schemaTestErrorHandlingIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -151,7 +152,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_tool_with_progress",
 			Description: "ToolWithProgress reports progress 0, 50 and 100 out of 100, 50 ms apart,\nwhen the caller asked for progress.",
-			InputSchema: json.RawMessage(schemaTestToolWithProgressIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -160,31 +161,31 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_sampling",
 			Description: "Sampling asks the client's language model to answer the prompt\n(sampling/createMessage) and returns the answer.",
-			InputSchema: json.RawMessage(schemaTestSamplingIn),
+			InputSchema: json.RawMessage(schemaSamplingInput),
 			Handler:     toolTestSampling,
 		},
 		{
 			Name:        "test_elicitation",
 			Description: "Elicitation asks the user, through the client, for a username and an\nemail address (elicitation/create) and returns what they answered.",
-			InputSchema: json.RawMessage(schemaTestElicitationIn),
+			InputSchema: json.RawMessage(schemaElicitationInput),
 			Handler:     toolTestElicitation,
 		},
 		{
 			Name:        "test_elicitation_sep1034_defaults",
 			Description: "ElicitationDefaults asks the user for values of every primitive type,\neach with a default (SEP-1034).",
-			InputSchema: json.RawMessage(schemaTestElicitationSep1034DefaultsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestElicitationSep1034Defaults,
 		},
 		{
 			Name:        "test_elicitation_sep1330_enums",
 			Description: "ElicitationEnums asks the user to pick from the five enum shapes of\nSEP-1330: untitled and titled single-select, the legacy enumNames form,\nand untitled and titled multi-select.",
-			InputSchema: json.RawMessage(schemaTestElicitationSep1330EnumsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestElicitationSep1330Enums,
 		},
 		{
 			Name:        "json_schema_2020_12_tool",
 			Description: "JSONSchema202012 takes a name, a nested address and contact details and\nechoes them back. Give a phone or an email: the phone when contactMethod\nis \"phone\", otherwise the email.",
-			InputSchema: json.RawMessage(schemaJsonSchema202012ToolIn),
+			InputSchema: json.RawMessage(schemaSchemaInput),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -193,7 +194,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_reconnection",
 			Description: "Reconnection closes the response stream of its own call, waits, and\nthen returns its result, which the client receives by resuming the\nstream (SEP-1699 polling: GET with Last-Event-ID).",
-			InputSchema: json.RawMessage(schemaTestReconnectionIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -202,8 +203,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "add_numbers",
 			Description:  "AddNumbers adds two numbers.",
-			InputSchema:  json.RawMessage(schemaAddNumbersIn),
-			OutputSchema: json.RawMessage(schemaAddNumbersOut),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint:   runtime.Bool(true),
 				IdempotentHint: runtime.Bool(true),
@@ -213,19 +214,19 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_missing_capability",
 			Description: "MissingCapability needs the client's sampling capability: a client that\ndid not declare it gets the -32021 error (the runtime raises it from\nCreateMessage on 2026 requests).",
-			InputSchema: json.RawMessage(schemaTestMissingCapabilityIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestMissingCapability,
 		},
 		{
 			Name:        "test_streaming_elicitation",
 			Description: "StreamingElicitation asks the user for a name. On 2026 requests that\nis an input_required result, never a request on the response stream.",
-			InputSchema: json.RawMessage(schemaTestStreamingElicitationIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestStreamingElicitation,
 		},
 		{
 			Name:        "test_logging_tool",
 			Description: "LoggingTool logs at info level three times. On 2026 requests the\nruntime sends the messages only when the request's _meta carries a\nlogLevel.",
-			InputSchema: json.RawMessage(schemaTestLoggingToolIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -234,7 +235,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_trigger_tool_change",
 			Description: "TriggerToolChange announces a change of the tool list to the listen\nstreams that asked for toolsListChanged. The fixture set itself stays\nthe same, so repeated tools/list calls keep their order.",
-			InputSchema: json.RawMessage(schemaTestTriggerToolChangeIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -243,7 +244,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_trigger_prompt_change",
 			Description: "TriggerPromptChange is TriggerToolChange for the prompt list.",
-			InputSchema: json.RawMessage(schemaTestTriggerPromptChangeIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -252,55 +253,55 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_input_required_result_elicitation",
 			Description: "InputRequiredElicitation asks the user's name and greets them.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultElicitationIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultElicitation,
 		},
 		{
 			Name:        "test_input_required_result_sampling",
 			Description: "InputRequiredSampling asks the client's model a question.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultSamplingIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultSampling,
 		},
 		{
 			Name:        "test_input_required_result_list_roots",
 			Description: "InputRequiredListRoots lists the client's roots.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultListRootsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultListRoots,
 		},
 		{
 			Name:        "test_input_required_result_request_state",
 			Description: "InputRequiredRequestState asks for a confirmation; the runtime keeps\nthe request's state in the sealed requestState between rounds.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultRequestStateIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultRequestState,
 		},
 		{
 			Name:        "test_input_required_result_multiple_inputs",
 			Description: "InputRequiredMultipleInputs asks for a name, a greeting from the model\nand the client's roots in one round: it makes all three calls before it\nlooks at their errors, so a 2026 client gets the three requests at\nonce.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultMultipleInputsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultMultipleInputs,
 		},
 		{
 			Name:        "test_input_required_result_multi_round",
 			Description: "InputRequiredMultiRound asks two questions, one per round: the answer\nof the first travels in requestState while the second is asked.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultMultiRoundIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultMultiRound,
 		},
 		{
 			Name:        "test_input_required_result_tampered_state",
 			Description: "InputRequiredTamperedState asks for a confirmation; a retry whose\nrequestState was altered is rejected by the runtime with a JSON-RPC\nerror before this function runs again.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultTamperedStateIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultTamperedState,
 		},
 		{
 			Name:        "test_input_required_result_capabilities",
 			Description: "InputRequiredCapabilities asks only for what the client declared in\nthis request's capabilities.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultCapabilitiesIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultCapabilities,
 		},
 		{
 			Name:        "test_x_mcp_header",
 			Description: "XMCPHeader echoes its region argument, which the runtime has checked\nagainst the Mcp-Param-Region header.",
-			InputSchema: json.RawMessage(schemaTestXMcpHeaderIn),
+			InputSchema: json.RawMessage(schemaHeaderInput),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -403,15 +404,21 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool test_simple_text.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaTestSimpleTextIn = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaNoArguments      = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaSamplingInput    = `{"type":"object","properties":{"prompt":{"type":"string","description":"The prompt to send to the client's language model."}},"required":["prompt"],"additionalProperties":false}`
+	schemaElicitationInput = `{"type":"object","properties":{"message":{"type":"string","description":"The message to show the user."}},"required":["message"],"additionalProperties":false}`
+	schemaSchemaInput      = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"contactMethod":{"type":"string","description":"ContactMethod is how the caller prefers to be reached.","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false,"$anchor":"addressDef"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
+	schemaAddInput         = `{"type":"object","properties":{"a":{"type":"number","description":"The first addend."},"b":{"type":"number","description":"The second addend."}},"required":["a","b"],"additionalProperties":false}`
+	schemaAddOutputResult  = `{"type":"object","properties":{"sum":{"type":"number","description":"The sum a + b."}},"required":["sum"],"additionalProperties":false}`
+	schemaHeaderInput      = `{"type":"object","properties":{"region":{"type":"string","description":"Region to run in, for example \"us-west1\".","x-mcp-header":"Region"},"level":{"type":"integer","description":"Log level of the run; not mirrored."}},"required":["region"],"additionalProperties":false}`
 )
 
 // toolTestSimpleText calls SimpleText for tool test_simple_text.
 func toolTestSimpleText(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestSimpleTextArgs
-	if err := decodeTestSimpleTextArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.SimpleText(ctx)
@@ -421,15 +428,9 @@ func toolTestSimpleText(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_image_content.
-const (
-	schemaTestImageContentIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestImageContent calls ImageContent for tool test_image_content.
 func toolTestImageContent(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestImageContentArgs
-	if err := decodeTestImageContentArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ImageContent(ctx)
@@ -439,15 +440,9 @@ func toolTestImageContent(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.ContentResult(out), nil
 }
 
-// Schemas of tool test_audio_content.
-const (
-	schemaTestAudioContentIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestAudioContent calls AudioContent for tool test_audio_content.
 func toolTestAudioContent(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestAudioContentArgs
-	if err := decodeTestAudioContentArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.AudioContent(ctx)
@@ -457,15 +452,9 @@ func toolTestAudioContent(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.ContentResult(out), nil
 }
 
-// Schemas of tool test_embedded_resource.
-const (
-	schemaTestEmbeddedResourceIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestEmbeddedResource calls EmbeddedResource for tool test_embedded_resource.
 func toolTestEmbeddedResource(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestEmbeddedResourceArgs
-	if err := decodeTestEmbeddedResourceArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.EmbeddedResource(ctx)
@@ -475,15 +464,9 @@ func toolTestEmbeddedResource(ctx context.Context, c *runtime.Call) (*runtime.To
 	return runtime.ContentResult(out), nil
 }
 
-// Schemas of tool test_multiple_content_types.
-const (
-	schemaTestMultipleContentTypesIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestMultipleContentTypes calls MultipleContentTypes for tool test_multiple_content_types.
 func toolTestMultipleContentTypes(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestMultipleContentTypesArgs
-	if err := decodeTestMultipleContentTypesArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.MultipleContentTypes(ctx)
@@ -493,15 +476,9 @@ func toolTestMultipleContentTypes(ctx context.Context, c *runtime.Call) (*runtim
 	return runtime.ContentResult(out...), nil
 }
 
-// Schemas of tool test_tool_with_logging.
-const (
-	schemaTestToolWithLoggingIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestToolWithLogging calls ToolWithLogging for tool test_tool_with_logging.
 func toolTestToolWithLogging(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestToolWithLoggingArgs
-	if err := decodeTestToolWithLoggingArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ToolWithLogging(ctx, c.Session)
@@ -511,15 +488,9 @@ func toolTestToolWithLogging(ctx context.Context, c *runtime.Call) (*runtime.Too
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_error_handling.
-const (
-	schemaTestErrorHandlingIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestErrorHandling calls ErrorHandling for tool test_error_handling.
 func toolTestErrorHandling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestErrorHandlingArgs
-	if err := decodeTestErrorHandlingArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ErrorHandling(ctx)
@@ -529,15 +500,9 @@ func toolTestErrorHandling(ctx context.Context, c *runtime.Call) (*runtime.ToolR
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_tool_with_progress.
-const (
-	schemaTestToolWithProgressIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestToolWithProgress calls ToolWithProgress for tool test_tool_with_progress.
 func toolTestToolWithProgress(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestToolWithProgressArgs
-	if err := decodeTestToolWithProgressArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ToolWithProgress(ctx, c.Session)
@@ -547,15 +512,10 @@ func toolTestToolWithProgress(ctx context.Context, c *runtime.Call) (*runtime.To
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_sampling.
-const (
-	schemaTestSamplingIn = `{"type":"object","properties":{"prompt":{"type":"string","description":"The prompt to send to the client's language model."}},"required":["prompt"],"additionalProperties":false}`
-)
-
 // toolTestSampling calls Sampling for tool test_sampling.
 func toolTestSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.SamplingInput
-	if err := decodeTestSamplingArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readSamplingInput); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Sampling(ctx, c.Session, in)
@@ -565,15 +525,10 @@ func toolTestSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_elicitation.
-const (
-	schemaTestElicitationIn = `{"type":"object","properties":{"message":{"type":"string","description":"The message to show the user."}},"required":["message"],"additionalProperties":false}`
-)
-
 // toolTestElicitation calls Elicitation for tool test_elicitation.
 func toolTestElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.ElicitationInput
-	if err := decodeTestElicitationArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readElicitationInput); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Elicitation(ctx, c.Session, in)
@@ -583,15 +538,9 @@ func toolTestElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolRes
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_elicitation_sep1034_defaults.
-const (
-	schemaTestElicitationSep1034DefaultsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestElicitationSep1034Defaults calls ElicitationDefaults for tool test_elicitation_sep1034_defaults.
 func toolTestElicitationSep1034Defaults(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestElicitationSep1034DefaultsArgs
-	if err := decodeTestElicitationSep1034DefaultsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ElicitationDefaults(ctx, c.Session)
@@ -601,15 +550,9 @@ func toolTestElicitationSep1034Defaults(ctx context.Context, c *runtime.Call) (*
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_elicitation_sep1330_enums.
-const (
-	schemaTestElicitationSep1330EnumsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestElicitationSep1330Enums calls ElicitationEnums for tool test_elicitation_sep1330_enums.
 func toolTestElicitationSep1330Enums(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestElicitationSep1330EnumsArgs
-	if err := decodeTestElicitationSep1330EnumsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ElicitationEnums(ctx, c.Session)
@@ -619,15 +562,10 @@ func toolTestElicitationSep1330Enums(ctx context.Context, c *runtime.Call) (*run
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool json_schema_2020_12_tool.
-const (
-	schemaJsonSchema202012ToolIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"contactMethod":{"type":"string","description":"ContactMethod is how the caller prefers to be reached.","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false,"$anchor":"addressDef"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
-)
-
 // toolJsonSchema202012Tool calls JSONSchema202012 for tool json_schema_2020_12_tool.
 func toolJsonSchema202012Tool(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.SchemaInput
-	if err := decodeJsonSchema202012ToolArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readSchemaInput); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.JSONSchema202012(ctx, in)
@@ -637,15 +575,9 @@ func toolJsonSchema202012Tool(ctx context.Context, c *runtime.Call) (*runtime.To
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_reconnection.
-const (
-	schemaTestReconnectionIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestReconnection calls Reconnection for tool test_reconnection.
 func toolTestReconnection(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestReconnectionArgs
-	if err := decodeTestReconnectionArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Reconnection(ctx, c.Session)
@@ -655,16 +587,10 @@ func toolTestReconnection(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool add_numbers.
-const (
-	schemaAddNumbersIn  = `{"type":"object","properties":{"a":{"type":"number","description":"The first addend."},"b":{"type":"number","description":"The second addend."}},"required":["a","b"],"additionalProperties":false}`
-	schemaAddNumbersOut = `{"type":"object","properties":{"sum":{"type":"number","description":"The sum a + b."}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAddNumbers calls AddNumbers for tool add_numbers.
 func toolAddNumbers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.AddInput
-	if err := decodeAddNumbersArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.AddNumbers(ctx, in)
@@ -674,15 +600,9 @@ func toolAddNumbers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool test_missing_capability.
-const (
-	schemaTestMissingCapabilityIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestMissingCapability calls MissingCapability for tool test_missing_capability.
 func toolTestMissingCapability(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestMissingCapabilityArgs
-	if err := decodeTestMissingCapabilityArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.MissingCapability(ctx, c.Session)
@@ -692,15 +612,9 @@ func toolTestMissingCapability(ctx context.Context, c *runtime.Call) (*runtime.T
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_streaming_elicitation.
-const (
-	schemaTestStreamingElicitationIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestStreamingElicitation calls StreamingElicitation for tool test_streaming_elicitation.
 func toolTestStreamingElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestStreamingElicitationArgs
-	if err := decodeTestStreamingElicitationArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.StreamingElicitation(ctx, c.Session)
@@ -710,15 +624,9 @@ func toolTestStreamingElicitation(ctx context.Context, c *runtime.Call) (*runtim
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_logging_tool.
-const (
-	schemaTestLoggingToolIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestLoggingTool calls LoggingTool for tool test_logging_tool.
 func toolTestLoggingTool(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestLoggingToolArgs
-	if err := decodeTestLoggingToolArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.LoggingTool(ctx, c.Session)
@@ -728,15 +636,9 @@ func toolTestLoggingTool(ctx context.Context, c *runtime.Call) (*runtime.ToolRes
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_trigger_tool_change.
-const (
-	schemaTestTriggerToolChangeIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestTriggerToolChange calls TriggerToolChange for tool test_trigger_tool_change.
 func toolTestTriggerToolChange(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestTriggerToolChangeArgs
-	if err := decodeTestTriggerToolChangeArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.TriggerToolChange(ctx, c.Session)
@@ -746,15 +648,9 @@ func toolTestTriggerToolChange(ctx context.Context, c *runtime.Call) (*runtime.T
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_trigger_prompt_change.
-const (
-	schemaTestTriggerPromptChangeIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestTriggerPromptChange calls TriggerPromptChange for tool test_trigger_prompt_change.
 func toolTestTriggerPromptChange(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestTriggerPromptChangeArgs
-	if err := decodeTestTriggerPromptChangeArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.TriggerPromptChange(ctx, c.Session)
@@ -764,15 +660,9 @@ func toolTestTriggerPromptChange(ctx context.Context, c *runtime.Call) (*runtime
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_elicitation.
-const (
-	schemaTestInputRequiredResultElicitationIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultElicitation calls InputRequiredElicitation for tool test_input_required_result_elicitation.
 func toolTestInputRequiredResultElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultElicitationArgs
-	if err := decodeTestInputRequiredResultElicitationArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredElicitation(ctx, c.Session)
@@ -782,15 +672,9 @@ func toolTestInputRequiredResultElicitation(ctx context.Context, c *runtime.Call
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_sampling.
-const (
-	schemaTestInputRequiredResultSamplingIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultSampling calls InputRequiredSampling for tool test_input_required_result_sampling.
 func toolTestInputRequiredResultSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultSamplingArgs
-	if err := decodeTestInputRequiredResultSamplingArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredSampling(ctx, c.Session)
@@ -800,15 +684,9 @@ func toolTestInputRequiredResultSampling(ctx context.Context, c *runtime.Call) (
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_list_roots.
-const (
-	schemaTestInputRequiredResultListRootsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultListRoots calls InputRequiredListRoots for tool test_input_required_result_list_roots.
 func toolTestInputRequiredResultListRoots(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultListRootsArgs
-	if err := decodeTestInputRequiredResultListRootsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredListRoots(ctx, c.Session)
@@ -818,15 +696,9 @@ func toolTestInputRequiredResultListRoots(ctx context.Context, c *runtime.Call) 
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_request_state.
-const (
-	schemaTestInputRequiredResultRequestStateIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultRequestState calls InputRequiredRequestState for tool test_input_required_result_request_state.
 func toolTestInputRequiredResultRequestState(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultRequestStateArgs
-	if err := decodeTestInputRequiredResultRequestStateArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredRequestState(ctx, c.Session)
@@ -836,15 +708,9 @@ func toolTestInputRequiredResultRequestState(ctx context.Context, c *runtime.Cal
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_multiple_inputs.
-const (
-	schemaTestInputRequiredResultMultipleInputsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultMultipleInputs calls InputRequiredMultipleInputs for tool test_input_required_result_multiple_inputs.
 func toolTestInputRequiredResultMultipleInputs(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultMultipleInputsArgs
-	if err := decodeTestInputRequiredResultMultipleInputsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredMultipleInputs(ctx, c.Session)
@@ -854,15 +720,9 @@ func toolTestInputRequiredResultMultipleInputs(ctx context.Context, c *runtime.C
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_multi_round.
-const (
-	schemaTestInputRequiredResultMultiRoundIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultMultiRound calls InputRequiredMultiRound for tool test_input_required_result_multi_round.
 func toolTestInputRequiredResultMultiRound(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultMultiRoundArgs
-	if err := decodeTestInputRequiredResultMultiRoundArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredMultiRound(ctx, c.Session)
@@ -872,15 +732,9 @@ func toolTestInputRequiredResultMultiRound(ctx context.Context, c *runtime.Call)
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_tampered_state.
-const (
-	schemaTestInputRequiredResultTamperedStateIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultTamperedState calls InputRequiredTamperedState for tool test_input_required_result_tampered_state.
 func toolTestInputRequiredResultTamperedState(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultTamperedStateArgs
-	if err := decodeTestInputRequiredResultTamperedStateArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredTamperedState(ctx, c.Session)
@@ -890,15 +744,9 @@ func toolTestInputRequiredResultTamperedState(ctx context.Context, c *runtime.Ca
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_capabilities.
-const (
-	schemaTestInputRequiredResultCapabilitiesIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultCapabilities calls InputRequiredCapabilities for tool test_input_required_result_capabilities.
 func toolTestInputRequiredResultCapabilities(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultCapabilitiesArgs
-	if err := decodeTestInputRequiredResultCapabilitiesArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredCapabilities(ctx, c.Session)
@@ -908,15 +756,10 @@ func toolTestInputRequiredResultCapabilities(ctx context.Context, c *runtime.Cal
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_x_mcp_header.
-const (
-	schemaTestXMcpHeaderIn = `{"type":"object","properties":{"region":{"type":"string","description":"Region to run in, for example \"us-west1\".","x-mcp-header":"Region"},"level":{"type":"integer","description":"Log level of the run; not mirrored."}},"required":["region"],"additionalProperties":false}`
-)
-
 // toolTestXMcpHeader calls XMCPHeader for tool test_x_mcp_header.
 func toolTestXMcpHeader(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.HeaderInput
-	if err := decodeTestXMcpHeaderArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readHeaderInput); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.XMCPHeader(ctx, in)
@@ -1008,368 +851,8 @@ func promptTestInputRequiredResultPrompt(ctx context.Context, c *runtime.Call) (
 func completeTestPromptWithArgumentsArg1(ctx context.Context, c *runtime.Call, value string) ([]string, error) {
 	return conformance.CompleteArg1(ctx, value)
 }
-func decodeAddNumbersArgs(data []byte, v *conformance.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
 
-func decodeJsonSchema202012ToolArgs(data []byte, v *conformance.SchemaInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSchemaInput(d, v)
-	return d.Finish()
-}
-
-// TestAudioContentArgs holds the arguments of a tool declared with plain parameters.
-type TestAudioContentArgs struct{}
-
-func decodeTestAudioContentArgs(data []byte, v *TestAudioContentArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestAudioContentArgs(d, v)
-	return d.Finish()
-}
-
-func decodeTestElicitationArgs(data []byte, v *conformance.ElicitationInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readElicitationInput(d, v)
-	return d.Finish()
-}
-
-// TestElicitationSep1034DefaultsArgs holds the arguments of a tool declared with plain parameters.
-type TestElicitationSep1034DefaultsArgs struct{}
-
-func decodeTestElicitationSep1034DefaultsArgs(data []byte, v *TestElicitationSep1034DefaultsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestElicitationSep1034DefaultsArgs(d, v)
-	return d.Finish()
-}
-
-// TestElicitationSep1330EnumsArgs holds the arguments of a tool declared with plain parameters.
-type TestElicitationSep1330EnumsArgs struct{}
-
-func decodeTestElicitationSep1330EnumsArgs(data []byte, v *TestElicitationSep1330EnumsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestElicitationSep1330EnumsArgs(d, v)
-	return d.Finish()
-}
-
-// TestEmbeddedResourceArgs holds the arguments of a tool declared with plain parameters.
-type TestEmbeddedResourceArgs struct{}
-
-func decodeTestEmbeddedResourceArgs(data []byte, v *TestEmbeddedResourceArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestEmbeddedResourceArgs(d, v)
-	return d.Finish()
-}
-
-// TestErrorHandlingArgs holds the arguments of a tool declared with plain parameters.
-type TestErrorHandlingArgs struct{}
-
-func decodeTestErrorHandlingArgs(data []byte, v *TestErrorHandlingArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestErrorHandlingArgs(d, v)
-	return d.Finish()
-}
-
-// TestImageContentArgs holds the arguments of a tool declared with plain parameters.
-type TestImageContentArgs struct{}
-
-func decodeTestImageContentArgs(data []byte, v *TestImageContentArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestImageContentArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultCapabilitiesArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultCapabilitiesArgs struct{}
-
-func decodeTestInputRequiredResultCapabilitiesArgs(data []byte, v *TestInputRequiredResultCapabilitiesArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultCapabilitiesArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultElicitationArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultElicitationArgs struct{}
-
-func decodeTestInputRequiredResultElicitationArgs(data []byte, v *TestInputRequiredResultElicitationArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultElicitationArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultListRootsArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultListRootsArgs struct{}
-
-func decodeTestInputRequiredResultListRootsArgs(data []byte, v *TestInputRequiredResultListRootsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultListRootsArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultMultiRoundArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultMultiRoundArgs struct{}
-
-func decodeTestInputRequiredResultMultiRoundArgs(data []byte, v *TestInputRequiredResultMultiRoundArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultMultiRoundArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultMultipleInputsArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultMultipleInputsArgs struct{}
-
-func decodeTestInputRequiredResultMultipleInputsArgs(data []byte, v *TestInputRequiredResultMultipleInputsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultMultipleInputsArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultRequestStateArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultRequestStateArgs struct{}
-
-func decodeTestInputRequiredResultRequestStateArgs(data []byte, v *TestInputRequiredResultRequestStateArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultRequestStateArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultSamplingArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultSamplingArgs struct{}
-
-func decodeTestInputRequiredResultSamplingArgs(data []byte, v *TestInputRequiredResultSamplingArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultSamplingArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultTamperedStateArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultTamperedStateArgs struct{}
-
-func decodeTestInputRequiredResultTamperedStateArgs(data []byte, v *TestInputRequiredResultTamperedStateArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultTamperedStateArgs(d, v)
-	return d.Finish()
-}
-
-// TestLoggingToolArgs holds the arguments of a tool declared with plain parameters.
-type TestLoggingToolArgs struct{}
-
-func decodeTestLoggingToolArgs(data []byte, v *TestLoggingToolArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestLoggingToolArgs(d, v)
-	return d.Finish()
-}
-
-// TestMissingCapabilityArgs holds the arguments of a tool declared with plain parameters.
-type TestMissingCapabilityArgs struct{}
-
-func decodeTestMissingCapabilityArgs(data []byte, v *TestMissingCapabilityArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestMissingCapabilityArgs(d, v)
-	return d.Finish()
-}
-
-// TestMultipleContentTypesArgs holds the arguments of a tool declared with plain parameters.
-type TestMultipleContentTypesArgs struct{}
-
-func decodeTestMultipleContentTypesArgs(data []byte, v *TestMultipleContentTypesArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestMultipleContentTypesArgs(d, v)
-	return d.Finish()
-}
-
-// TestReconnectionArgs holds the arguments of a tool declared with plain parameters.
-type TestReconnectionArgs struct{}
-
-func decodeTestReconnectionArgs(data []byte, v *TestReconnectionArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestReconnectionArgs(d, v)
-	return d.Finish()
-}
-
-func decodeTestSamplingArgs(data []byte, v *conformance.SamplingInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSamplingInput(d, v)
-	return d.Finish()
-}
-
-// TestSimpleTextArgs holds the arguments of a tool declared with plain parameters.
-type TestSimpleTextArgs struct{}
-
-func decodeTestSimpleTextArgs(data []byte, v *TestSimpleTextArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestSimpleTextArgs(d, v)
-	return d.Finish()
-}
-
-// TestStreamingElicitationArgs holds the arguments of a tool declared with plain parameters.
-type TestStreamingElicitationArgs struct{}
-
-func decodeTestStreamingElicitationArgs(data []byte, v *TestStreamingElicitationArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestStreamingElicitationArgs(d, v)
-	return d.Finish()
-}
-
-// TestToolWithLoggingArgs holds the arguments of a tool declared with plain parameters.
-type TestToolWithLoggingArgs struct{}
-
-func decodeTestToolWithLoggingArgs(data []byte, v *TestToolWithLoggingArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestToolWithLoggingArgs(d, v)
-	return d.Finish()
-}
-
-// TestToolWithProgressArgs holds the arguments of a tool declared with plain parameters.
-type TestToolWithProgressArgs struct{}
-
-func decodeTestToolWithProgressArgs(data []byte, v *TestToolWithProgressArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestToolWithProgressArgs(d, v)
-	return d.Finish()
-}
-
-// TestTriggerPromptChangeArgs holds the arguments of a tool declared with plain parameters.
-type TestTriggerPromptChangeArgs struct{}
-
-func decodeTestTriggerPromptChangeArgs(data []byte, v *TestTriggerPromptChangeArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestTriggerPromptChangeArgs(d, v)
-	return d.Finish()
-}
-
-// TestTriggerToolChangeArgs holds the arguments of a tool declared with plain parameters.
-type TestTriggerToolChangeArgs struct{}
-
-func decodeTestTriggerToolChangeArgs(data []byte, v *TestTriggerToolChangeArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestTriggerToolChangeArgs(d, v)
-	return d.Finish()
-}
-
-func decodeTestXMcpHeaderArgs(data []byte, v *conformance.HeaderInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readHeaderInput(d, v)
-	return d.Finish()
-}
-
+// readAddInput reads a conformance.AddInput object.
 func readAddInput(d *jsonwire.Decoder, v *conformance.AddInput) {
 	var hasA, hasB bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1392,6 +875,7 @@ func readAddInput(d *jsonwire.Decoder, v *conformance.AddInput) {
 	}
 }
 
+// readAddress reads a conformance.Address object.
 func readAddress(d *jsonwire.Decoder, v *conformance.Address) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1405,6 +889,7 @@ func readAddress(d *jsonwire.Decoder, v *conformance.Address) {
 	}
 }
 
+// readElicitationInput reads a conformance.ElicitationInput object.
 func readElicitationInput(d *jsonwire.Decoder, v *conformance.ElicitationInput) {
 	var hasMessage bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1421,6 +906,7 @@ func readElicitationInput(d *jsonwire.Decoder, v *conformance.ElicitationInput) 
 	}
 }
 
+// readHeaderInput reads a conformance.HeaderInput object.
 func readHeaderInput(d *jsonwire.Decoder, v *conformance.HeaderInput) {
 	var hasRegion bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1439,6 +925,7 @@ func readHeaderInput(d *jsonwire.Decoder, v *conformance.HeaderInput) {
 	}
 }
 
+// readSamplingInput reads a conformance.SamplingInput object.
 func readSamplingInput(d *jsonwire.Decoder, v *conformance.SamplingInput) {
 	var hasPrompt bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1455,6 +942,7 @@ func readSamplingInput(d *jsonwire.Decoder, v *conformance.SamplingInput) {
 	}
 }
 
+// readSchemaInput reads a conformance.SchemaInput object.
 func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
 	var hasContactMethod bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1489,226 +977,11 @@ func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
 	}
 }
 
-func readTestAudioContentArgs(d *jsonwire.Decoder, v *TestAudioContentArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestElicitationSep1034DefaultsArgs(d *jsonwire.Decoder, v *TestElicitationSep1034DefaultsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestElicitationSep1330EnumsArgs(d *jsonwire.Decoder, v *TestElicitationSep1330EnumsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestEmbeddedResourceArgs(d *jsonwire.Decoder, v *TestEmbeddedResourceArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestErrorHandlingArgs(d *jsonwire.Decoder, v *TestErrorHandlingArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestImageContentArgs(d *jsonwire.Decoder, v *TestImageContentArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultCapabilitiesArgs(d *jsonwire.Decoder, v *TestInputRequiredResultCapabilitiesArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultElicitationArgs(d *jsonwire.Decoder, v *TestInputRequiredResultElicitationArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultListRootsArgs(d *jsonwire.Decoder, v *TestInputRequiredResultListRootsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultMultiRoundArgs(d *jsonwire.Decoder, v *TestInputRequiredResultMultiRoundArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultMultipleInputsArgs(d *jsonwire.Decoder, v *TestInputRequiredResultMultipleInputsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultRequestStateArgs(d *jsonwire.Decoder, v *TestInputRequiredResultRequestStateArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultSamplingArgs(d *jsonwire.Decoder, v *TestInputRequiredResultSamplingArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultTamperedStateArgs(d *jsonwire.Decoder, v *TestInputRequiredResultTamperedStateArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestLoggingToolArgs(d *jsonwire.Decoder, v *TestLoggingToolArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestMissingCapabilityArgs(d *jsonwire.Decoder, v *TestMissingCapabilityArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestMultipleContentTypesArgs(d *jsonwire.Decoder, v *TestMultipleContentTypesArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestReconnectionArgs(d *jsonwire.Decoder, v *TestReconnectionArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestSimpleTextArgs(d *jsonwire.Decoder, v *TestSimpleTextArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestStreamingElicitationArgs(d *jsonwire.Decoder, v *TestStreamingElicitationArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestToolWithLoggingArgs(d *jsonwire.Decoder, v *TestToolWithLoggingArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestToolWithProgressArgs(d *jsonwire.Decoder, v *TestToolWithProgressArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestTriggerPromptChangeArgs(d *jsonwire.Decoder, v *TestTriggerPromptChangeArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestTriggerToolChangeArgs(d *jsonwire.Decoder, v *TestTriggerToolChangeArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
 // encodeJSONAddOutput encodes v as encoding/json.Marshal would, without reflection.
 func encodeJSONAddOutput(v *conformance.AddOutput) ([]byte, error) {
 	return appendJSONAddOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONAddOutput(b []byte, v *conformance.AddOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')

@@ -7,18 +7,19 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
-	"github.com/mcpgen/mcpgen/runtime"
-	"github.com/mcpgen/mcpgen/runtime/jsonwire"
-	"github.com/mcpgen/mcpgen/runtime/stdio"
-	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"github.com/mcpgen/mcpgen/testdata/service"
-	model "github.com/mcpgen/mcpgen/testdata/service/model"
 	"math"
 	"os"
 	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mcpgen/mcpgen/runtime"
+	"github.com/mcpgen/mcpgen/runtime/jsonwire"
+	"github.com/mcpgen/mcpgen/runtime/stdio"
+	"github.com/mcpgen/mcpgen/runtime/streamable"
+	"github.com/mcpgen/mcpgen/testdata/service"
+	model "github.com/mcpgen/mcpgen/testdata/service/model"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -90,15 +91,15 @@ var definition = runtime.Definition{
 		{
 			Name:         "create_task",
 			Description:  "CreateTask creates a task.",
-			InputSchema:  json.RawMessage(schemaCreateTaskIn),
-			OutputSchema: json.RawMessage(schemaCreateTaskOut),
+			InputSchema:  json.RawMessage(schemaNewTask),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Handler:      toolCreateTask,
 		},
 		{
 			Name:         "get_task",
 			Description:  "GetTask returns a task, or nothing when there is none.",
-			InputSchema:  json.RawMessage(schemaGetTaskIn),
-			OutputSchema: json.RawMessage(schemaGetTaskOut),
+			InputSchema:  json.RawMessage(schemaTaskRef),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -107,8 +108,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "update_task",
 			Description:  "UpdateTask replaces a task.",
-			InputSchema:  json.RawMessage(schemaUpdateTaskIn),
-			OutputSchema: json.RawMessage(schemaUpdateTaskOut),
+			InputSchema:  json.RawMessage(schemaTask),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -117,7 +118,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "delete_task",
 			Description: "DeleteTask deletes a task.",
-			InputSchema: json.RawMessage(schemaDeleteTaskIn),
+			InputSchema: json.RawMessage(schemaTaskRef),
 			Annotations: &runtime.ToolAnnotations{
 				DestructiveHint: runtime.Bool(true),
 			},
@@ -126,8 +127,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "list_tasks",
 			Description:  "ListTasks lists the tasks of a project.",
-			InputSchema:  json.RawMessage(schemaListTasksIn),
-			OutputSchema: json.RawMessage(schemaListTasksOut),
+			InputSchema:  json.RawMessage(schemaListTasksInput),
+			OutputSchema: json.RawMessage(schemaTaskListResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -136,15 +137,15 @@ var definition = runtime.Definition{
 		{
 			Name:         "assign_task",
 			Description:  "AssignTask sets the reviewer of a task.",
-			InputSchema:  json.RawMessage(schemaAssignTaskIn),
-			OutputSchema: json.RawMessage(schemaAssignTaskOut),
+			InputSchema:  json.RawMessage(schemaIdReviewerArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Handler:      toolAssignTask,
 		},
 		{
 			Name:         "close_task",
 			Description:  "CloseTask closes a task.",
-			InputSchema:  json.RawMessage(schemaCloseTaskIn),
-			OutputSchema: json.RawMessage(schemaCloseTaskOut),
+			InputSchema:  json.RawMessage(schemaTaskRef),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -153,8 +154,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "reopen_task",
 			Description:  "ReopenTask reopens a task.",
-			InputSchema:  json.RawMessage(schemaReopenTaskIn),
-			OutputSchema: json.RawMessage(schemaReopenTaskOut),
+			InputSchema:  json.RawMessage(schemaTaskRef),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -163,15 +164,15 @@ var definition = runtime.Definition{
 		{
 			Name:         "add_comment",
 			Description:  "AddComment comments on a task.",
-			InputSchema:  json.RawMessage(schemaAddCommentIn),
-			OutputSchema: json.RawMessage(schemaAddCommentOut),
+			InputSchema:  json.RawMessage(schemaTaskIdBodyArgs),
+			OutputSchema: json.RawMessage(schemaCommentResult),
 			Handler:      toolAddComment,
 		},
 		{
 			Name:         "list_comments",
 			Description:  "ListComments lists the comments of a task.",
-			InputSchema:  json.RawMessage(schemaListCommentsIn),
-			OutputSchema: json.RawMessage(schemaListCommentsOut),
+			InputSchema:  json.RawMessage(schemaTaskRef),
+			OutputSchema: json.RawMessage(schemaListCommentsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -180,7 +181,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "delete_comment",
 			Description: "DeleteComment deletes a comment.",
-			InputSchema: json.RawMessage(schemaDeleteCommentIn),
+			InputSchema: json.RawMessage(schemaIdArgs),
 			Annotations: &runtime.ToolAnnotations{
 				DestructiveHint: runtime.Bool(true),
 			},
@@ -189,15 +190,15 @@ var definition = runtime.Definition{
 		{
 			Name:         "create_project",
 			Description:  "CreateProject creates a project.",
-			InputSchema:  json.RawMessage(schemaCreateProjectIn),
-			OutputSchema: json.RawMessage(schemaCreateProjectOut),
+			InputSchema:  json.RawMessage(schemaNameArgs),
+			OutputSchema: json.RawMessage(schemaProjectResult),
 			Handler:      toolCreateProject,
 		},
 		{
 			Name:         "get_project",
 			Description:  "GetProject returns a project.",
-			InputSchema:  json.RawMessage(schemaGetProjectIn),
-			OutputSchema: json.RawMessage(schemaGetProjectOut),
+			InputSchema:  json.RawMessage(schemaProjectRef),
+			OutputSchema: json.RawMessage(schemaProjectResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -206,8 +207,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "list_projects",
 			Description:  "ListProjects lists projects.",
-			InputSchema:  json.RawMessage(schemaListProjectsIn),
-			OutputSchema: json.RawMessage(schemaListProjectsOut),
+			InputSchema:  json.RawMessage(schemaPage),
+			OutputSchema: json.RawMessage(schemaListProjectsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -216,8 +217,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "archive_project",
 			Description:  "ArchiveProject archives a project.",
-			InputSchema:  json.RawMessage(schemaArchiveProjectIn),
-			OutputSchema: json.RawMessage(schemaArchiveProjectOut),
+			InputSchema:  json.RawMessage(schemaProjectRef),
+			OutputSchema: json.RawMessage(schemaProjectResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -226,15 +227,15 @@ var definition = runtime.Definition{
 		{
 			Name:         "rename_project",
 			Description:  "RenameProject renames a project.",
-			InputSchema:  json.RawMessage(schemaRenameProjectIn),
-			OutputSchema: json.RawMessage(schemaRenameProjectOut),
+			InputSchema:  json.RawMessage(schemaIdNameArgs),
+			OutputSchema: json.RawMessage(schemaProjectResult),
 			Handler:      toolRenameProject,
 		},
 		{
 			Name:         "add_member",
 			Description:  "AddMember adds a user to a project.",
-			InputSchema:  json.RawMessage(schemaAddMemberIn),
-			OutputSchema: json.RawMessage(schemaAddMemberOut),
+			InputSchema:  json.RawMessage(schemaProjectIdUserIdArgs),
+			OutputSchema: json.RawMessage(schemaProjectResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -243,8 +244,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "remove_member",
 			Description:  "RemoveMember removes a user from a project.",
-			InputSchema:  json.RawMessage(schemaRemoveMemberIn),
-			OutputSchema: json.RawMessage(schemaRemoveMemberOut),
+			InputSchema:  json.RawMessage(schemaProjectIdUserIdArgs),
+			OutputSchema: json.RawMessage(schemaProjectResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -253,8 +254,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "list_members",
 			Description:  "ListMembers lists the members of a project.",
-			InputSchema:  json.RawMessage(schemaListMembersIn),
-			OutputSchema: json.RawMessage(schemaListMembersOut),
+			InputSchema:  json.RawMessage(schemaProjectRef),
+			OutputSchema: json.RawMessage(schemaListMembersResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -263,8 +264,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "get_user",
 			Description:  "GetUser returns a user.",
-			InputSchema:  json.RawMessage(schemaGetUserIn),
-			OutputSchema: json.RawMessage(schemaGetUserOut),
+			InputSchema:  json.RawMessage(schemaUserRef),
+			OutputSchema: json.RawMessage(schemaUserResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -273,8 +274,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "list_users",
 			Description:  "ListUsers lists users.",
-			InputSchema:  json.RawMessage(schemaListUsersIn),
-			OutputSchema: json.RawMessage(schemaListUsersOut),
+			InputSchema:  json.RawMessage(schemaPage),
+			OutputSchema: json.RawMessage(schemaListMembersResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -283,15 +284,15 @@ var definition = runtime.Definition{
 		{
 			Name:         "create_user",
 			Description:  "CreateUser creates a user.",
-			InputSchema:  json.RawMessage(schemaCreateUserIn),
-			OutputSchema: json.RawMessage(schemaCreateUserOut),
+			InputSchema:  json.RawMessage(schemaUser),
+			OutputSchema: json.RawMessage(schemaUserResult),
 			Handler:      toolCreateUser,
 		},
 		{
 			Name:         "update_user",
 			Description:  "UpdateUser replaces a user.",
-			InputSchema:  json.RawMessage(schemaUpdateUserIn),
-			OutputSchema: json.RawMessage(schemaUpdateUserOut),
+			InputSchema:  json.RawMessage(schemaUser),
+			OutputSchema: json.RawMessage(schemaUserResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -300,8 +301,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "search",
 			Description:  "Search finds tasks by text.",
-			InputSchema:  json.RawMessage(schemaSearchIn),
-			OutputSchema: json.RawMessage(schemaSearchOut),
+			InputSchema:  json.RawMessage(schemaQueryLimitArgs),
+			OutputSchema: json.RawMessage(schemaTaskListResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -310,8 +311,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "get_stats",
 			Description:  "GetStats counts tasks.",
-			InputSchema:  json.RawMessage(schemaGetStatsIn),
-			OutputSchema: json.RawMessage(schemaGetStatsOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaStatsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -320,8 +321,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "health",
 			Description:  "Health reports whether the service is up.",
-			InputSchema:  json.RawMessage(schemaHealthIn),
-			OutputSchema: json.RawMessage(schemaHealthOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaHealthResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -330,7 +331,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "version",
 			Description: "Version is the service's version.",
-			InputSchema: json.RawMessage(schemaVersionIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -339,8 +340,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "export",
 			Description:  "Export dumps every task as JSON text.",
-			InputSchema:  json.RawMessage(schemaExportIn),
-			OutputSchema: json.RawMessage(schemaExportOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaExportResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -349,15 +350,15 @@ var definition = runtime.Definition{
 		{
 			Name:         "import_tasks",
 			Description:  "ImportTasks loads tasks.",
-			InputSchema:  json.RawMessage(schemaImportTasksIn),
-			OutputSchema: json.RawMessage(schemaImportTasksOut),
+			InputSchema:  json.RawMessage(schemaTasksArgs),
+			OutputSchema: json.RawMessage(schemaImportTasksResult),
 			Handler:      toolImportTasks,
 		},
 		{
 			Name:         "bulk_close",
 			Description:  "BulkClose closes several tasks.",
-			InputSchema:  json.RawMessage(schemaBulkCloseIn),
-			OutputSchema: json.RawMessage(schemaBulkCloseOut),
+			InputSchema:  json.RawMessage(schemaIdsArgs),
+			OutputSchema: json.RawMessage(schemaImportTasksResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -366,8 +367,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "tag_task",
 			Description:  "TagTask adds a tag to a task.",
-			InputSchema:  json.RawMessage(schemaTagTaskIn),
-			OutputSchema: json.RawMessage(schemaTagTaskOut),
+			InputSchema:  json.RawMessage(schemaIdTagArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -376,8 +377,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "untag_task",
 			Description:  "UntagTask removes a tag from a task.",
-			InputSchema:  json.RawMessage(schemaUntagTaskIn),
-			OutputSchema: json.RawMessage(schemaUntagTaskOut),
+			InputSchema:  json.RawMessage(schemaIdTagArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -386,8 +387,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "list_tags",
 			Description:  "ListTags lists the tags in use.",
-			InputSchema:  json.RawMessage(schemaListTagsIn),
-			OutputSchema: json.RawMessage(schemaListTagsOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaListTagsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -396,8 +397,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "set_due",
 			Description:  "SetDue sets the due date of a task.",
-			InputSchema:  json.RawMessage(schemaSetDueIn),
-			OutputSchema: json.RawMessage(schemaSetDueOut),
+			InputSchema:  json.RawMessage(schemaIdDueArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -406,8 +407,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "set_priority",
 			Description:  "SetPriority sets the priority of a task.",
-			InputSchema:  json.RawMessage(schemaSetPriorityIn),
-			OutputSchema: json.RawMessage(schemaSetPriorityOut),
+			InputSchema:  json.RawMessage(schemaIdPriorityArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -416,8 +417,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "watch_task",
 			Description:  "WatchTask adds a watcher to a task.",
-			InputSchema:  json.RawMessage(schemaWatchTaskIn),
-			OutputSchema: json.RawMessage(schemaWatchTaskOut),
+			InputSchema:  json.RawMessage(schemaIdUserIdArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -426,8 +427,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "unwatch_task",
 			Description:  "UnwatchTask removes a watcher from a task.",
-			InputSchema:  json.RawMessage(schemaUnwatchTaskIn),
-			OutputSchema: json.RawMessage(schemaUnwatchTaskOut),
+			InputSchema:  json.RawMessage(schemaIdUserIdArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -436,16 +437,50 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool create_task.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaCreateTaskIn  = `{"type":"object","properties":{"projectId":{"type":"string"},"title":{"type":"string","minLength":3,"maxLength":200},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"tags":{"type":"array","items":{"type":"string"}}},"required":["projectId","title"],"additionalProperties":false}`
-	schemaCreateTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
+	schemaNewTask             = `{"type":"object","properties":{"projectId":{"type":"string"},"title":{"type":"string","minLength":3,"maxLength":200},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"tags":{"type":"array","items":{"type":"string"}}},"required":["projectId","title"],"additionalProperties":false}`
+	schemaTaskResult          = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
+	schemaTaskRef             = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the task."}},"required":["id"],"additionalProperties":false}`
+	schemaTask                = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string","minLength":3,"maxLength":200},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":["object","null"],"description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
+	schemaListTasksInput      = `{"type":"object","properties":{"projectId":{"type":"string"},"status":{"type":["string","null"],"description":"Status is the state of a task.","enum":["open","closed","wont_do",null]},"cursor":{"type":"string","description":"Cursor from the previous page; empty for the first."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},"required":["projectId"],"additionalProperties":false}`
+	schemaTaskListResult      = `{"type":"object","properties":{"tasks":{"type":["array","null"],"items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}},"next":{"type":"string","description":"Next is the cursor of the next page, empty at the end."}},"required":["tasks"],"additionalProperties":false}`
+	schemaIdReviewerArgs      = `{"type":"object","properties":{"id":{"type":"string"},"reviewer":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"required":["id","reviewer"],"additionalProperties":false}`
+	schemaTaskIdBodyArgs      = `{"type":"object","properties":{"taskId":{"type":"string"},"body":{"type":"string"}},"required":["taskId","body"],"additionalProperties":false}`
+	schemaCommentResult       = `{"type":"object","properties":{"id":{"type":"string"},"taskId":{"type":"string"},"author":{"type":"string"},"body":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["id","taskId","author","body","at"],"additionalProperties":false}`
+	schemaListCommentsResult  = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Comment is a remark on a task.","properties":{"id":{"type":"string"},"taskId":{"type":"string"},"author":{"type":"string"},"body":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["id","taskId","author","body","at"],"additionalProperties":false}}},"required":["result"]}`
+	schemaIdArgs              = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
+	schemaNameArgs            = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
+	schemaProjectResult       = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
+	schemaProjectRef          = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the project."}},"required":["id"],"additionalProperties":false}`
+	schemaPage                = `{"type":"object","properties":{"cursor":{"type":"string","description":"Cursor from the previous page; empty for the first."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},"additionalProperties":false}`
+	schemaListProjectsResult  = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Project groups tasks.","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}}},"required":["result"]}`
+	schemaIdNameArgs          = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
+	schemaProjectIdUserIdArgs = `{"type":"object","properties":{"projectId":{"type":"string"},"userId":{"type":"string"}},"required":["projectId","userId"],"additionalProperties":false}`
+	schemaListMembersResult   = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}}},"required":["result"]}`
+	schemaUserRef             = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the user."}},"required":["id"],"additionalProperties":false}`
+	schemaUserResult          = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
+	schemaUser                = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}`
+	schemaQueryLimitArgs      = `{"type":"object","properties":{"query":{"type":"string"},"limit":{"type":["integer","null"]}},"required":["query"],"additionalProperties":false}`
+	schemaNoArguments         = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaStatsResult         = `{"type":"object","properties":{"byStatus":{"type":["object","null"],"additionalProperties":{"type":"integer"}},"total":{"type":"integer"}},"required":["byStatus","total"],"additionalProperties":false}`
+	schemaHealthResult        = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
+	schemaExportResult        = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}}},"required":["result"]}`
+	schemaTasksArgs           = `{"type":"object","properties":{"tasks":{"type":"array","items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string","minLength":3,"maxLength":200},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":["object","null"],"description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}}},"required":["tasks"],"additionalProperties":false}`
+	schemaImportTasksResult   = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
+	schemaIdsArgs             = `{"type":"object","properties":{"ids":{"type":"array","items":{"type":"string"}}},"required":["ids"],"additionalProperties":false}`
+	schemaIdTagArgs           = `{"type":"object","properties":{"id":{"type":"string"},"tag":{"type":"string"}},"required":["id","tag"],"additionalProperties":false}`
+	schemaListTagsResult      = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
+	schemaIdDueArgs           = `{"type":"object","properties":{"id":{"type":"string"},"due":{"type":"string","format":"date-time"}},"required":["id","due"],"additionalProperties":false}`
+	schemaIdPriorityArgs      = `{"type":"object","properties":{"id":{"type":"string"},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]}},"required":["id","priority"],"additionalProperties":false}`
+	schemaIdUserIdArgs        = `{"type":"object","properties":{"id":{"type":"string"},"userId":{"type":"string"}},"required":["id","userId"],"additionalProperties":false}`
 )
 
 // toolCreateTask calls CreateTask for tool create_task.
 func toolCreateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.NewTask
-	if err := decodeCreateTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readNewTask); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CreateTask(ctx, in)
@@ -455,16 +490,10 @@ func toolCreateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool get_task.
-const (
-	schemaGetTaskIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the task."}},"required":["id"],"additionalProperties":false}`
-	schemaGetTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolGetTask calls GetTask for tool get_task.
 func toolGetTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := decodeGetTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.GetTask(ctx, in)
@@ -474,16 +503,10 @@ func toolGetTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool update_task.
-const (
-	schemaUpdateTaskIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string","minLength":3,"maxLength":200},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":["object","null"],"description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-	schemaUpdateTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolUpdateTask calls UpdateTask for tool update_task.
 func toolUpdateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.Task
-	if err := decodeUpdateTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readTask); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UpdateTask(ctx, in)
@@ -493,15 +516,10 @@ func toolUpdateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool delete_task.
-const (
-	schemaDeleteTaskIn = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the task."}},"required":["id"],"additionalProperties":false}`
-)
-
 // toolDeleteTask calls DeleteTask for tool delete_task.
 func toolDeleteTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := decodeDeleteTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	if err := service.DeleteTask(ctx, in); err != nil {
@@ -510,16 +528,10 @@ func toolDeleteTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.ContentResult(), nil
 }
 
-// Schemas of tool list_tasks.
-const (
-	schemaListTasksIn  = `{"type":"object","properties":{"projectId":{"type":"string"},"status":{"type":["string","null"],"description":"Status is the state of a task.","enum":["open","closed","wont_do",null]},"cursor":{"type":"string","description":"Cursor from the previous page; empty for the first."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},"required":["projectId"],"additionalProperties":false}`
-	schemaListTasksOut = `{"type":"object","properties":{"tasks":{"type":["array","null"],"items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}},"next":{"type":"string","description":"Next is the cursor of the next page, empty at the end."}},"required":["tasks"],"additionalProperties":false}`
-)
-
 // toolListTasks calls ListTasks for tool list_tasks.
 func toolListTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ListTasksInput
-	if err := decodeListTasksArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readListTasksInput); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListTasks(ctx, in)
@@ -529,16 +541,10 @@ func toolListTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool assign_task.
-const (
-	schemaAssignTaskIn  = `{"type":"object","properties":{"id":{"type":"string"},"reviewer":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"required":["id","reviewer"],"additionalProperties":false}`
-	schemaAssignTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolAssignTask calls AssignTask for tool assign_task.
 func toolAssignTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in AssignTaskArgs
-	if err := decodeAssignTaskArgs(c.Arguments, &in); err != nil {
+	var in idReviewerArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdReviewerArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.AssignTask(ctx, in.Id, in.Reviewer)
@@ -548,16 +554,10 @@ func toolAssignTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool close_task.
-const (
-	schemaCloseTaskIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the task."}},"required":["id"],"additionalProperties":false}`
-	schemaCloseTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolCloseTask calls CloseTask for tool close_task.
 func toolCloseTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := decodeCloseTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CloseTask(ctx, in)
@@ -567,16 +567,10 @@ func toolCloseTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool reopen_task.
-const (
-	schemaReopenTaskIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the task."}},"required":["id"],"additionalProperties":false}`
-	schemaReopenTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolReopenTask calls ReopenTask for tool reopen_task.
 func toolReopenTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := decodeReopenTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ReopenTask(ctx, in)
@@ -586,16 +580,10 @@ func toolReopenTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool add_comment.
-const (
-	schemaAddCommentIn  = `{"type":"object","properties":{"taskId":{"type":"string"},"body":{"type":"string"}},"required":["taskId","body"],"additionalProperties":false}`
-	schemaAddCommentOut = `{"type":"object","properties":{"id":{"type":"string"},"taskId":{"type":"string"},"author":{"type":"string"},"body":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["id","taskId","author","body","at"],"additionalProperties":false}`
-)
-
 // toolAddComment calls AddComment for tool add_comment.
 func toolAddComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in AddCommentArgs
-	if err := decodeAddCommentArgs(c.Arguments, &in); err != nil {
+	var in taskIdBodyArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readTaskIdBodyArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.AddComment(ctx, in.TaskId, in.Body)
@@ -605,16 +593,10 @@ func toolAddComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool list_comments.
-const (
-	schemaListCommentsIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the task."}},"required":["id"],"additionalProperties":false}`
-	schemaListCommentsOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Comment is a remark on a task.","properties":{"id":{"type":"string"},"taskId":{"type":"string"},"author":{"type":"string"},"body":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["id","taskId","author","body","at"],"additionalProperties":false}}},"required":["result"]}`
-)
-
 // toolListComments calls ListComments for tool list_comments.
 func toolListComments(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := decodeListCommentsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListComments(ctx, in)
@@ -624,15 +606,10 @@ func toolListComments(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool delete_comment.
-const (
-	schemaDeleteCommentIn = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
-)
-
 // toolDeleteComment calls DeleteComment for tool delete_comment.
 func toolDeleteComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in DeleteCommentArgs
-	if err := decodeDeleteCommentArgs(c.Arguments, &in); err != nil {
+	var in idArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	if err := service.DeleteComment(ctx, in.Id); err != nil {
@@ -641,16 +618,10 @@ func toolDeleteComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 	return runtime.ContentResult(), nil
 }
 
-// Schemas of tool create_project.
-const (
-	schemaCreateProjectIn  = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
-	schemaCreateProjectOut = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
-)
-
 // toolCreateProject calls CreateProject for tool create_project.
 func toolCreateProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in CreateProjectArgs
-	if err := decodeCreateProjectArgs(c.Arguments, &in); err != nil {
+	var in nameArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readNameArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CreateProject(ctx, in.Name)
@@ -660,16 +631,10 @@ func toolCreateProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 	return runtime.Encoded(encodeJSONProject(&out))
 }
 
-// Schemas of tool get_project.
-const (
-	schemaGetProjectIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the project."}},"required":["id"],"additionalProperties":false}`
-	schemaGetProjectOut = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
-)
-
 // toolGetProject calls GetProject for tool get_project.
 func toolGetProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ProjectRef
-	if err := decodeGetProjectArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readProjectRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.GetProject(ctx, in)
@@ -679,16 +644,10 @@ func toolGetProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.Encoded(encodeJSONProject(&out))
 }
 
-// Schemas of tool list_projects.
-const (
-	schemaListProjectsIn  = `{"type":"object","properties":{"cursor":{"type":"string","description":"Cursor from the previous page; empty for the first."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},"additionalProperties":false}`
-	schemaListProjectsOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Project groups tasks.","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}}},"required":["result"]}`
-)
-
 // toolListProjects calls ListProjects for tool list_projects.
 func toolListProjects(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.Page
-	if err := decodeListProjectsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readPage); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListProjects(ctx, in)
@@ -698,16 +657,10 @@ func toolListProjects(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool archive_project.
-const (
-	schemaArchiveProjectIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the project."}},"required":["id"],"additionalProperties":false}`
-	schemaArchiveProjectOut = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
-)
-
 // toolArchiveProject calls ArchiveProject for tool archive_project.
 func toolArchiveProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ProjectRef
-	if err := decodeArchiveProjectArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readProjectRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ArchiveProject(ctx, in)
@@ -717,16 +670,10 @@ func toolArchiveProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 	return runtime.Encoded(encodeJSONProject(&out))
 }
 
-// Schemas of tool rename_project.
-const (
-	schemaRenameProjectIn  = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
-	schemaRenameProjectOut = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
-)
-
 // toolRenameProject calls RenameProject for tool rename_project.
 func toolRenameProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in RenameProjectArgs
-	if err := decodeRenameProjectArgs(c.Arguments, &in); err != nil {
+	var in idNameArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdNameArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.RenameProject(ctx, in.Id, in.Name)
@@ -736,16 +683,10 @@ func toolRenameProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 	return runtime.Encoded(encodeJSONProject(&out))
 }
 
-// Schemas of tool add_member.
-const (
-	schemaAddMemberIn  = `{"type":"object","properties":{"projectId":{"type":"string"},"userId":{"type":"string"}},"required":["projectId","userId"],"additionalProperties":false}`
-	schemaAddMemberOut = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
-)
-
 // toolAddMember calls AddMember for tool add_member.
 func toolAddMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in AddMemberArgs
-	if err := decodeAddMemberArgs(c.Arguments, &in); err != nil {
+	var in projectIdUserIdArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readProjectIdUserIdArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.AddMember(ctx, in.ProjectId, in.UserId)
@@ -755,16 +696,10 @@ func toolAddMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.Encoded(encodeJSONProject(&out))
 }
 
-// Schemas of tool remove_member.
-const (
-	schemaRemoveMemberIn  = `{"type":"object","properties":{"projectId":{"type":"string"},"userId":{"type":"string"}},"required":["projectId","userId"],"additionalProperties":false}`
-	schemaRemoveMemberOut = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
-)
-
 // toolRemoveMember calls RemoveMember for tool remove_member.
 func toolRemoveMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in RemoveMemberArgs
-	if err := decodeRemoveMemberArgs(c.Arguments, &in); err != nil {
+	var in projectIdUserIdArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readProjectIdUserIdArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.RemoveMember(ctx, in.ProjectId, in.UserId)
@@ -774,16 +709,10 @@ func toolRemoveMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 	return runtime.Encoded(encodeJSONProject(&out))
 }
 
-// Schemas of tool list_members.
-const (
-	schemaListMembersIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the project."}},"required":["id"],"additionalProperties":false}`
-	schemaListMembersOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}}},"required":["result"]}`
-)
-
 // toolListMembers calls ListMembers for tool list_members.
 func toolListMembers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ProjectRef
-	if err := decodeListMembersArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readProjectRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListMembers(ctx, in)
@@ -793,16 +722,10 @@ func toolListMembers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool get_user.
-const (
-	schemaGetUserIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the user."}},"required":["id"],"additionalProperties":false}`
-	schemaGetUserOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
-)
-
 // toolGetUser calls GetUser for tool get_user.
 func toolGetUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.UserRef
-	if err := decodeGetUserArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readUserRef); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.GetUser(ctx, in)
@@ -812,16 +735,10 @@ func toolGetUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool list_users.
-const (
-	schemaListUsersIn  = `{"type":"object","properties":{"cursor":{"type":"string","description":"Cursor from the previous page; empty for the first."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},"additionalProperties":false}`
-	schemaListUsersOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}}},"required":["result"]}`
-)
-
 // toolListUsers calls ListUsers for tool list_users.
 func toolListUsers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.Page
-	if err := decodeListUsersArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readPage); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListUsers(ctx, in)
@@ -831,16 +748,10 @@ func toolListUsers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool create_user.
-const (
-	schemaCreateUserIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}`
-	schemaCreateUserOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
-)
-
 // toolCreateUser calls CreateUser for tool create_user.
 func toolCreateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.User
-	if err := decodeCreateUserArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readUser); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CreateUser(ctx, in)
@@ -850,16 +761,10 @@ func toolCreateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.Encoded(encodeJSONUser(&out))
 }
 
-// Schemas of tool update_user.
-const (
-	schemaUpdateUserIn  = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}`
-	schemaUpdateUserOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
-)
-
 // toolUpdateUser calls UpdateUser for tool update_user.
 func toolUpdateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.User
-	if err := decodeUpdateUserArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readUser); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UpdateUser(ctx, in)
@@ -869,16 +774,10 @@ func toolUpdateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.Encoded(encodeJSONUser(&out))
 }
 
-// Schemas of tool search.
-const (
-	schemaSearchIn  = `{"type":"object","properties":{"query":{"type":"string"},"limit":{"type":["integer","null"]}},"required":["query"],"additionalProperties":false}`
-	schemaSearchOut = `{"type":"object","properties":{"tasks":{"type":["array","null"],"items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}},"next":{"type":"string","description":"Next is the cursor of the next page, empty at the end."}},"required":["tasks"],"additionalProperties":false}`
-)
-
 // toolSearch calls Search for tool search.
 func toolSearch(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in SearchArgs
-	if err := decodeSearchArgs(c.Arguments, &in); err != nil {
+	var in queryLimitArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readQueryLimitArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.Search(ctx, in.Query, in.Limit)
@@ -888,16 +787,9 @@ func toolSearch(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool get_stats.
-const (
-	schemaGetStatsIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaGetStatsOut = `{"type":"object","properties":{"byStatus":{"type":["object","null"],"additionalProperties":{"type":"integer"}},"total":{"type":"integer"}},"required":["byStatus","total"],"additionalProperties":false}`
-)
-
 // toolGetStats calls GetStats for tool get_stats.
 func toolGetStats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in GetStatsArgs
-	if err := decodeGetStatsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.GetStats(ctx)
@@ -907,16 +799,9 @@ func toolGetStats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, er
 	return runtime.Encoded(encodeJSONStats(&out))
 }
 
-// Schemas of tool health.
-const (
-	schemaHealthIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaHealthOut = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
-)
-
 // toolHealth calls Health for tool health.
 func toolHealth(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in HealthArgs
-	if err := decodeHealthArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.Health(ctx)
@@ -926,15 +811,9 @@ func toolHealth(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool version.
-const (
-	schemaVersionIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolVersion calls Version for tool version.
 func toolVersion(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in VersionArgs
-	if err := decodeVersionArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.Version(ctx)
@@ -944,16 +823,9 @@ func toolVersion(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool export.
-const (
-	schemaExportIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaExportOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}}},"required":["result"]}`
-)
-
 // toolExport calls Export for tool export.
 func toolExport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ExportArgs
-	if err := decodeExportArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.Export(ctx)
@@ -963,16 +835,10 @@ func toolExport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool import_tasks.
-const (
-	schemaImportTasksIn  = `{"type":"object","properties":{"tasks":{"type":"array","items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string","minLength":3,"maxLength":200},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":["object","null"],"description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}}},"required":["tasks"],"additionalProperties":false}`
-	schemaImportTasksOut = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
-)
-
 // toolImportTasks calls ImportTasks for tool import_tasks.
 func toolImportTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ImportTasksArgs
-	if err := decodeImportTasksArgs(c.Arguments, &in); err != nil {
+	var in tasksArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readTasksArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ImportTasks(ctx, in.Tasks)
@@ -982,16 +848,10 @@ func toolImportTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool bulk_close.
-const (
-	schemaBulkCloseIn  = `{"type":"object","properties":{"ids":{"type":"array","items":{"type":"string"}}},"required":["ids"],"additionalProperties":false}`
-	schemaBulkCloseOut = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
-)
-
 // toolBulkClose calls BulkClose for tool bulk_close.
 func toolBulkClose(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in BulkCloseArgs
-	if err := decodeBulkCloseArgs(c.Arguments, &in); err != nil {
+	var in idsArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdsArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.BulkClose(ctx, in.Ids)
@@ -1001,16 +861,10 @@ func toolBulkClose(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool tag_task.
-const (
-	schemaTagTaskIn  = `{"type":"object","properties":{"id":{"type":"string"},"tag":{"type":"string"}},"required":["id","tag"],"additionalProperties":false}`
-	schemaTagTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolTagTask calls TagTask for tool tag_task.
 func toolTagTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TagTaskArgs
-	if err := decodeTagTaskArgs(c.Arguments, &in); err != nil {
+	var in idTagArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdTagArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.TagTask(ctx, in.Id, in.Tag)
@@ -1020,16 +874,10 @@ func toolTagTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool untag_task.
-const (
-	schemaUntagTaskIn  = `{"type":"object","properties":{"id":{"type":"string"},"tag":{"type":"string"}},"required":["id","tag"],"additionalProperties":false}`
-	schemaUntagTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolUntagTask calls UntagTask for tool untag_task.
 func toolUntagTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in UntagTaskArgs
-	if err := decodeUntagTaskArgs(c.Arguments, &in); err != nil {
+	var in idTagArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdTagArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UntagTask(ctx, in.Id, in.Tag)
@@ -1039,16 +887,9 @@ func toolUntagTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool list_tags.
-const (
-	schemaListTagsIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaListTagsOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
-)
-
 // toolListTags calls ListTags for tool list_tags.
 func toolListTags(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ListTagsArgs
-	if err := decodeListTagsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListTags(ctx)
@@ -1058,16 +899,10 @@ func toolListTags(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, er
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool set_due.
-const (
-	schemaSetDueIn  = `{"type":"object","properties":{"id":{"type":"string"},"due":{"type":"string","format":"date-time"}},"required":["id","due"],"additionalProperties":false}`
-	schemaSetDueOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolSetDue calls SetDue for tool set_due.
 func toolSetDue(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in SetDueArgs
-	if err := decodeSetDueArgs(c.Arguments, &in); err != nil {
+	var in idDueArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdDueArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.SetDue(ctx, in.Id, in.Due)
@@ -1077,16 +912,10 @@ func toolSetDue(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool set_priority.
-const (
-	schemaSetPriorityIn  = `{"type":"object","properties":{"id":{"type":"string"},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]}},"required":["id","priority"],"additionalProperties":false}`
-	schemaSetPriorityOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolSetPriority calls SetPriority for tool set_priority.
 func toolSetPriority(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in SetPriorityArgs
-	if err := decodeSetPriorityArgs(c.Arguments, &in); err != nil {
+	var in idPriorityArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdPriorityArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.SetPriority(ctx, in.Id, in.Priority)
@@ -1096,16 +925,10 @@ func toolSetPriority(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool watch_task.
-const (
-	schemaWatchTaskIn  = `{"type":"object","properties":{"id":{"type":"string"},"userId":{"type":"string"}},"required":["id","userId"],"additionalProperties":false}`
-	schemaWatchTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolWatchTask calls WatchTask for tool watch_task.
 func toolWatchTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in WatchTaskArgs
-	if err := decodeWatchTaskArgs(c.Arguments, &in); err != nil {
+	var in idUserIdArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdUserIdArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.WatchTask(ctx, in.Id, in.UserId)
@@ -1115,16 +938,10 @@ func toolWatchTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool unwatch_task.
-const (
-	schemaUnwatchTaskIn  = `{"type":"object","properties":{"id":{"type":"string"},"userId":{"type":"string"}},"required":["id","userId"],"additionalProperties":false}`
-	schemaUnwatchTaskOut = `{"type":"object","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}`
-)
-
 // toolUnwatchTask calls UnwatchTask for tool unwatch_task.
 func toolUnwatchTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in UnwatchTaskArgs
-	if err := decodeUnwatchTaskArgs(c.Arguments, &in); err != nil {
+	var in idUserIdArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdUserIdArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UnwatchTask(ctx, in.Id, in.UserId)
@@ -1134,528 +951,128 @@ func toolUnwatchTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	return runtime.JSONResult(out)
 }
 
-// AddCommentArgs holds the arguments of a tool declared with plain parameters.
-type AddCommentArgs struct {
-	TaskId string
-	Body   string
-}
-
-func decodeAddCommentArgs(data []byte, v *AddCommentArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddCommentArgs(d, v)
-	return d.Finish()
-}
-
-// AddMemberArgs holds the arguments of a tool declared with plain parameters.
-type AddMemberArgs struct {
-	ProjectId string
-	UserId    string
-}
-
-func decodeAddMemberArgs(data []byte, v *AddMemberArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddMemberArgs(d, v)
-	return d.Finish()
-}
-
-func decodeArchiveProjectArgs(data []byte, v *service.ProjectRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readProjectRef(d, v)
-	return d.Finish()
-}
-
-// AssignTaskArgs holds the arguments of a tool declared with plain parameters.
-type AssignTaskArgs struct {
-	Id       string
-	Reviewer model.User
-}
-
-func decodeAssignTaskArgs(data []byte, v *AssignTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAssignTaskArgs(d, v)
-	return d.Finish()
-}
-
-// BulkCloseArgs holds the arguments of a tool declared with plain parameters.
-type BulkCloseArgs struct {
-	Ids []string
-}
-
-func decodeBulkCloseArgs(data []byte, v *BulkCloseArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readBulkCloseArgs(d, v)
-	return d.Finish()
-}
-
-func decodeCloseTaskArgs(data []byte, v *service.TaskRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTaskRef(d, v)
-	return d.Finish()
-}
-
-// CreateProjectArgs holds the arguments of a tool declared with plain parameters.
-type CreateProjectArgs struct {
-	Name string
-}
-
-func decodeCreateProjectArgs(data []byte, v *CreateProjectArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readCreateProjectArgs(d, v)
-	return d.Finish()
-}
-
-func decodeCreateTaskArgs(data []byte, v *service.NewTask) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readNewTask(d, v)
-	return d.Finish()
-}
-
-func decodeCreateUserArgs(data []byte, v *model.User) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readUser(d, v)
-	return d.Finish()
-}
-
-// DeleteCommentArgs holds the arguments of a tool declared with plain parameters.
-type DeleteCommentArgs struct {
+// idArgs holds the arguments of a tool declared with plain parameters.
+type idArgs struct {
 	Id string
 }
 
-func decodeDeleteCommentArgs(data []byte, v *DeleteCommentArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
+func readIdArgs(d *jsonwire.Decoder, v *idArgs) {
+	var hasId bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "id":
+			v.Id = d.String()
+			hasId = true
+		default:
+			d.UnknownField(name)
+		}
 	}
-	d := jsonwire.NewDecoder(data)
-	readDeleteCommentArgs(d, v)
-	return d.Finish()
-}
-
-func decodeDeleteTaskArgs(data []byte, v *service.TaskRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
+	if !hasId {
+		d.Missing("id")
 	}
-	d := jsonwire.NewDecoder(data)
-	readTaskRef(d, v)
-	return d.Finish()
 }
 
-// ExportArgs holds the arguments of a tool declared with plain parameters.
-type ExportArgs struct{}
-
-func decodeExportArgs(data []byte, v *ExportArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readExportArgs(d, v)
-	return d.Finish()
-}
-
-func decodeGetProjectArgs(data []byte, v *service.ProjectRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readProjectRef(d, v)
-	return d.Finish()
-}
-
-// GetStatsArgs holds the arguments of a tool declared with plain parameters.
-type GetStatsArgs struct{}
-
-func decodeGetStatsArgs(data []byte, v *GetStatsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readGetStatsArgs(d, v)
-	return d.Finish()
-}
-
-func decodeGetTaskArgs(data []byte, v *service.TaskRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTaskRef(d, v)
-	return d.Finish()
-}
-
-func decodeGetUserArgs(data []byte, v *service.UserRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readUserRef(d, v)
-	return d.Finish()
-}
-
-// HealthArgs holds the arguments of a tool declared with plain parameters.
-type HealthArgs struct{}
-
-func decodeHealthArgs(data []byte, v *HealthArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readHealthArgs(d, v)
-	return d.Finish()
-}
-
-// ImportTasksArgs holds the arguments of a tool declared with plain parameters.
-type ImportTasksArgs struct {
-	Tasks []model.Task
-}
-
-func decodeImportTasksArgs(data []byte, v *ImportTasksArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readImportTasksArgs(d, v)
-	return d.Finish()
-}
-
-func decodeListCommentsArgs(data []byte, v *service.TaskRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTaskRef(d, v)
-	return d.Finish()
-}
-
-func decodeListMembersArgs(data []byte, v *service.ProjectRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readProjectRef(d, v)
-	return d.Finish()
-}
-
-func decodeListProjectsArgs(data []byte, v *model.Page) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readPage(d, v)
-	return d.Finish()
-}
-
-// ListTagsArgs holds the arguments of a tool declared with plain parameters.
-type ListTagsArgs struct{}
-
-func decodeListTagsArgs(data []byte, v *ListTagsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readListTagsArgs(d, v)
-	return d.Finish()
-}
-
-func decodeListTasksArgs(data []byte, v *service.ListTasksInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readListTasksInput(d, v)
-	return d.Finish()
-}
-
-func decodeListUsersArgs(data []byte, v *model.Page) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readPage(d, v)
-	return d.Finish()
-}
-
-// RemoveMemberArgs holds the arguments of a tool declared with plain parameters.
-type RemoveMemberArgs struct {
-	ProjectId string
-	UserId    string
-}
-
-func decodeRemoveMemberArgs(data []byte, v *RemoveMemberArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readRemoveMemberArgs(d, v)
-	return d.Finish()
-}
-
-// RenameProjectArgs holds the arguments of a tool declared with plain parameters.
-type RenameProjectArgs struct {
-	Id   string
-	Name string
-}
-
-func decodeRenameProjectArgs(data []byte, v *RenameProjectArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readRenameProjectArgs(d, v)
-	return d.Finish()
-}
-
-func decodeReopenTaskArgs(data []byte, v *service.TaskRef) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTaskRef(d, v)
-	return d.Finish()
-}
-
-// SearchArgs holds the arguments of a tool declared with plain parameters.
-type SearchArgs struct {
-	Query string
-	Limit *int
-}
-
-func decodeSearchArgs(data []byte, v *SearchArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSearchArgs(d, v)
-	return d.Finish()
-}
-
-// SetDueArgs holds the arguments of a tool declared with plain parameters.
-type SetDueArgs struct {
+// idDueArgs holds the arguments of a tool declared with plain parameters.
+type idDueArgs struct {
 	Id  string
 	Due time.Time
 }
 
-func decodeSetDueArgs(data []byte, v *SetDueArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
+func readIdDueArgs(d *jsonwire.Decoder, v *idDueArgs) {
+	var hasId, hasDue bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "id":
+			v.Id = d.String()
+			hasId = true
+		case "due":
+			if t1, ok := jsonwire.DateTime(d.String()); ok {
+				v.Due = t1
+			} else {
+				d.Fail("due", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
+			}
+			hasDue = true
+		default:
+			d.UnknownField(name)
+		}
 	}
-	d := jsonwire.NewDecoder(data)
-	readSetDueArgs(d, v)
-	return d.Finish()
+	if !hasId {
+		d.Missing("id")
+	}
+	if !hasDue {
+		d.Missing("due")
+	}
 }
 
-// SetPriorityArgs holds the arguments of a tool declared with plain parameters.
-type SetPriorityArgs struct {
+// idNameArgs holds the arguments of a tool declared with plain parameters.
+type idNameArgs struct {
+	Id   string
+	Name string
+}
+
+func readIdNameArgs(d *jsonwire.Decoder, v *idNameArgs) {
+	var hasId, hasName bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "id":
+			v.Id = d.String()
+			hasId = true
+		case "name":
+			v.Name = d.String()
+			hasName = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasId {
+		d.Missing("id")
+	}
+	if !hasName {
+		d.Missing("name")
+	}
+}
+
+// idPriorityArgs holds the arguments of a tool declared with plain parameters.
+type idPriorityArgs struct {
 	Id       string
 	Priority model.Priority
 }
 
-func decodeSetPriorityArgs(data []byte, v *SetPriorityArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSetPriorityArgs(d, v)
-	return d.Finish()
-}
-
-// TagTaskArgs holds the arguments of a tool declared with plain parameters.
-type TagTaskArgs struct {
-	Id  string
-	Tag string
-}
-
-func decodeTagTaskArgs(data []byte, v *TagTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTagTaskArgs(d, v)
-	return d.Finish()
-}
-
-// UntagTaskArgs holds the arguments of a tool declared with plain parameters.
-type UntagTaskArgs struct {
-	Id  string
-	Tag string
-}
-
-func decodeUntagTaskArgs(data []byte, v *UntagTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readUntagTaskArgs(d, v)
-	return d.Finish()
-}
-
-// UnwatchTaskArgs holds the arguments of a tool declared with plain parameters.
-type UnwatchTaskArgs struct {
-	Id     string
-	UserId string
-}
-
-func decodeUnwatchTaskArgs(data []byte, v *UnwatchTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readUnwatchTaskArgs(d, v)
-	return d.Finish()
-}
-
-func decodeUpdateTaskArgs(data []byte, v *model.Task) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTask(d, v)
-	return d.Finish()
-}
-
-func decodeUpdateUserArgs(data []byte, v *model.User) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readUser(d, v)
-	return d.Finish()
-}
-
-// VersionArgs holds the arguments of a tool declared with plain parameters.
-type VersionArgs struct{}
-
-func decodeVersionArgs(data []byte, v *VersionArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readVersionArgs(d, v)
-	return d.Finish()
-}
-
-// WatchTaskArgs holds the arguments of a tool declared with plain parameters.
-type WatchTaskArgs struct {
-	Id     string
-	UserId string
-}
-
-func decodeWatchTaskArgs(data []byte, v *WatchTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readWatchTaskArgs(d, v)
-	return d.Finish()
-}
-
-func readAddCommentArgs(d *jsonwire.Decoder, v *AddCommentArgs) {
-	var hasTaskId, hasBody bool
+func readIdPriorityArgs(d *jsonwire.Decoder, v *idPriorityArgs) {
+	var hasId, hasPriority bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
-		case "taskId":
-			v.TaskId = d.String()
-			hasTaskId = true
-		case "body":
-			v.Body = d.String()
-			hasBody = true
+		case "id":
+			v.Id = d.String()
+			hasId = true
+		case "priority":
+			v.Priority = model.Priority(d.Int(math.MinInt, math.MaxInt))
+			hasPriority = true
 		default:
 			d.UnknownField(name)
 		}
 	}
-	if !hasTaskId {
-		d.Missing("taskId")
+	if !hasId {
+		d.Missing("id")
 	}
-	if !hasBody {
-		d.Missing("body")
-	}
-}
-
-func readAddMemberArgs(d *jsonwire.Decoder, v *AddMemberArgs) {
-	var hasProjectId, hasUserId bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "projectId":
-			v.ProjectId = d.String()
-			hasProjectId = true
-		case "userId":
-			v.UserId = d.String()
-			hasUserId = true
+	if !hasPriority {
+		d.Missing("priority")
+	} else {
+		switch v.Priority {
+		case model.Low, model.Medium, model.High:
 		default:
-			d.UnknownField(name)
+			d.Fail("priority", "must be one of 1, 2, 3 (enum)")
 		}
 	}
-	if !hasProjectId {
-		d.Missing("projectId")
-	}
-	if !hasUserId {
-		d.Missing("userId")
-	}
 }
 
-func readAssignTaskArgs(d *jsonwire.Decoder, v *AssignTaskArgs) {
+// idReviewerArgs holds the arguments of a tool declared with plain parameters.
+type idReviewerArgs struct {
+	Id       string
+	Reviewer model.User
+}
+
+func readIdReviewerArgs(d *jsonwire.Decoder, v *idReviewerArgs) {
 	var hasId, hasReviewer bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1677,7 +1094,68 @@ func readAssignTaskArgs(d *jsonwire.Decoder, v *AssignTaskArgs) {
 	}
 }
 
-func readBulkCloseArgs(d *jsonwire.Decoder, v *BulkCloseArgs) {
+// idTagArgs holds the arguments of a tool declared with plain parameters.
+type idTagArgs struct {
+	Id  string
+	Tag string
+}
+
+func readIdTagArgs(d *jsonwire.Decoder, v *idTagArgs) {
+	var hasId, hasTag bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "id":
+			v.Id = d.String()
+			hasId = true
+		case "tag":
+			v.Tag = d.String()
+			hasTag = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasId {
+		d.Missing("id")
+	}
+	if !hasTag {
+		d.Missing("tag")
+	}
+}
+
+// idUserIdArgs holds the arguments of a tool declared with plain parameters.
+type idUserIdArgs struct {
+	Id     string
+	UserId string
+}
+
+func readIdUserIdArgs(d *jsonwire.Decoder, v *idUserIdArgs) {
+	var hasId, hasUserId bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "id":
+			v.Id = d.String()
+			hasId = true
+		case "userId":
+			v.UserId = d.String()
+			hasUserId = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasId {
+		d.Missing("id")
+	}
+	if !hasUserId {
+		d.Missing("userId")
+	}
+}
+
+// idsArgs holds the arguments of a tool declared with plain parameters.
+type idsArgs struct {
+	Ids []string
+}
+
+func readIdsArgs(d *jsonwire.Decoder, v *idsArgs) {
 	var hasIds bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1696,95 +1174,7 @@ func readBulkCloseArgs(d *jsonwire.Decoder, v *BulkCloseArgs) {
 	}
 }
 
-func readCreateProjectArgs(d *jsonwire.Decoder, v *CreateProjectArgs) {
-	var hasName bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "name":
-			v.Name = d.String()
-			hasName = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasName {
-		d.Missing("name")
-	}
-}
-
-func readDeleteCommentArgs(d *jsonwire.Decoder, v *DeleteCommentArgs) {
-	var hasId bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "id":
-			v.Id = d.String()
-			hasId = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasId {
-		d.Missing("id")
-	}
-}
-
-func readExportArgs(d *jsonwire.Decoder, v *ExportArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readGetStatsArgs(d *jsonwire.Decoder, v *GetStatsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readHealthArgs(d *jsonwire.Decoder, v *HealthArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readImportTasksArgs(d *jsonwire.Decoder, v *ImportTasksArgs) {
-	var hasTasks bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "tasks":
-			v.Tasks = []model.Task{}
-			for _, ok := d.Elem(); ok; _, ok = d.Elem() {
-				var e1 model.Task
-				readTask(d, &e1)
-				v.Tasks = append(v.Tasks, e1)
-			}
-			hasTasks = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasTasks {
-		d.Missing("tasks")
-	}
-}
-
-func readListTagsArgs(d *jsonwire.Decoder, v *ListTagsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
+// readListTasksInput reads a service.ListTasksInput object.
 func readListTasksInput(d *jsonwire.Decoder, v *service.ListTasksInput) {
 	var hasProjectID, hasStatus, hasLimit bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1832,6 +1222,28 @@ func readListTasksInput(d *jsonwire.Decoder, v *service.ListTasksInput) {
 	}
 }
 
+// nameArgs holds the arguments of a tool declared with plain parameters.
+type nameArgs struct {
+	Name string
+}
+
+func readNameArgs(d *jsonwire.Decoder, v *nameArgs) {
+	var hasName bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "name":
+			v.Name = d.String()
+			hasName = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasName {
+		d.Missing("name")
+	}
+}
+
+// readNewTask reads a service.NewTask object.
 func readNewTask(d *jsonwire.Decoder, v *service.NewTask) {
 	var hasProjectID, hasTitle, hasPriority bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1876,6 +1288,7 @@ func readNewTask(d *jsonwire.Decoder, v *service.NewTask) {
 	}
 }
 
+// readPage reads a model.Page object.
 func readPage(d *jsonwire.Decoder, v *model.Page) {
 	var hasLimit bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1901,23 +1314,13 @@ func readPage(d *jsonwire.Decoder, v *model.Page) {
 	}
 }
 
-func readProjectRef(d *jsonwire.Decoder, v *service.ProjectRef) {
-	var hasID bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "id":
-			v.ID = d.String()
-			hasID = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasID {
-		d.Missing("id")
-	}
+// projectIdUserIdArgs holds the arguments of a tool declared with plain parameters.
+type projectIdUserIdArgs struct {
+	ProjectId string
+	UserId    string
 }
 
-func readRemoveMemberArgs(d *jsonwire.Decoder, v *RemoveMemberArgs) {
+func readProjectIdUserIdArgs(d *jsonwire.Decoder, v *projectIdUserIdArgs) {
 	var hasProjectId, hasUserId bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1939,29 +1342,30 @@ func readRemoveMemberArgs(d *jsonwire.Decoder, v *RemoveMemberArgs) {
 	}
 }
 
-func readRenameProjectArgs(d *jsonwire.Decoder, v *RenameProjectArgs) {
-	var hasId, hasName bool
+// readProjectRef reads a service.ProjectRef object.
+func readProjectRef(d *jsonwire.Decoder, v *service.ProjectRef) {
+	var hasID bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		case "id":
-			v.Id = d.String()
-			hasId = true
-		case "name":
-			v.Name = d.String()
-			hasName = true
+			v.ID = d.String()
+			hasID = true
 		default:
 			d.UnknownField(name)
 		}
 	}
-	if !hasId {
+	if !hasID {
 		d.Missing("id")
-	}
-	if !hasName {
-		d.Missing("name")
 	}
 }
 
-func readSearchArgs(d *jsonwire.Decoder, v *SearchArgs) {
+// queryLimitArgs holds the arguments of a tool declared with plain parameters.
+type queryLimitArgs struct {
+	Query string
+	Limit *int
+}
+
+func readQueryLimitArgs(d *jsonwire.Decoder, v *queryLimitArgs) {
 	var hasQuery bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1985,82 +1389,7 @@ func readSearchArgs(d *jsonwire.Decoder, v *SearchArgs) {
 	}
 }
 
-func readSetDueArgs(d *jsonwire.Decoder, v *SetDueArgs) {
-	var hasId, hasDue bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "id":
-			v.Id = d.String()
-			hasId = true
-		case "due":
-			if t1, ok := jsonwire.DateTime(d.String()); ok {
-				v.Due = t1
-			} else {
-				d.Fail("due", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
-			}
-			hasDue = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasId {
-		d.Missing("id")
-	}
-	if !hasDue {
-		d.Missing("due")
-	}
-}
-
-func readSetPriorityArgs(d *jsonwire.Decoder, v *SetPriorityArgs) {
-	var hasId, hasPriority bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "id":
-			v.Id = d.String()
-			hasId = true
-		case "priority":
-			v.Priority = model.Priority(d.Int(math.MinInt, math.MaxInt))
-			hasPriority = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasId {
-		d.Missing("id")
-	}
-	if !hasPriority {
-		d.Missing("priority")
-	} else {
-		switch v.Priority {
-		case model.Low, model.Medium, model.High:
-		default:
-			d.Fail("priority", "must be one of 1, 2, 3 (enum)")
-		}
-	}
-}
-
-func readTagTaskArgs(d *jsonwire.Decoder, v *TagTaskArgs) {
-	var hasId, hasTag bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "id":
-			v.Id = d.String()
-			hasId = true
-		case "tag":
-			v.Tag = d.String()
-			hasTag = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasId {
-		d.Missing("id")
-	}
-	if !hasTag {
-		d.Missing("tag")
-	}
-}
-
+// readTask reads a model.Task object.
 func readTask(d *jsonwire.Decoder, v *model.Task) {
 	var hasID, hasTitle, hasStatus, hasPriority bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -2140,6 +1469,35 @@ func readTask(d *jsonwire.Decoder, v *model.Task) {
 	}
 }
 
+// taskIdBodyArgs holds the arguments of a tool declared with plain parameters.
+type taskIdBodyArgs struct {
+	TaskId string
+	Body   string
+}
+
+func readTaskIdBodyArgs(d *jsonwire.Decoder, v *taskIdBodyArgs) {
+	var hasTaskId, hasBody bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "taskId":
+			v.TaskId = d.String()
+			hasTaskId = true
+		case "body":
+			v.Body = d.String()
+			hasBody = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasTaskId {
+		d.Missing("taskId")
+	}
+	if !hasBody {
+		d.Missing("body")
+	}
+}
+
+// readTaskRef reads a service.TaskRef object.
 func readTaskRef(d *jsonwire.Decoder, v *service.TaskRef) {
 	var hasID bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -2156,50 +1514,33 @@ func readTaskRef(d *jsonwire.Decoder, v *service.TaskRef) {
 	}
 }
 
-func readUntagTaskArgs(d *jsonwire.Decoder, v *UntagTaskArgs) {
-	var hasId, hasTag bool
+// tasksArgs holds the arguments of a tool declared with plain parameters.
+type tasksArgs struct {
+	Tasks []model.Task
+}
+
+func readTasksArgs(d *jsonwire.Decoder, v *tasksArgs) {
+	var hasTasks bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
-		case "id":
-			v.Id = d.String()
-			hasId = true
-		case "tag":
-			v.Tag = d.String()
-			hasTag = true
+		case "tasks":
+			v.Tasks = []model.Task{}
+			for _, ok := d.Elem(); ok; _, ok = d.Elem() {
+				var e1 model.Task
+				readTask(d, &e1)
+				v.Tasks = append(v.Tasks, e1)
+			}
+			hasTasks = true
 		default:
 			d.UnknownField(name)
 		}
 	}
-	if !hasId {
-		d.Missing("id")
-	}
-	if !hasTag {
-		d.Missing("tag")
+	if !hasTasks {
+		d.Missing("tasks")
 	}
 }
 
-func readUnwatchTaskArgs(d *jsonwire.Decoder, v *UnwatchTaskArgs) {
-	var hasId, hasUserId bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "id":
-			v.Id = d.String()
-			hasId = true
-		case "userId":
-			v.UserId = d.String()
-			hasUserId = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasId {
-		d.Missing("id")
-	}
-	if !hasUserId {
-		d.Missing("userId")
-	}
-}
-
+// readUser reads a model.User object.
 func readUser(d *jsonwire.Decoder, v *model.User) {
 	var hasID, hasName, hasEmail bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -2230,6 +1571,7 @@ func readUser(d *jsonwire.Decoder, v *model.User) {
 	}
 }
 
+// readUserRef reads a service.UserRef object.
 func readUserRef(d *jsonwire.Decoder, v *service.UserRef) {
 	var hasID bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -2243,37 +1585,6 @@ func readUserRef(d *jsonwire.Decoder, v *service.UserRef) {
 	}
 	if !hasID {
 		d.Missing("id")
-	}
-}
-
-func readVersionArgs(d *jsonwire.Decoder, v *VersionArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readWatchTaskArgs(d *jsonwire.Decoder, v *WatchTaskArgs) {
-	var hasId, hasUserId bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "id":
-			v.Id = d.String()
-			hasId = true
-		case "userId":
-			v.UserId = d.String()
-			hasUserId = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasId {
-		d.Missing("id")
-	}
-	if !hasUserId {
-		d.Missing("userId")
 	}
 }
 
@@ -2291,6 +1602,7 @@ func encodeJSONStats(v *service.Stats) ([]byte, error) {
 func encodeJSONUser(v *model.User) ([]byte, error) {
 	return appendJSONUser(make([]byte, 0, 128), v)
 }
+
 func appendJSONProject(b []byte, v *model.Project) ([]byte, error) {
 	var err error
 	b = append(b, '{')
@@ -2315,6 +1627,7 @@ func appendJSONProject(b []byte, v *model.Project) ([]byte, error) {
 	}
 	return append(b, '}'), err
 }
+
 func appendJSONStats(b []byte, v *service.Stats) ([]byte, error) {
 	var err error
 	b = append(b, '{')
@@ -2342,6 +1655,7 @@ func appendJSONStats(b []byte, v *service.Stats) ([]byte, error) {
 	b = strconv.AppendInt(b, int64(v.Total), 10)
 	return append(b, '}'), err
 }
+
 func appendJSONUser(b []byte, v *model.User) ([]byte, error) {
 	var err error
 	sep := byte('{')

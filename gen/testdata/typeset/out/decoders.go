@@ -13,134 +13,7 @@ import (
 	"unicode/utf8"
 )
 
-func decodeA(data []byte, v *fixture.A) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readA(d, v)
-	return d.Finish()
-}
-
-func decodeBasic(data []byte, v *fixture.Basic) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readBasic(d, v)
-	return d.Finish()
-}
-
-func decodeBasic2(data []byte, v *fixture.Basic) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readBasic(d, v)
-	return d.Finish()
-}
-
-func decodeConstraints(data []byte, v *fixture.Constraints) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readConstraints(d, v)
-	return d.Finish()
-}
-
-func decodeDocs(data []byte, v *fixture.Docs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readDocs(d, v)
-	return d.Finish()
-}
-
-func decodeExtra(data []byte, v *fixture.Extra) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readExtra(d, v)
-	return d.Finish()
-}
-
-// flatArgs holds the arguments of a tool declared with plain parameters.
-type flatArgs struct {
-	A     int
-	B     *string
-	Unit  fixture.Units
-	Nodes []fixture.Node
-}
-
-func decodeFlatArgs(data []byte, v *flatArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readFlatArgs(d, v)
-	return d.Finish()
-}
-
-func decodeNode(data []byte, v *fixture.Node) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readNode(d, v)
-	return d.Finish()
-}
-
-func decodePaged(data []byte, v *fixture.Paged) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readPaged(d, v)
-	return d.Finish()
-}
-
-func decodeSpecial(data []byte, v *fixture.Special) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSpecial(d, v)
-	return d.Finish()
-}
-
-func decodeTags(data []byte, v *fixture.Tags) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTags(d, v)
-	return d.Finish()
-}
-
-func decodeTree(data []byte, v *fixture.Tree) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTree(d, v)
-	return d.Finish()
-}
-
+// readA reads a fixture.A object.
 func readA(d *jsonwire.Decoder, v *fixture.A) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -158,6 +31,7 @@ func readA(d *jsonwire.Decoder, v *fixture.A) {
 	}
 }
 
+// readB reads a fixture.B object.
 func readB(d *jsonwire.Decoder, v *fixture.B) {
 	var hasA bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -179,6 +53,7 @@ func readB(d *jsonwire.Decoder, v *fixture.B) {
 	}
 }
 
+// readBasic reads a fixture.Basic object.
 func readBasic(d *jsonwire.Decoder, v *fixture.Basic) {
 	var hasS, hasB, hasI, hasI8, hasI16, hasI32, hasI64, hasU, hasU8, hasU16, hasU32, hasU64, hasF32, hasF64 bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -273,6 +148,7 @@ func readBasic(d *jsonwire.Decoder, v *fixture.Basic) {
 	}
 }
 
+// readConstraints reads a fixture.Constraints object.
 func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 	var hasDays, hasName, hasColor, hasSize, hasWhen, hasMail, hasUnit, hasLevel, hasRatio, hasEvery, hasRepeat, hasFlag bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -424,6 +300,7 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 	}
 }
 
+// readDocs reads a fixture.Docs object.
 func readDocs(d *jsonwire.Decoder, v *fixture.Docs) {
 	var hasCity, hasUnit, hasUnits bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -462,6 +339,7 @@ func readDocs(d *jsonwire.Decoder, v *fixture.Docs) {
 	}
 }
 
+// readEmbedded reads a fixture.Embedded object.
 func readEmbedded(d *jsonwire.Decoder, v *fixture.Embedded) {
 	var hasInner, hasRenamed bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -484,6 +362,7 @@ func readEmbedded(d *jsonwire.Decoder, v *fixture.Embedded) {
 	}
 }
 
+// readExtra reads a fixture.Extra object.
 func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 	var hasL, hasR, hasShared, hasEmbedded, hasOpt bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -677,6 +556,14 @@ func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 	}
 }
 
+// flatArgs holds the arguments of a tool declared with plain parameters.
+type flatArgs struct {
+	A     int
+	B     *string
+	Unit  fixture.Units
+	Nodes []fixture.Node
+}
+
 func readFlatArgs(d *jsonwire.Decoder, v *flatArgs) {
 	var hasA, hasUnit, hasNodes bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -724,6 +611,7 @@ func readFlatArgs(d *jsonwire.Decoder, v *flatArgs) {
 	}
 }
 
+// readItem reads a fixture.Item object.
 func readItem(d *jsonwire.Decoder, v *fixture.Item) {
 	var hasID bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -740,6 +628,7 @@ func readItem(d *jsonwire.Decoder, v *fixture.Item) {
 	}
 }
 
+// readNode reads a fixture.Node object.
 func readNode(d *jsonwire.Decoder, v *fixture.Node) {
 	var hasName bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -765,6 +654,7 @@ func readNode(d *jsonwire.Decoder, v *fixture.Node) {
 	}
 }
 
+// readPageItem reads a fixture.Page[fixture.Item] object.
 func readPageItem(d *jsonwire.Decoder, v *fixture.Page[fixture.Item]) {
 	var hasItems bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -788,6 +678,7 @@ func readPageItem(d *jsonwire.Decoder, v *fixture.Page[fixture.Item]) {
 	}
 }
 
+// readPaged reads a fixture.Paged object.
 func readPaged(d *jsonwire.Decoder, v *fixture.Paged) {
 	var hasPage bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -804,6 +695,7 @@ func readPaged(d *jsonwire.Decoder, v *fixture.Paged) {
 	}
 }
 
+// readSpecial reads a fixture.Special object.
 func readSpecial(d *jsonwire.Decoder, v *fixture.Special) {
 	var hasAt, hasData, hasList bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -928,6 +820,7 @@ func readSpecial(d *jsonwire.Decoder, v *fixture.Special) {
 	}
 }
 
+// readTags reads a fixture.Tags object.
 func readTags(d *jsonwire.Decoder, v *fixture.Tags) {
 	var hasRenamed, hasDash, hasNoTag, hasInner, hasNamed bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -985,6 +878,7 @@ func readTags(d *jsonwire.Decoder, v *fixture.Tags) {
 	}
 }
 
+// readTree reads a fixture.Tree object.
 func readTree(d *jsonwire.Decoder, v *fixture.Tree) {
 	var hasRoot bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {

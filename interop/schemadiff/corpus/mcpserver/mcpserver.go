@@ -8,17 +8,18 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/mcpgen/mcpgen/interop/schemadiff/corpus"
-	"github.com/mcpgen/mcpgen/runtime"
-	"github.com/mcpgen/mcpgen/runtime/jsonwire"
-	"github.com/mcpgen/mcpgen/runtime/stdio"
-	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"math"
 	"os"
 	"regexp"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mcpgen/mcpgen/interop/schemadiff/corpus"
+	"github.com/mcpgen/mcpgen/runtime"
+	"github.com/mcpgen/mcpgen/runtime/jsonwire"
+	"github.com/mcpgen/mcpgen/runtime/stdio"
+	"github.com/mcpgen/mcpgen/runtime/streamable"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -70,127 +71,142 @@ var definition = runtime.Definition{
 		{
 			Name:        "in_task",
 			Description: "InTask takes a task.",
-			InputSchema: json.RawMessage(schemaInTaskIn),
+			InputSchema: json.RawMessage(schemaTask),
 			Handler:     toolInTask,
 		},
 		{
 			Name:        "in_scalars",
 			Description: "InScalars takes scalars.",
-			InputSchema: json.RawMessage(schemaInScalarsIn),
+			InputSchema: json.RawMessage(schemaScalars),
 			Handler:     toolInScalars,
 		},
 		{
 			Name:        "in_formats",
 			Description: "InFormats takes formatted strings.",
-			InputSchema: json.RawMessage(schemaInFormatsIn),
+			InputSchema: json.RawMessage(schemaFormats),
 			Handler:     toolInFormats,
 		},
 		{
 			Name:        "in_constrained",
 			Description: "InConstrained takes constrained values.",
-			InputSchema: json.RawMessage(schemaInConstrainedIn),
+			InputSchema: json.RawMessage(schemaConstrained),
 			Handler:     toolInConstrained,
 		},
 		{
 			Name:        "in_containers",
 			Description: "InContainers takes containers.",
-			InputSchema: json.RawMessage(schemaInContainersIn),
+			InputSchema: json.RawMessage(schemaContainers),
 			Handler:     toolInContainers,
 		},
 		{
 			Name:        "in_flat",
 			Description: "InFlat takes plain parameters.",
-			InputSchema: json.RawMessage(schemaInFlatIn),
+			InputSchema: json.RawMessage(schemaInFlatArgs),
 			Handler:     toolInFlat,
 		},
 		{
 			Name:         "out_task",
 			Description:  "OutTask returns a task, or nil.",
-			InputSchema:  json.RawMessage(schemaOutTaskIn),
-			OutputSchema: json.RawMessage(schemaOutTaskOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Handler:      toolOutTask,
 		},
 		{
 			Name:         "out_task_value",
 			Description:  "OutTaskValue returns a task.",
-			InputSchema:  json.RawMessage(schemaOutTaskValueIn),
-			OutputSchema: json.RawMessage(schemaOutTaskValueOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Handler:      toolOutTaskValue,
 		},
 		{
 			Name:         "out_scalars",
 			Description:  "OutScalars returns scalars.",
-			InputSchema:  json.RawMessage(schemaOutScalarsIn),
-			OutputSchema: json.RawMessage(schemaOutScalarsOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaScalars),
 			Handler:      toolOutScalars,
 		},
 		{
 			Name:         "out_formats",
 			Description:  "OutFormats returns formatted strings (their formats are input checks).",
-			InputSchema:  json.RawMessage(schemaOutFormatsIn),
-			OutputSchema: json.RawMessage(schemaOutFormatsOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaFormatsResult),
 			Handler:      toolOutFormats,
 		},
 		{
 			Name:         "out_constrained",
 			Description:  "OutConstrained returns constrained values (their constraints are input\nchecks).",
-			InputSchema:  json.RawMessage(schemaOutConstrainedIn),
-			OutputSchema: json.RawMessage(schemaOutConstrainedOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaConstrainedResult),
 			Handler:      toolOutConstrained,
 		},
 		{
 			Name:         "out_containers",
 			Description:  "OutContainers returns containers.",
-			InputSchema:  json.RawMessage(schemaOutContainersIn),
-			OutputSchema: json.RawMessage(schemaOutContainersOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaContainersResult),
 			Handler:      toolOutContainers,
 		},
 		{
 			Name:         "out_users",
 			Description:  "OutUsers returns a slice (wrapped as {\"result\": ...}).",
-			InputSchema:  json.RawMessage(schemaOutUsersIn),
-			OutputSchema: json.RawMessage(schemaOutUsersOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaOutUsersResult),
 			Handler:      toolOutUsers,
 		},
 		{
 			Name:         "out_levels",
 			Description:  "OutLevels returns a map.",
-			InputSchema:  json.RawMessage(schemaOutLevelsIn),
-			OutputSchema: json.RawMessage(schemaOutLevelsOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaOutLevelsResult),
 			Handler:      toolOutLevels,
 		},
 		{
 			Name:        "out_status",
 			Description: "OutStatus returns an enum scalar (wrapped).",
-			InputSchema: json.RawMessage(schemaOutStatusIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolOutStatus,
 		},
 		{
 			Name:         "out_count",
 			Description:  "OutCount returns a number (wrapped).",
-			InputSchema:  json.RawMessage(schemaOutCountIn),
-			OutputSchema: json.RawMessage(schemaOutCountOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaOutCountResult),
 			Handler:      toolOutCount,
 		},
 		{
 			Name:         "get_task",
 			Description:  "GetTask is the issue's first two reproductions: id \"missing\" returns\nnil, nil; any other id a task whose status is the zero Status.",
-			InputSchema:  json.RawMessage(schemaGetTaskIn),
-			OutputSchema: json.RawMessage(schemaGetTaskOut),
+			InputSchema:  json.RawMessage(schemaIdArgs),
+			OutputSchema: json.RawMessage(schemaTaskResult),
 			Handler:      toolGetTask,
 		},
 	},
 }
 
-// Schemas of tool in_task.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaInTaskIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string","minLength":3,"maxLength":40},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false}},"tree":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]},"Labels":{"type":"array","items":{"type":"string"}},"due":{"type":["string","null"],"format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}}}`
+	schemaTask              = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string","minLength":3,"maxLength":40},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false}},"tree":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]},"Labels":{"type":"array","items":{"type":"string"}},"due":{"type":["string","null"],"format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}}}`
+	schemaScalars           = `{"type":"object","properties":{"b":{"type":"boolean"},"s":{"type":"string"},"i":{"type":"integer"},"i8":{"type":"integer","minimum":-128,"maximum":127},"i16":{"type":"integer","minimum":-32768,"maximum":32767},"i32":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"i64":{"type":"integer"},"u":{"type":"integer","minimum":0},"u8":{"type":"integer","minimum":0,"maximum":255},"u16":{"type":"integer","minimum":0,"maximum":65535},"u32":{"type":"integer","minimum":0,"maximum":4294967295},"u64":{"type":"integer","minimum":0},"f32":{"type":"number"},"f64":{"type":"number"}},"required":["b","s","i","i8","i16","i32"],"additionalProperties":false}`
+	schemaFormats           = `{"type":"object","properties":{"email":{"type":"string","format":"email"},"uri":{"type":"string","format":"uri"},"uuid":{"type":"string","format":"uuid"},"date":{"type":"string","format":"date"},"dateTime":{"type":"string","format":"date-time"},"time":{"type":"string","format":"time"},"duration":{"type":"string","format":"duration"},"ipv4":{"type":"string","format":"ipv4"},"ipv6":{"type":"string","format":"ipv6"},"hostname":{"type":"string","format":"hostname"},"uriRef":{"type":"string","description":"advisory","format":"uri-reference"}},"additionalProperties":false}`
+	schemaConstrained       = `{"type":"object","properties":{"days":{"type":"integer","minimum":1,"maximum":7,"default":3},"ratio":{"type":["number","null"],"minimum":0,"maximum":1,"default":0.5},"name":{"type":"string","minLength":2,"maxLength":5,"pattern":"^[a-z]+$"},"color":{"type":"string","enum":["red","green"]},"size":{"type":"number","minimum":0.5,"maximum":10.25},"level":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"opt":{"type":["integer","null"],"description":"Level is an integer enum.","enum":[1,2,null]},"every":{"type":"string","pattern":"^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},"nanos":{"type":"integer"},"repeat":{"type":"string","pattern":"^a{1,3}$"}},"required":["name"],"additionalProperties":false}`
+	schemaContainers        = `{"type":"object","properties":{"list":{"type":"array","items":{"type":"string"}},"grid":{"type":"array","items":{"type":"array","items":{"type":"integer"}}},"pair":{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2},"labels":{"type":"object","additionalProperties":{"type":"string"}},"byUnit":{"type":"object","additionalProperties":{"type":"integer"}},"levels":{"type":"array","items":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]}},"data":{"type":"string","contentEncoding":"base64"},"raw":{},"any":{},"meta":{"type":"object","additionalProperties":{}},"num":{"type":"number"},"at":{"type":"string","format":"date-time"},"day":{"type":"string","format":"date"},"addr":{"type":"string"},"upper":{"type":"string","description":"Upper reads itself from a JSON string, upper-cased."},"point":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},"inner":{"type":"string"}},"required":["list","pair","at","point"],"additionalProperties":false}`
+	schemaInFlatArgs        = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"count":{"type":["integer","null"]},"tags":{"type":"array","items":{"type":"string"}},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"node":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["name","tags","status"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}}}`
+	schemaNoArguments       = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaTaskResult        = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}},"tree":{"$ref":"#/$defs/Node"},"Labels":{"type":["array","null"],"items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}}},"required":["name"],"additionalProperties":false}}}`
+	schemaFormatsResult     = `{"type":"object","properties":{"email":{"type":"string"},"uri":{"type":"string"},"uuid":{"type":"string"},"date":{"type":"string"},"dateTime":{"type":"string"},"time":{"type":"string"},"duration":{"type":"string"},"ipv4":{"type":"string"},"ipv6":{"type":"string"},"hostname":{"type":"string"},"uriRef":{"type":"string","description":"advisory"}},"additionalProperties":false}`
+	schemaConstrainedResult = `{"type":"object","properties":{"days":{"type":"integer","default":3},"ratio":{"type":"number","default":0.5},"name":{"type":"string"},"color":{"type":"string"},"size":{"type":"number"},"level":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"opt":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]},"every":{"type":"integer"},"nanos":{"type":"integer"},"repeat":{"type":"string"}},"required":["name"],"additionalProperties":false}`
+	schemaContainersResult  = `{"type":"object","properties":{"list":{"type":["array","null"],"items":{"type":"string"}},"grid":{"type":"array","items":{"type":["array","null"],"items":{"type":"integer"}}},"pair":{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2},"labels":{"type":"object","additionalProperties":{"type":"string"}},"byUnit":{"type":"object","additionalProperties":{"type":"integer"}},"levels":{"type":"array","items":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}},"data":{"type":"string","contentEncoding":"base64"},"raw":{},"any":{},"meta":{"type":"object","additionalProperties":{}},"num":{"type":"number"},"at":{"type":"string","format":"date-time"},"day":{"type":"string","format":"date-time"},"addr":{"type":"string"},"upper":{"type":"string","description":"Upper reads itself from a JSON string, upper-cased."},"point":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},"inner":{"type":"string"}},"required":["list","pair","at","point"],"additionalProperties":false}`
+	schemaOutUsersResult    = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}}},"required":["result"]}`
+	schemaOutLevelsResult   = `{"type":"object","additionalProperties":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}}`
+	schemaOutCountResult    = `{"type":"object","properties":{"result":{"type":"integer","minimum":0,"maximum":65535}},"required":["result"]}`
+	schemaIdArgs            = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
 )
 
 // toolInTask calls InTask for tool in_task.
 func toolInTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Task
-	if err := decodeInTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readTask); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InTask(ctx, in)
@@ -200,15 +216,10 @@ func toolInTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool in_scalars.
-const (
-	schemaInScalarsIn = `{"type":"object","properties":{"b":{"type":"boolean"},"s":{"type":"string"},"i":{"type":"integer"},"i8":{"type":"integer","minimum":-128,"maximum":127},"i16":{"type":"integer","minimum":-32768,"maximum":32767},"i32":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"i64":{"type":"integer"},"u":{"type":"integer","minimum":0},"u8":{"type":"integer","minimum":0,"maximum":255},"u16":{"type":"integer","minimum":0,"maximum":65535},"u32":{"type":"integer","minimum":0,"maximum":4294967295},"u64":{"type":"integer","minimum":0},"f32":{"type":"number"},"f64":{"type":"number"}},"required":["b","s","i","i8","i16","i32"],"additionalProperties":false}`
-)
-
 // toolInScalars calls InScalars for tool in_scalars.
 func toolInScalars(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Scalars
-	if err := decodeInScalarsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readScalars); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InScalars(ctx, in)
@@ -218,15 +229,10 @@ func toolInScalars(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool in_formats.
-const (
-	schemaInFormatsIn = `{"type":"object","properties":{"email":{"type":"string","format":"email"},"uri":{"type":"string","format":"uri"},"uuid":{"type":"string","format":"uuid"},"date":{"type":"string","format":"date"},"dateTime":{"type":"string","format":"date-time"},"time":{"type":"string","format":"time"},"duration":{"type":"string","format":"duration"},"ipv4":{"type":"string","format":"ipv4"},"ipv6":{"type":"string","format":"ipv6"},"hostname":{"type":"string","format":"hostname"},"uriRef":{"type":"string","description":"advisory","format":"uri-reference"}},"additionalProperties":false}`
-)
-
 // toolInFormats calls InFormats for tool in_formats.
 func toolInFormats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Formats
-	if err := decodeInFormatsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readFormats); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InFormats(ctx, in)
@@ -236,15 +242,10 @@ func toolInFormats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool in_constrained.
-const (
-	schemaInConstrainedIn = `{"type":"object","properties":{"days":{"type":"integer","minimum":1,"maximum":7,"default":3},"ratio":{"type":["number","null"],"minimum":0,"maximum":1,"default":0.5},"name":{"type":"string","minLength":2,"maxLength":5,"pattern":"^[a-z]+$"},"color":{"type":"string","enum":["red","green"]},"size":{"type":"number","minimum":0.5,"maximum":10.25},"level":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"opt":{"type":["integer","null"],"description":"Level is an integer enum.","enum":[1,2,null]},"every":{"type":"string","pattern":"^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},"nanos":{"type":"integer"},"repeat":{"type":"string","pattern":"^a{1,3}$"}},"required":["name"],"additionalProperties":false}`
-)
-
 // toolInConstrained calls InConstrained for tool in_constrained.
 func toolInConstrained(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Constrained
-	if err := decodeInConstrainedArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readConstrained); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InConstrained(ctx, &in)
@@ -254,15 +255,10 @@ func toolInConstrained(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool in_containers.
-const (
-	schemaInContainersIn = `{"type":"object","properties":{"list":{"type":"array","items":{"type":"string"}},"grid":{"type":"array","items":{"type":"array","items":{"type":"integer"}}},"pair":{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2},"labels":{"type":"object","additionalProperties":{"type":"string"}},"byUnit":{"type":"object","additionalProperties":{"type":"integer"}},"levels":{"type":"array","items":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]}},"data":{"type":"string","contentEncoding":"base64"},"raw":{},"any":{},"meta":{"type":"object","additionalProperties":{}},"num":{"type":"number"},"at":{"type":"string","format":"date-time"},"day":{"type":"string","format":"date"},"addr":{"type":"string"},"upper":{"type":"string","description":"Upper reads itself from a JSON string, upper-cased."},"point":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},"inner":{"type":"string"}},"required":["list","pair","at","point"],"additionalProperties":false}`
-)
-
 // toolInContainers calls InContainers for tool in_containers.
 func toolInContainers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Containers
-	if err := decodeInContainersArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.Decode(c.Arguments, &in, readContainers); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InContainers(ctx, in)
@@ -272,15 +268,10 @@ func toolInContainers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool in_flat.
-const (
-	schemaInFlatIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"count":{"type":["integer","null"]},"tags":{"type":"array","items":{"type":"string"}},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"node":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["name","tags","status"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}}}`
-)
-
 // toolInFlat calls InFlat for tool in_flat.
 func toolInFlat(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in InFlatArgs
-	if err := decodeInFlatArgs(c.Arguments, &in); err != nil {
+	var in inFlatArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readInFlatArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InFlat(ctx, in.Name, in.Count, in.Tags, in.Status, in.Node)
@@ -290,16 +281,9 @@ func toolInFlat(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool out_task.
-const (
-	schemaOutTaskIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutTaskOut = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}},"tree":{"$ref":"#/$defs/Node"},"Labels":{"type":["array","null"],"items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}}},"required":["name"],"additionalProperties":false}}}`
-)
-
 // toolOutTask calls OutTask for tool out_task.
 func toolOutTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutTaskArgs
-	if err := decodeOutTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutTask(ctx)
@@ -309,16 +293,9 @@ func toolOutTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool out_task_value.
-const (
-	schemaOutTaskValueIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutTaskValueOut = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}},"tree":{"$ref":"#/$defs/Node"},"Labels":{"type":["array","null"],"items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}}},"required":["name"],"additionalProperties":false}}}`
-)
-
 // toolOutTaskValue calls OutTaskValue for tool out_task_value.
 func toolOutTaskValue(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutTaskValueArgs
-	if err := decodeOutTaskValueArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutTaskValue(ctx)
@@ -328,16 +305,9 @@ func toolOutTaskValue(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool out_scalars.
-const (
-	schemaOutScalarsIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutScalarsOut = `{"type":"object","properties":{"b":{"type":"boolean"},"s":{"type":"string"},"i":{"type":"integer"},"i8":{"type":"integer","minimum":-128,"maximum":127},"i16":{"type":"integer","minimum":-32768,"maximum":32767},"i32":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"i64":{"type":"integer"},"u":{"type":"integer","minimum":0},"u8":{"type":"integer","minimum":0,"maximum":255},"u16":{"type":"integer","minimum":0,"maximum":65535},"u32":{"type":"integer","minimum":0,"maximum":4294967295},"u64":{"type":"integer","minimum":0},"f32":{"type":"number"},"f64":{"type":"number"}},"required":["b","s","i","i8","i16","i32"],"additionalProperties":false}`
-)
-
 // toolOutScalars calls OutScalars for tool out_scalars.
 func toolOutScalars(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutScalarsArgs
-	if err := decodeOutScalarsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutScalars(ctx)
@@ -347,16 +317,9 @@ func toolOutScalars(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.Encoded(encodeJSONScalars(&out))
 }
 
-// Schemas of tool out_formats.
-const (
-	schemaOutFormatsIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutFormatsOut = `{"type":"object","properties":{"email":{"type":"string"},"uri":{"type":"string"},"uuid":{"type":"string"},"date":{"type":"string"},"dateTime":{"type":"string"},"time":{"type":"string"},"duration":{"type":"string"},"ipv4":{"type":"string"},"ipv6":{"type":"string"},"hostname":{"type":"string"},"uriRef":{"type":"string","description":"advisory"}},"additionalProperties":false}`
-)
-
 // toolOutFormats calls OutFormats for tool out_formats.
 func toolOutFormats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutFormatsArgs
-	if err := decodeOutFormatsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutFormats(ctx)
@@ -366,16 +329,9 @@ func toolOutFormats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.Encoded(encodeJSONFormats(&out))
 }
 
-// Schemas of tool out_constrained.
-const (
-	schemaOutConstrainedIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutConstrainedOut = `{"type":"object","properties":{"days":{"type":"integer","default":3},"ratio":{"type":"number","default":0.5},"name":{"type":"string"},"color":{"type":"string"},"size":{"type":"number"},"level":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"opt":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]},"every":{"type":"integer"},"nanos":{"type":"integer"},"repeat":{"type":"string"}},"required":["name"],"additionalProperties":false}`
-)
-
 // toolOutConstrained calls OutConstrained for tool out_constrained.
 func toolOutConstrained(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutConstrainedArgs
-	if err := decodeOutConstrainedArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutConstrained(ctx)
@@ -385,16 +341,9 @@ func toolOutConstrained(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool out_containers.
-const (
-	schemaOutContainersIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutContainersOut = `{"type":"object","properties":{"list":{"type":["array","null"],"items":{"type":"string"}},"grid":{"type":"array","items":{"type":["array","null"],"items":{"type":"integer"}}},"pair":{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2},"labels":{"type":"object","additionalProperties":{"type":"string"}},"byUnit":{"type":"object","additionalProperties":{"type":"integer"}},"levels":{"type":"array","items":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}},"data":{"type":"string","contentEncoding":"base64"},"raw":{},"any":{},"meta":{"type":"object","additionalProperties":{}},"num":{"type":"number"},"at":{"type":"string","format":"date-time"},"day":{"type":"string","format":"date-time"},"addr":{"type":"string"},"upper":{"type":"string","description":"Upper reads itself from a JSON string, upper-cased."},"point":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},"inner":{"type":"string"}},"required":["list","pair","at","point"],"additionalProperties":false}`
-)
-
 // toolOutContainers calls OutContainers for tool out_containers.
 func toolOutContainers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutContainersArgs
-	if err := decodeOutContainersArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutContainers(ctx)
@@ -404,16 +353,9 @@ func toolOutContainers(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool out_users.
-const (
-	schemaOutUsersIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutUsersOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}}},"required":["result"]}`
-)
-
 // toolOutUsers calls OutUsers for tool out_users.
 func toolOutUsers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutUsersArgs
-	if err := decodeOutUsersArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutUsers(ctx)
@@ -423,16 +365,9 @@ func toolOutUsers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, er
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool out_levels.
-const (
-	schemaOutLevelsIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutLevelsOut = `{"type":"object","additionalProperties":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}}`
-)
-
 // toolOutLevels calls OutLevels for tool out_levels.
 func toolOutLevels(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutLevelsArgs
-	if err := decodeOutLevelsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutLevels(ctx)
@@ -442,15 +377,9 @@ func toolOutLevels(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool out_status.
-const (
-	schemaOutStatusIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolOutStatus calls OutStatus for tool out_status.
 func toolOutStatus(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutStatusArgs
-	if err := decodeOutStatusArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutStatus(ctx)
@@ -460,16 +389,9 @@ func toolOutStatus(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 	return runtime.TextResult(string(out)), nil
 }
 
-// Schemas of tool out_count.
-const (
-	schemaOutCountIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaOutCountOut = `{"type":"object","properties":{"result":{"type":"integer","minimum":0,"maximum":65535}},"required":["result"]}`
-)
-
 // toolOutCount calls OutCount for tool out_count.
 func toolOutCount(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in OutCountArgs
-	if err := decodeOutCountArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.OutCount(ctx)
@@ -479,16 +401,10 @@ func toolOutCount(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, er
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool get_task.
-const (
-	schemaGetTaskIn  = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
-	schemaGetTaskOut = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}},"tree":{"$ref":"#/$defs/Node"},"Labels":{"type":["array","null"],"items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}}},"required":["name"],"additionalProperties":false}}}`
-)
-
 // toolGetTask calls GetTask for tool get_task.
 func toolGetTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in GetTaskArgs
-	if err := decodeGetTaskArgs(c.Arguments, &in); err != nil {
+	var in idArgs
+	if err := jsonwire.Decode(c.Arguments, &in, readIdArgs); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.GetTask(ctx, in.Id)
@@ -498,220 +414,7 @@ func toolGetTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	return runtime.JSONResult(out)
 }
 
-// GetTaskArgs holds the arguments of a tool declared with plain parameters.
-type GetTaskArgs struct {
-	Id string
-}
-
-func decodeGetTaskArgs(data []byte, v *GetTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readGetTaskArgs(d, v)
-	return d.Finish()
-}
-
-func decodeInConstrainedArgs(data []byte, v *corpus.Constrained) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readConstrained(d, v)
-	return d.Finish()
-}
-
-func decodeInContainersArgs(data []byte, v *corpus.Containers) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readContainers(d, v)
-	return d.Finish()
-}
-
-// InFlatArgs holds the arguments of a tool declared with plain parameters.
-type InFlatArgs struct {
-	Name   string
-	Count  *int
-	Tags   []string
-	Status corpus.Status
-	Node   *corpus.Node
-}
-
-func decodeInFlatArgs(data []byte, v *InFlatArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readInFlatArgs(d, v)
-	return d.Finish()
-}
-
-func decodeInFormatsArgs(data []byte, v *corpus.Formats) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readFormats(d, v)
-	return d.Finish()
-}
-
-func decodeInScalarsArgs(data []byte, v *corpus.Scalars) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readScalars(d, v)
-	return d.Finish()
-}
-
-func decodeInTaskArgs(data []byte, v *corpus.Task) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTask(d, v)
-	return d.Finish()
-}
-
-// OutConstrainedArgs holds the arguments of a tool declared with plain parameters.
-type OutConstrainedArgs struct{}
-
-func decodeOutConstrainedArgs(data []byte, v *OutConstrainedArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutConstrainedArgs(d, v)
-	return d.Finish()
-}
-
-// OutContainersArgs holds the arguments of a tool declared with plain parameters.
-type OutContainersArgs struct{}
-
-func decodeOutContainersArgs(data []byte, v *OutContainersArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutContainersArgs(d, v)
-	return d.Finish()
-}
-
-// OutCountArgs holds the arguments of a tool declared with plain parameters.
-type OutCountArgs struct{}
-
-func decodeOutCountArgs(data []byte, v *OutCountArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutCountArgs(d, v)
-	return d.Finish()
-}
-
-// OutFormatsArgs holds the arguments of a tool declared with plain parameters.
-type OutFormatsArgs struct{}
-
-func decodeOutFormatsArgs(data []byte, v *OutFormatsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutFormatsArgs(d, v)
-	return d.Finish()
-}
-
-// OutLevelsArgs holds the arguments of a tool declared with plain parameters.
-type OutLevelsArgs struct{}
-
-func decodeOutLevelsArgs(data []byte, v *OutLevelsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutLevelsArgs(d, v)
-	return d.Finish()
-}
-
-// OutScalarsArgs holds the arguments of a tool declared with plain parameters.
-type OutScalarsArgs struct{}
-
-func decodeOutScalarsArgs(data []byte, v *OutScalarsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutScalarsArgs(d, v)
-	return d.Finish()
-}
-
-// OutStatusArgs holds the arguments of a tool declared with plain parameters.
-type OutStatusArgs struct{}
-
-func decodeOutStatusArgs(data []byte, v *OutStatusArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutStatusArgs(d, v)
-	return d.Finish()
-}
-
-// OutTaskArgs holds the arguments of a tool declared with plain parameters.
-type OutTaskArgs struct{}
-
-func decodeOutTaskArgs(data []byte, v *OutTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutTaskArgs(d, v)
-	return d.Finish()
-}
-
-// OutTaskValueArgs holds the arguments of a tool declared with plain parameters.
-type OutTaskValueArgs struct{}
-
-func decodeOutTaskValueArgs(data []byte, v *OutTaskValueArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutTaskValueArgs(d, v)
-	return d.Finish()
-}
-
-// OutUsersArgs holds the arguments of a tool declared with plain parameters.
-type OutUsersArgs struct{}
-
-func decodeOutUsersArgs(data []byte, v *OutUsersArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readOutUsersArgs(d, v)
-	return d.Finish()
-}
-
+// readConstrained reads a corpus.Constrained object.
 func readConstrained(d *jsonwire.Decoder, v *corpus.Constrained) {
 	var hasDays, hasRatio, hasName, hasColor, hasSize, hasLevel, hasOpt, hasRepeat bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -838,6 +541,7 @@ func readConstrained(d *jsonwire.Decoder, v *corpus.Constrained) {
 	}
 }
 
+// readContainers reads a corpus.Containers object.
 func readContainers(d *jsonwire.Decoder, v *corpus.Containers) {
 	var hasList, hasPair, hasAt, hasPoint bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -989,6 +693,7 @@ func readContainers(d *jsonwire.Decoder, v *corpus.Containers) {
 	}
 }
 
+// readFormats reads a corpus.Formats object.
 func readFormats(d *jsonwire.Decoder, v *corpus.Formats) {
 	var hasEmail, hasURI, hasUUID, hasDate, hasDateTime, hasTime, hasDuration, hasIPv4, hasIPv6, hasHostname bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1081,7 +786,12 @@ func readFormats(d *jsonwire.Decoder, v *corpus.Formats) {
 	}
 }
 
-func readGetTaskArgs(d *jsonwire.Decoder, v *GetTaskArgs) {
+// idArgs holds the arguments of a tool declared with plain parameters.
+type idArgs struct {
+	Id string
+}
+
+func readIdArgs(d *jsonwire.Decoder, v *idArgs) {
 	var hasId bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1097,7 +807,16 @@ func readGetTaskArgs(d *jsonwire.Decoder, v *GetTaskArgs) {
 	}
 }
 
-func readInFlatArgs(d *jsonwire.Decoder, v *InFlatArgs) {
+// inFlatArgs holds the arguments of a tool declared with plain parameters.
+type inFlatArgs struct {
+	Name   string
+	Count  *int
+	Tags   []string
+	Status corpus.Status
+	Node   *corpus.Node
+}
+
+func readInFlatArgs(d *jsonwire.Decoder, v *inFlatArgs) {
 	var hasName, hasTags, hasStatus bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1150,6 +869,7 @@ func readInFlatArgs(d *jsonwire.Decoder, v *InFlatArgs) {
 	}
 }
 
+// readNode reads a corpus.Node object.
 func readNode(d *jsonwire.Decoder, v *corpus.Node) {
 	var hasName bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1175,96 +895,7 @@ func readNode(d *jsonwire.Decoder, v *corpus.Node) {
 	}
 }
 
-func readOutConstrainedArgs(d *jsonwire.Decoder, v *OutConstrainedArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutContainersArgs(d *jsonwire.Decoder, v *OutContainersArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutCountArgs(d *jsonwire.Decoder, v *OutCountArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutFormatsArgs(d *jsonwire.Decoder, v *OutFormatsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutLevelsArgs(d *jsonwire.Decoder, v *OutLevelsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutScalarsArgs(d *jsonwire.Decoder, v *OutScalarsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutStatusArgs(d *jsonwire.Decoder, v *OutStatusArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutTaskArgs(d *jsonwire.Decoder, v *OutTaskArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutTaskValueArgs(d *jsonwire.Decoder, v *OutTaskValueArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readOutUsersArgs(d *jsonwire.Decoder, v *OutUsersArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
+// readScalars reads a corpus.Scalars object.
 func readScalars(d *jsonwire.Decoder, v *corpus.Scalars) {
 	var hasB, hasS, hasI, hasI8, hasI16, hasI32 bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1327,6 +958,7 @@ func readScalars(d *jsonwire.Decoder, v *corpus.Scalars) {
 	}
 }
 
+// readTask reads a corpus.Task object.
 func readTask(d *jsonwire.Decoder, v *corpus.Task) {
 	var hasTitle, hasStatus, hasPriority, hasLabels bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1418,6 +1050,7 @@ func readTask(d *jsonwire.Decoder, v *corpus.Task) {
 	}
 }
 
+// readUser reads a corpus.User object.
 func readUser(d *jsonwire.Decoder, v *corpus.User) {
 	var hasName, hasEmail bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1436,7 +1069,7 @@ func readUser(d *jsonwire.Decoder, v *corpus.User) {
 		d.Missing("name")
 	} else {
 		if utf8.RuneCountInString(v.Name) < 1 {
-			d.Fail("name", "must be at least 1 characters long (minLength)")
+			d.Fail("name", "must be at least 1 character long (minLength)")
 		}
 	}
 	if hasEmail {
@@ -1460,6 +1093,7 @@ func encodeJSONFormats(v *corpus.Formats) ([]byte, error) {
 func encodeJSONScalars(v *corpus.Scalars) ([]byte, error) {
 	return appendJSONScalars(make([]byte, 0, 128), v)
 }
+
 func appendJSONFormats(b []byte, v *corpus.Formats) ([]byte, error) {
 	var err error
 	sep := byte('{')
@@ -1534,6 +1168,7 @@ func appendJSONFormats(b []byte, v *corpus.Formats) ([]byte, error) {
 	}
 	return append(b, '}'), err
 }
+
 func appendJSONScalars(b []byte, v *corpus.Scalars) ([]byte, error) {
 	var err error
 	sep := byte('{')
