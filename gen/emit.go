@@ -44,6 +44,17 @@ func (g *generator) buildSchemas() {
 	}
 }
 
+// checkResourceTypes asks the type layer whether every JSON resource
+// result can be encoded (it reports channels, funcs and the like at the
+// result), as it does for tool results.
+func (g *generator) checkResourceTypes() {
+	for _, r := range g.resources {
+		if r.fn.ResultKind == resJSON {
+			g.ts.OutputSchema(r.fn.Result, g.resultPos(r.fn), true)
+		}
+	}
+}
+
 // emit writes the generated file.
 func (g *generator) emit() ([]byte, error) {
 	var f *jen.File

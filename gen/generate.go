@@ -284,6 +284,7 @@ func (g *generator) run() (map[string][]byte, error) {
 		g.ts.AddSchemaMembers(obj, members) // order-free: one entry per type
 	}
 	g.buildSchemas()
+	g.checkResourceTypes()
 	if len(g.d.errs) > 0 {
 		return nil, g.errors()
 	}

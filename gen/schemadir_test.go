@@ -289,7 +289,7 @@ func TestSchemaDirective(t *testing.T) {
 		{
 			name:     "on a non-struct type",
 			src:      "//mcp:schema json=`{}`\ntype ID int\n\ntype In struct{}\n\ntype Out struct{}\n",
-			wantErrs: "p.go:5:1: //mcp:schema is on type ID, which is not a struct; only struct types (object schemas) take extra keywords",
+			wantErrs: "p.go:5:1: //mcp:schema is on type ID, which is neither a struct nor a type that marshals itself (MarshalJSON, MarshalText); its schema comes from its Go type: use mcp tags on the fields of this type, or typed constants for an enum",
 		},
 		{
 			name:     "on an alias",
@@ -299,7 +299,7 @@ func TestSchemaDirective(t *testing.T) {
 		{
 			name:     "on the tool function",
 			src:      "type In struct{}\n\ntype Out struct{}\n\n// F runs.\n//\n//mcp:schema json=`{}`\n//mcp:tool\nfunc F(ctx context.Context, in In) (Out, error) { return Out{}, nil }\n",
-			wantErrs: "p.go:11:1: //mcp:schema is on function F; it must be in the doc comment of a struct type declaration (type T struct {...})",
+			wantErrs: "p.go:11:1: //mcp:schema is on function F; it must be in the doc comment of a type declaration (a struct, or a type that marshals itself)",
 		},
 		{
 			name:     "a tool directive on a type",
@@ -338,7 +338,7 @@ func TestSchemaDirectiveInPackageDoc(t *testing.T) {
 		}
 	}
 	_, err := Generate(Config{Dir: dir})
-	want := "p.go:3:1: //mcp:schema is in the package doc comment; it must be in the doc comment of a struct type declaration (type T struct {...})"
+	want := "p.go:3:1: //mcp:schema is in the package doc comment; it must be in the doc comment of a type declaration (a struct, or a type that marshals itself)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %s", err, want)
 	}

@@ -35,6 +35,7 @@ const (
 	kUint
 	kFloat
 	kTime      // time.Time: RFC 3339 string
+	kURL       // url.URL argument: an absolute URI string (results keep encoding/json's object)
 	kDuration  // time.Duration: needs an mcp format
 	kBytes     // []byte: base64 string
 	kRaw       // json.RawMessage
@@ -264,6 +265,8 @@ func classifyType(t types.Type, output bool) tkind {
 		return kTime
 	case isNamedType(t, "time", "Duration"):
 		return kDuration
+	case !output && isNamedType(t, "net/url", "URL"):
+		return kURL
 	case isNamedType(t, "encoding/json", "RawMessage"):
 		return kRaw
 	case isNamedType(t, "encoding/json", "Number"):

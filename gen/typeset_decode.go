@@ -249,12 +249,15 @@ func (e *decEmitter) structBody(si *structInfo) []jen.Code {
 	var cases []jen.Code
 	for i, f := range si.fields {
 		var stmts []jen.Code
-		if classifyType(f.typ, false) == kPointer && f.tag != nil && f.tag.hasDef {
-			// null leaves a pointer with a default unset: it gets the default
-			stmts = append(stmts, jen.If(jen.Id("d").Dot("Null").Call()).Block(jen.Break()))
-		}
 		stmts = append(stmts, e.ensure(f.path)...)
-		stmts = append(stmts, e.read(f.typ, exprLval(fieldExpr(f.path)), 1, false, readFormat(f.tag), jen.Lit(f.name))...)
+		rt := readFormat(f.tag)
+		if f.tag != nil && f.tag.hasDef && classifyType(f.typ, false) == kPointer {
+			if rt == nil {
+				rt = newMCPTag()
+			}
+			rt.hasDef = true // read tells null from a value (see kPointer)
+		}
+		stmts = append(stmts, e.read(f.typ, exprLval(fieldExpr(f.path)), 1, false, rt, jen.Lit(f.name))...)
 		if hasNames[i] != "" {
 			stmts = append(stmts, jen.Id(hasNames[i]).Op("=").True())
 		}
@@ -422,6 +425,24 @@ func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code 
 			}, jsonwire.FormatMessage(name))
 		}
 	}
+	if k == kText && tag.hasEnum {
+		// a type that marshals as a string: its text must be one of them
+		var allowed []jen.Code
+		for _, js := range tag.enum {
+			allowed = append(allowed, jen.Id(js))
+		}
+		if val == nil {
+			out = append(out, jen.Null())
+		} else {
+			out = append(out, jen.If(
+				jen.List(jen.Id("text"), jen.Id("err")).Op(":=").Add(val()).Dot("MarshalText").Call(),
+				jen.Id("err").Op("==").Nil(),
+			).Block(jen.Switch(jen.String().Call(jen.Id("text"))).Block(
+				jen.Case(allowed...),
+				jen.Default().Block(fail("must be one of "+strings.Join(tag.enum, ", ")+" (enum)")),
+			)))
+		}
+	}
 	if k == kString || k == kInt || k == kUint || k == kFloat {
 		var allowed []jen.Code
 		var shown []string
@@ -475,6 +496,11 @@ func (e *decEmitter) read(t types.Type, lv lval, depth int, elem bool, tag *mcpT
 	switch classifyType(t, false) {
 	case kBool, kString, kInt, kUint, kFloat:
 		return e.scalar(t, lv, e.valueExpr(t, tag), elem, where)
+	case kURL:
+		return []jen.Code{jen.If(
+			jen.List(jen.Id("u"+n), jen.Id("ok")).Op(":=").Qual(jsonwirePath, "URL").Call(d().Dot("String").Call()),
+			jen.Id("ok"),
+		).Block(lv.val().Op("=").Op("*").Id("u" + n)).Else().Block(fail(jen.Lit(jsonwire.FormatMessage("uri"))))}
 	case kTime:
 		if tag != nil && tag.format == "date" {
 			return []jen.Code{jen.If(
@@ -547,6 +573,10 @@ func (e *decEmitter) read(t types.Type, lv lval, depth int, elem bool, tag *mcpT
 			// null is accepted only for a member that may be left out;
 			// an element or map value must be a value
 			return inner
+		}
+		if tag != nil && tag.hasDef {
+			// null leaves a pointer with a default unset: it gets the default
+			return append([]jen.Code{jen.If(d().Dot("Null").Call()).Block(jen.Break())}, inner...)
 		}
 		return []jen.Code{jen.If(d().Dot("Null").Call()).Block(lv.val().Op("=").Nil()).Else().Block(inner...)}
 	case kSlice:

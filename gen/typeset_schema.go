@@ -283,6 +283,9 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 	case kTime:
 		s = newSchema("string")
 		s.format = "date-time"
+	case kURL:
+		s = newSchema("string")
+		s.format = "uri"
 	case kDuration:
 		if !b.output && tag != nil && tag.format == "duration" {
 			s = newSchema("string")
@@ -296,8 +299,10 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 		s.nullable = b.output
 	case kRaw, kAny, kUnmarshal:
 		s = newSchema("")
+		b.selfSchema(s, t)
 	case kText:
 		s = newSchema("string")
+		b.selfSchema(s, t)
 	case kPointer:
 		s = b.build(t.Underlying().(*types.Pointer).Elem(), tag)
 		s.nullable = b.output
@@ -350,6 +355,16 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 			s.format = "" // format=duration on time.Duration means Go syntax: the pattern says it
 		}
 	}
+	if len(s.extra) > 0 {
+		// a field's tag wins over the same keyword declared on its type
+		var kept []SchemaMember
+		for _, m := range s.extra {
+			if !s.writes(m.Key) {
+				kept = append(kept, m)
+			}
+		}
+		s.extra = kept
+	}
 	if b.output && len(s.enum) > 0 && (k == kString || k == kInt || k == kUint) {
 		// a Go value of an enum type may hold its zero value, which the
 		// encoder writes like any other
@@ -363,6 +378,28 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 		}
 	}
 	return s
+}
+
+// selfSchema makes the //mcp:schema keywords of a type that marshals
+// itself its schema (they say what its methods read and write).
+func (b *schemaBuilder) selfSchema(s *schemaNode, t types.Type) {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return
+	}
+	for _, m := range b.ts.keywords[n.Obj()] {
+		if m.Key == "type" {
+			// the directive's type replaces the default; a single type
+			// is written as mcpgen writes types, so null can join it
+			var one string
+			if json.Unmarshal(m.Value, &one) == nil {
+				s.typ = one
+				continue
+			}
+			s.typ = ""
+		}
+		s.extra = append(s.extra, m)
+	}
 }
 
 // enum adds the typed constants of t, if any.
@@ -419,6 +456,33 @@ func applyTag(s *schemaNode, tag *mcpTag, selfDecoding, output bool) {
 	if tag.format != "" && tag.format != "nanoseconds" && s.typ != "array" && s.typ != "object" {
 		s.format = tag.format
 	}
+}
+
+// writes reports whether s writes keyword key itself.
+func (s *schemaNode) writes(key string) bool {
+	switch key {
+	case "enum":
+		return len(s.enum) > 0
+	case "pattern":
+		return s.pattern != ""
+	case "format":
+		return s.format != ""
+	case "minimum":
+		return s.minimum != ""
+	case "maximum":
+		return s.maximum != ""
+	case "minLength":
+		return s.minLength >= 0
+	case "maxLength":
+		return s.maxLength >= 0
+	case "default":
+		return s.def != ""
+	case "title":
+		return s.title != ""
+	case "type":
+		return s.typ != ""
+	}
+	return false
 }
 
 // json writes s as canonical JSON.

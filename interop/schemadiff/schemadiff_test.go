@@ -395,6 +395,20 @@ var handWritten = map[string][]string{
 		`{"tags":[],"status":"open"}`,
 		`{}`,
 	},
+	"in_order": {
+		`{"rank":"low","home":"https://example.com/"}`,
+		`{"rank":"mid","home":"https://example.com/"}`,
+		`{"rank":1,"home":"https://example.com/"}`,
+		`{"rank":"low","rush":"low","home":"https://example.com/"}`,
+		`{"rank":"low","rush":"high","home":"https://example.com/","note":null,"quantity":null}`,
+		`{"rank":"low","home":"https://example.com/","quantity":0}`,
+		`{"rank":"low","home":"https://example.com/","note":"far too long a note"}`,
+		`{"rank":"low","home":"/relative"}`,
+		`{"rank":"low","home":"https://example.com/","callback":null}`,
+		`{"rank":"low","home":"https://example.com/","callback":"mailto:a@b.c"}`,
+		`{"rank":"low","home":"https://example.com/","callback":"x"}`,
+		`{"rank":"low","home":5}`,
+	},
 	"get_task":       {`{"id":"x"}`, `{"id":null}`, `{}`},
 	"out_task":       {`{}`, `null`, `{"x":1}`},
 	"out_containers": {`{}`},
@@ -554,7 +568,7 @@ func TestNilAndZeroResults(t *testing.T) {
 
 // FuzzInputAgreement is the input comparison on fuzzed arguments.
 func FuzzInputAgreement(f *testing.F) {
-	names := []string{"in_task", "in_scalars", "in_formats", "in_constrained", "in_containers", "in_flat"}
+	names := []string{"in_task", "in_scalars", "in_formats", "in_constrained", "in_containers", "in_flat", "in_order"}
 	for i, name := range names {
 		for _, inst := range handWritten[name] {
 			f.Add(uint8(i), inst)
@@ -854,6 +868,9 @@ func fill(rng *rand.Rand, v reflect.Value, depth int) {
 		return
 	case reflect.TypeFor[corpus.Status]():
 		v.Set(reflect.ValueOf([]corpus.Status{"", corpus.StatusOpen, corpus.StatusClosed, corpus.StatusWontDo}[rng.IntN(4)]))
+		return
+	case reflect.TypeFor[corpus.Rank]():
+		v.Set(reflect.ValueOf([]corpus.Rank{corpus.RankLow, corpus.RankHigh}[rng.IntN(2)]))
 		return
 	case reflect.TypeFor[corpus.Level]():
 		v.Set(reflect.ValueOf([]corpus.Level{0, corpus.Low, corpus.High}[rng.IntN(3)]))

@@ -326,3 +326,12 @@ func validUUID(s string) bool {
 	}
 	return true
 }
+
+// URL parses an absolute URI (format uri) for a url.URL argument.
+func URL(s string) (*url.URL, bool) {
+	if !validURI(s) {
+		return nil, false
+	}
+	u, err := url.Parse(s)
+	return u, err == nil
+}

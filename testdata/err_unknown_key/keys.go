@@ -37,3 +37,15 @@ func F() (string, error) { return "", nil }
 //
 //mcp:prompt uri=x
 func G() (string, error) { return "", nil }
+
+// HIn has misspelt mcp tag keys.
+type HIn struct {
+	Title string `json:"title" mcp:"minlength=3"`
+	Days  int    `json:"days" mcp:"maxium=7"`
+	Other string `json:"other" mcp:"colour=red"`
+}
+
+// H takes HIn.
+//
+//mcp:tool
+func H(in HIn) (string, error) { return "", nil }

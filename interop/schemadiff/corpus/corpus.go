@@ -15,7 +15,9 @@ package corpus
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -153,6 +155,57 @@ func (u *Upper) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON implements json.Marshaler.
 func (u Upper) MarshalJSON() ([]byte, error) { return json.Marshal(string(u)) }
+
+// Rank is an integer enum that travels by name; its schema is declared
+// once, on the type.
+//
+//mcp:schema json=`{"enum":["low","high"]}`
+type Rank int
+
+const (
+	RankLow  Rank = 1
+	RankHigh Rank = 2
+)
+
+// MarshalText implements encoding.TextMarshaler.
+func (r Rank) MarshalText() ([]byte, error) {
+	switch r {
+	case RankLow:
+		return []byte("low"), nil
+	case RankHigh:
+		return []byte("high"), nil
+	}
+	return nil, errors.New("bad rank")
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (r *Rank) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "low":
+		*r = RankLow
+	case "high":
+		*r = RankHigh
+	default:
+		return errors.New("unknown rank")
+	}
+	return nil
+}
+
+// Order has self-marshalling types with declared schemas, pointer
+// defaults and URLs.
+type Order struct {
+	Rank     Rank     `json:"rank"`
+	Rush     Rank     `json:"rush,omitempty" mcp:"enum=high"`
+	Note     *string  `json:"note,omitempty" mcp:"default=none,maxLength=10"`
+	Quantity *int     `json:"quantity,omitempty" mcp:"default=1,min=1"`
+	Callback *url.URL `json:"callback,omitempty"`
+	Home     url.URL  `json:"home"`
+}
+
+// InOrder takes an order.
+//
+//mcp:tool name=in_order
+func InOrder(ctx context.Context, in Order) (string, error) { return "ok", nil }
 
 // InTask takes a task.
 //

@@ -183,13 +183,9 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 			if d.Null() {
 				break
 			}
-			if d.Null() {
-				v.Ratio = nil
-			} else {
-				p1 := new(float64)
-				*p1 = d.Float(64)
-				v.Ratio = p1
-			}
+			p1 := new(float64)
+			*p1 = d.Float(64)
+			v.Ratio = p1
 			hasRatio = true
 		case "every":
 			if t1, err := time.ParseDuration(d.String()); err == nil {

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -28,6 +29,7 @@ const _ = runtime.SupportsGeneratedCode1
 
 // The functions still have the signatures this file was generated for.
 var (
+	_ func(context.Context, corpus.Order) (string, error)                                        = corpus.InOrder
 	_ func(context.Context, corpus.Task) (string, error)                                         = corpus.InTask
 	_ func(context.Context, corpus.Scalars) (string, error)                                      = corpus.InScalars
 	_ func(context.Context, corpus.Formats) (string, error)                                      = corpus.InFormats
@@ -68,6 +70,12 @@ var definition = runtime.Definition{
 	Name:    "schemadiff-corpus",
 	Version: "1.0.0",
 	Tools: []*runtime.Tool{
+		{
+			Name:        "in_order",
+			Description: "InOrder takes an order.",
+			InputSchema: json.RawMessage(schemaOrder),
+			Handler:     toolInOrder,
+		},
 		{
 			Name:        "in_task",
 			Description: "InTask takes a task.",
@@ -186,6 +194,7 @@ var definition = runtime.Definition{
 // The JSON Schemas of the tools' arguments and results, one per Go type:
 // tools that take or return the same type share it.
 const (
+	schemaOrder             = `{"type":"object","properties":{"rank":{"type":"string","description":"Rank is an integer enum that travels by name; its schema is declared\nonce, on the type.","enum":["low","high"]},"rush":{"type":"string","description":"Rank is an integer enum that travels by name; its schema is declared\nonce, on the type.","enum":["high"]},"note":{"type":["string","null"],"maxLength":10,"default":"none"},"quantity":{"type":["integer","null"],"minimum":1,"default":1},"callback":{"type":["string","null"],"format":"uri"},"home":{"type":"string","format":"uri"}},"required":["rank","home"],"additionalProperties":false}`
 	schemaTask              = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string","minLength":3,"maxLength":40},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false}},"tree":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]},"Labels":{"type":"array","items":{"type":"string"}},"due":{"type":["string","null"],"format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}}}`
 	schemaScalars           = `{"type":"object","properties":{"b":{"type":"boolean"},"s":{"type":"string"},"i":{"type":"integer"},"i8":{"type":"integer","minimum":-128,"maximum":127},"i16":{"type":"integer","minimum":-32768,"maximum":32767},"i32":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"i64":{"type":"integer"},"u":{"type":"integer","minimum":0},"u8":{"type":"integer","minimum":0,"maximum":255},"u16":{"type":"integer","minimum":0,"maximum":65535},"u32":{"type":"integer","minimum":0,"maximum":4294967295},"u64":{"type":"integer","minimum":0},"f32":{"type":"number"},"f64":{"type":"number"}},"required":["b","s","i","i8","i16","i32"],"additionalProperties":false}`
 	schemaFormats           = `{"type":"object","properties":{"email":{"type":"string","format":"email"},"uri":{"type":"string","format":"uri"},"uuid":{"type":"string","format":"uuid"},"date":{"type":"string","format":"date"},"dateTime":{"type":"string","format":"date-time"},"time":{"type":"string","format":"time"},"duration":{"type":"string","format":"duration"},"ipv4":{"type":"string","format":"ipv4"},"ipv6":{"type":"string","format":"ipv6"},"hostname":{"type":"string","format":"hostname"},"uriRef":{"type":"string","description":"advisory","format":"uri-reference"}},"additionalProperties":false}`
@@ -202,6 +211,19 @@ const (
 	schemaOutCountResult    = `{"type":"object","properties":{"result":{"type":"integer","minimum":0,"maximum":65535}},"required":["result"]}`
 	schemaIdArgs            = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
 )
+
+// toolInOrder calls InOrder for tool in_order.
+func toolInOrder(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in corpus.Order
+	if err := jsonwire.Decode(c.Arguments, &in, readOrder); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := corpus.InOrder(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
 
 // toolInTask calls InTask for tool in_task.
 func toolInTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
@@ -426,13 +448,9 @@ func readConstrained(d *jsonwire.Decoder, v *corpus.Constrained) {
 			if d.Null() {
 				break
 			}
-			if d.Null() {
-				v.Ratio = nil
-			} else {
-				p1 := new(float64)
-				*p1 = d.Float(64)
-				v.Ratio = p1
-			}
+			p1 := new(float64)
+			*p1 = d.Float(64)
+			v.Ratio = p1
 			hasRatio = true
 		case "name":
 			v.Name = d.String()
@@ -892,6 +910,95 @@ func readNode(d *jsonwire.Decoder, v *corpus.Node) {
 	}
 	if !hasName {
 		d.Missing("name")
+	}
+}
+
+// readOrder reads a corpus.Order object.
+func readOrder(d *jsonwire.Decoder, v *corpus.Order) {
+	var hasRank, hasRush, hasNote, hasQuantity, hasHome bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "rank":
+			if err := v.Rank.UnmarshalText([]byte(d.String())); err != nil {
+				d.Fail("rank", "must be a valid corpus.Rank (its own decoding method rejected it)")
+			}
+			hasRank = true
+		case "rush":
+			if err := v.Rush.UnmarshalText([]byte(d.String())); err != nil {
+				d.Fail("rush", "must be a valid corpus.Rank (its own decoding method rejected it)")
+			}
+			hasRush = true
+		case "note":
+			if d.Null() {
+				break
+			}
+			p1 := new(string)
+			*p1 = d.String()
+			v.Note = p1
+			hasNote = true
+		case "quantity":
+			if d.Null() {
+				break
+			}
+			p1 := new(int)
+			*p1 = int(d.Int(math.MinInt, math.MaxInt))
+			v.Quantity = p1
+			hasQuantity = true
+		case "callback":
+			if d.Null() {
+				v.Callback = nil
+			} else {
+				p1 := new(url.URL)
+				if u2, ok := jsonwire.URL(d.String()); ok {
+					*p1 = *u2
+				} else {
+					d.Fail("callback", "must be an absolute URI such as https://example.com/path (format uri)")
+				}
+				v.Callback = p1
+			}
+		case "home":
+			if u1, ok := jsonwire.URL(d.String()); ok {
+				v.Home = *u1
+			} else {
+				d.Fail("home", "must be an absolute URI such as https://example.com/path (format uri)")
+			}
+			hasHome = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasRank {
+		d.Missing("rank")
+	}
+	if hasRush {
+		if text, err := v.Rush.MarshalText(); err == nil {
+			switch string(text) {
+			case "high":
+			default:
+				d.Fail("rush", "must be one of \"high\" (enum)")
+			}
+		}
+	}
+	if !hasNote {
+		var dflt string = "none"
+		v.Note = &dflt
+	}
+	if hasNote && v.Note != nil {
+		if utf8.RuneCountInString(*v.Note) > 10 {
+			d.Fail("note", "must be at most 10 characters long (maxLength)")
+		}
+	}
+	if !hasQuantity {
+		var dflt int = 1
+		v.Quantity = &dflt
+	}
+	if hasQuantity && v.Quantity != nil {
+		if *v.Quantity < 1 {
+			d.Fail("quantity", "must be >= 1 (minimum)")
+		}
+	}
+	if !hasHome {
+		d.Missing("home")
 	}
 }
 
