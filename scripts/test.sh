@@ -20,7 +20,7 @@ step "npm ci for the TypeScript SSE client test (runtime/sse)"
 step "go test -race ./... (unit, golden, end-to-end)"
 go test -race -count=1 ./...
 
-step "peer Go SDK clients (interop module: go-sdk, mcp-go)"
+step "interop module: peer Go SDK clients (go-sdk, mcp-go) and the schema/decoder/encoder differential test against a reference JSON Schema validator (FuzzInputAgreement seeds included)"
 (cd interop && go vet ./... && go test -race -count=1 ./...)
 
 step "official conformance suite 0.1.16, stateful"
@@ -29,7 +29,7 @@ step "official conformance suite 0.1.16, stateful"
 step "official conformance suite 0.1.16, stateless"
 ./interop/conformance/run.sh stateless
 
-step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE)"
+step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, structured results checked against outputSchema)"
 ./interop/ts/run.sh
 
 step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR)"
