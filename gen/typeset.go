@@ -722,6 +722,12 @@ func (ts *typeSetImpl) jsonFields(t types.Type, output bool, ok *bool) []*fieldI
 		if f.tag != nil && f.tag.hasDef {
 			f.required = false
 		}
+		if output {
+			for _, st := range f.path[:len(f.path)-1] {
+				// encoding/json leaves out the fields of a nil embedded pointer
+				f.required = f.required && !st.ptr
+			}
+		}
 		hidden := false
 		for _, st := range f.path[:len(f.path)-1] {
 			if st.ptr && !output {

@@ -245,7 +245,9 @@ func (b *schemaBuilder) structSchema(si *structInfo) *schemaNode {
 			// members (which are optional), nowhere else
 			fs.nullable = classifyType(f.typ, false) == kPointer
 		case f.omit:
-			fs.nullable = false // omitempty: nil is left out, not null
+			// omitempty: nil is left out, not null; but a non-nil pointer
+			// to a nil pointer, slice or map is written as null
+			fs.nullable = nilInside(f.typ)
 			if fs.zeroEnum && classifyType(f.typ, true) != kPointer {
 				// and so is the zero value of an enum
 				fs.enum = fs.enum[1:]
@@ -261,6 +263,20 @@ func (b *schemaBuilder) structSchema(si *structInfo) *schemaNode {
 		}
 	}
 	return s
+}
+
+// nilInside reports whether a non-nil value of t can still encode as
+// null: a pointer to a pointer, slice or map.
+func nilInside(t types.Type) bool {
+	p, ok := types.Unalias(t).Underlying().(*types.Pointer)
+	if !ok || classifyType(t, true) != kPointer {
+		return false
+	}
+	switch classifyType(p.Elem(), true) {
+	case kPointer, kSlice, kMap, kBytes:
+		return true
+	}
+	return false
 }
 
 // build returns the schema of a value of type t; tag (may be nil) holds

@@ -409,6 +409,19 @@ var handWritten = map[string][]string{
 		`{"rank":"low","home":"https://example.com/","callback":"x"}`,
 		`{"rank":"low","home":5}`,
 	},
+	"in_extras": {
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z"}`,
+		`{"page":{"items":[{"name":"a"}],"next":null}}`,
+		`{"page":{"items":[null]},"created":"2026-01-01T00:00:00Z"}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","home":null,"work":{"name":"w"}}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","home":{"name":""}}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","groups":{"a":[1,2],"b":null}}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","groups":{"a":[3]}}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","nums":[1,2]}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","deep":null}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","deep":5}`,
+		`{"page":{"items":[]},"created":"2026-01-01T00:00:00Z","count":0}`,
+	},
 	"get_task":       {`{"id":"x"}`, `{"id":null}`, `{}`},
 	"out_task":       {`{}`, `null`, `{"x":1}`},
 	"out_containers": {`{}`},
@@ -568,7 +581,7 @@ func TestNilAndZeroResults(t *testing.T) {
 
 // FuzzInputAgreement is the input comparison on fuzzed arguments.
 func FuzzInputAgreement(f *testing.F) {
-	names := []string{"in_task", "in_scalars", "in_formats", "in_constrained", "in_containers", "in_flat", "in_order"}
+	names := []string{"in_task", "in_scalars", "in_formats", "in_constrained", "in_containers", "in_flat", "in_order", "in_extras"}
 	for i, name := range names {
 		for _, inst := range handWritten[name] {
 			f.Add(uint8(i), inst)

@@ -202,6 +202,40 @@ type Order struct {
 	Home     url.URL  `json:"home"`
 }
 
+// Page is a generic page.
+type Page[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next,omitempty"`
+}
+
+// Base is embedded through a pointer.
+type Base struct {
+	Created time.Time `json:"created"`
+}
+
+// Extras has generics, $defs through ref=, a promoted pointer embedding,
+// nested containers, omitzero and arrays.
+type Extras struct {
+	*Base
+	Page   Page[User]         `json:"page"`
+	Home   *User              `json:"home,omitempty" mcp:"ref=user"`
+	Work   *User              `json:"work,omitempty" mcp:"ref=user"`
+	Groups map[string][]Level `json:"groups,omitempty"`
+	Count  int                `json:"count,omitzero"`
+	Nums   [3]float64         `json:"nums,omitempty"`
+	Deep   **int              `json:"deep,omitempty"`
+}
+
+// InExtras takes extras.
+//
+//mcp:tool name=in_extras
+func InExtras(ctx context.Context, in Extras) (string, error) { return "ok", nil }
+
+// OutExtras returns extras.
+//
+//mcp:tool name=out_extras
+func OutExtras(ctx context.Context) (*Extras, error) { return random[*Extras](), nil }
+
 // InOrder takes an order.
 //
 //mcp:tool name=in_order

@@ -29,6 +29,8 @@ const _ = runtime.SupportsGeneratedCode1
 
 // The functions still have the signatures this file was generated for.
 var (
+	_ func(context.Context, corpus.Extras) (string, error)                                       = corpus.InExtras
+	_ func(context.Context) (*corpus.Extras, error)                                              = corpus.OutExtras
 	_ func(context.Context, corpus.Order) (string, error)                                        = corpus.InOrder
 	_ func(context.Context, corpus.Task) (string, error)                                         = corpus.InTask
 	_ func(context.Context, corpus.Scalars) (string, error)                                      = corpus.InScalars
@@ -70,6 +72,19 @@ var definition = runtime.Definition{
 	Name:    "schemadiff-corpus",
 	Version: "1.0.0",
 	Tools: []*runtime.Tool{
+		{
+			Name:        "in_extras",
+			Description: "InExtras takes extras.",
+			InputSchema: json.RawMessage(schemaExtras),
+			Handler:     toolInExtras,
+		},
+		{
+			Name:         "out_extras",
+			Description:  "OutExtras returns extras.",
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaExtrasResult),
+			Handler:      toolOutExtras,
+		},
 		{
 			Name:        "in_order",
 			Description: "InOrder takes an order.",
@@ -194,6 +209,9 @@ var definition = runtime.Definition{
 // The JSON Schemas of the tools' arguments and results, one per Go type:
 // tools that take or return the same type share it.
 const (
+	schemaExtras            = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created":{"type":"string","format":"date-time"},"page":{"type":"object","description":"Page is a generic page.","properties":{"items":{"type":"array","items":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false}},"next":{"type":["string","null"]}},"required":["items"],"additionalProperties":false},"home":{"anyOf":[{"$ref":"#/$defs/user"},{"type":"null"}]},"work":{"anyOf":[{"$ref":"#/$defs/user"},{"type":"null"}]},"groups":{"type":"object","additionalProperties":{"type":"array","items":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]}}},"count":{"type":"integer"},"nums":{"type":"array","items":{"type":"number"},"minItems":3,"maxItems":3},"deep":{"type":["integer","null"]}},"required":["created","page"],"additionalProperties":false,"$defs":{"user":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false}}}`
+	schemaNoArguments       = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaExtrasResult      = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created":{"type":"string","format":"date-time"},"page":{"type":"object","description":"Page is a generic page.","properties":{"items":{"type":["array","null"],"items":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}},"next":{"type":"string"}},"required":["items"],"additionalProperties":false},"home":{"$ref":"#/$defs/user"},"work":{"$ref":"#/$defs/user"},"groups":{"type":"object","additionalProperties":{"type":["array","null"],"items":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}}},"count":{"type":"integer"},"nums":{"type":"array","items":{"type":"number"},"minItems":3,"maxItems":3},"deep":{"type":["integer","null"]}},"required":["page"],"additionalProperties":false,"$defs":{"user":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}}}`
 	schemaOrder             = `{"type":"object","properties":{"rank":{"type":"string","description":"Rank is an integer enum that travels by name; its schema is declared\nonce, on the type.","enum":["low","high"]},"rush":{"type":"string","description":"Rank is an integer enum that travels by name; its schema is declared\nonce, on the type.","enum":["high"]},"note":{"type":["string","null"],"maxLength":10,"default":"none"},"quantity":{"type":["integer","null"],"minimum":1,"default":1},"callback":{"type":["string","null"],"format":"uri"},"home":{"type":"string","format":"uri"}},"required":["rank","home"],"additionalProperties":false}`
 	schemaTask              = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string","minLength":3,"maxLength":40},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string","format":"email"}},"required":["name"],"additionalProperties":false}},"tree":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]},"Labels":{"type":"array","items":{"type":"string"}},"due":{"type":["string","null"],"format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}}}`
 	schemaScalars           = `{"type":"object","properties":{"b":{"type":"boolean"},"s":{"type":"string"},"i":{"type":"integer"},"i8":{"type":"integer","minimum":-128,"maximum":127},"i16":{"type":"integer","minimum":-32768,"maximum":32767},"i32":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"i64":{"type":"integer"},"u":{"type":"integer","minimum":0},"u8":{"type":"integer","minimum":0,"maximum":255},"u16":{"type":"integer","minimum":0,"maximum":65535},"u32":{"type":"integer","minimum":0,"maximum":4294967295},"u64":{"type":"integer","minimum":0},"f32":{"type":"number"},"f64":{"type":"number"}},"required":["b","s","i","i8","i16","i32"],"additionalProperties":false}`
@@ -201,7 +219,6 @@ const (
 	schemaConstrained       = `{"type":"object","properties":{"days":{"type":"integer","minimum":1,"maximum":7,"default":3},"ratio":{"type":["number","null"],"minimum":0,"maximum":1,"default":0.5},"name":{"type":"string","minLength":2,"maxLength":5,"pattern":"^[a-z]+$"},"color":{"type":"string","enum":["red","green"]},"size":{"type":"number","minimum":0.5,"maximum":10.25},"level":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"opt":{"type":["integer","null"],"description":"Level is an integer enum.","enum":[1,2,null]},"every":{"type":"string","pattern":"^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"},"nanos":{"type":"integer"},"repeat":{"type":"string","pattern":"^a{1,3}$"}},"required":["name"],"additionalProperties":false}`
 	schemaContainers        = `{"type":"object","properties":{"list":{"type":"array","items":{"type":"string"}},"grid":{"type":"array","items":{"type":"array","items":{"type":"integer"}}},"pair":{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2},"labels":{"type":"object","additionalProperties":{"type":"string"}},"byUnit":{"type":"object","additionalProperties":{"type":"integer"}},"levels":{"type":"array","items":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]}},"data":{"type":"string","contentEncoding":"base64"},"raw":{},"any":{},"meta":{"type":"object","additionalProperties":{}},"num":{"type":"number"},"at":{"type":"string","format":"date-time"},"day":{"type":"string","format":"date"},"addr":{"type":"string"},"upper":{"type":"string","description":"Upper reads itself from a JSON string, upper-cased."},"point":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},"inner":{"type":"string"}},"required":["list","pair","at","point"],"additionalProperties":false}`
 	schemaInFlatArgs        = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"count":{"type":["integer","null"]},"tags":{"type":"array","items":{"type":"string"}},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"node":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}},"required":["name","tags","status"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}}}`
-	schemaNoArguments       = `{"type":"object","properties":{},"additionalProperties":false}`
 	schemaTaskResult        = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"reviewer":{"type":"object","description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}},"tree":{"$ref":"#/$defs/Node"},"Labels":{"type":["array","null"],"items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["title","status","Labels"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is a recursive tree.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}}},"required":["name"],"additionalProperties":false}}}`
 	schemaFormatsResult     = `{"type":"object","properties":{"email":{"type":"string"},"uri":{"type":"string"},"uuid":{"type":"string"},"date":{"type":"string"},"dateTime":{"type":"string"},"time":{"type":"string"},"duration":{"type":"string"},"ipv4":{"type":"string"},"ipv6":{"type":"string"},"hostname":{"type":"string"},"uriRef":{"type":"string","description":"advisory"}},"additionalProperties":false}`
 	schemaConstrainedResult = `{"type":"object","properties":{"days":{"type":"integer","default":3},"ratio":{"type":"number","default":0.5},"name":{"type":"string"},"color":{"type":"string"},"size":{"type":"number"},"level":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"opt":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]},"every":{"type":"integer"},"nanos":{"type":"integer"},"repeat":{"type":"string"}},"required":["name"],"additionalProperties":false}`
@@ -211,6 +228,31 @@ const (
 	schemaOutCountResult    = `{"type":"object","properties":{"result":{"type":"integer","minimum":0,"maximum":65535}},"required":["result"]}`
 	schemaIdArgs            = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
 )
+
+// toolInExtras calls InExtras for tool in_extras.
+func toolInExtras(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	var in corpus.Extras
+	if err := jsonwire.Decode(c.Arguments, &in, readExtras); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := corpus.InExtras(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.TextResult(out), nil
+}
+
+// toolOutExtras calls OutExtras for tool out_extras.
+func toolOutExtras(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
+		return runtime.InvalidArguments(err), nil
+	}
+	out, err := corpus.OutExtras(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.JSONResult(out)
+}
 
 // toolInOrder calls InOrder for tool in_order.
 func toolInOrder(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
@@ -711,6 +753,93 @@ func readContainers(d *jsonwire.Decoder, v *corpus.Containers) {
 	}
 }
 
+// readExtras reads a corpus.Extras object.
+func readExtras(d *jsonwire.Decoder, v *corpus.Extras) {
+	var hasCreated, hasPage bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "created":
+			if v.Base == nil {
+				v.Base = new(corpus.Base)
+			}
+			if t1, ok := jsonwire.DateTime(d.String()); ok {
+				v.Base.Created = t1
+			} else {
+				d.Fail("created", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
+			}
+			hasCreated = true
+		case "page":
+			readPageUser(d, &v.Page)
+			hasPage = true
+		case "home":
+			if d.Null() {
+				v.Home = nil
+			} else {
+				p1 := new(corpus.User)
+				readUser(d, p1)
+				v.Home = p1
+			}
+		case "work":
+			if d.Null() {
+				v.Work = nil
+			} else {
+				p1 := new(corpus.User)
+				readUser(d, p1)
+				v.Work = p1
+			}
+		case "groups":
+			v.Groups = map[string][]corpus.Level{}
+			for k1, ok := d.Field(); ok; k1, ok = d.Field() {
+				var e1 []corpus.Level
+				e1 = []corpus.Level{}
+				for _, ok := d.Elem(); ok; _, ok = d.Elem() {
+					e2 := corpus.Level(d.Int(math.MinInt, math.MaxInt))
+					switch e2 {
+					case corpus.Low, corpus.High:
+					default:
+						d.Fail("", "must be one of 1, 2 (enum)")
+					}
+					e1 = append(e1, e2)
+				}
+				v.Groups[k1] = e1
+			}
+		case "count":
+			v.Count = int(d.Int(math.MinInt, math.MaxInt))
+		case "nums":
+			n1 := 0
+			for i1, ok := d.Elem(); ok; i1, ok = d.Elem() {
+				if i1 < 3 {
+					v.Nums[i1] = d.Float(64)
+				} else {
+					d.Skip()
+				}
+				n1 = i1 + 1
+			}
+			if n1 != 3 {
+				d.Fail("nums", "must have exactly 3 items (minItems, maxItems)")
+			}
+		case "deep":
+			if d.Null() {
+				v.Deep = nil
+			} else {
+				p1 := new(*int)
+				p2 := new(int)
+				*p2 = int(d.Int(math.MinInt, math.MaxInt))
+				*p1 = p2
+				v.Deep = p1
+			}
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasCreated {
+		d.Missing("created")
+	}
+	if !hasPage {
+		d.Missing("page")
+	}
+}
+
 // readFormats reads a corpus.Formats object.
 func readFormats(d *jsonwire.Decoder, v *corpus.Formats) {
 	var hasEmail, hasURI, hasUUID, hasDate, hasDateTime, hasTime, hasDuration, hasIPv4, hasIPv6, hasHostname bool
@@ -999,6 +1128,36 @@ func readOrder(d *jsonwire.Decoder, v *corpus.Order) {
 	}
 	if !hasHome {
 		d.Missing("home")
+	}
+}
+
+// readPageUser reads a corpus.Page[corpus.User] object.
+func readPageUser(d *jsonwire.Decoder, v *corpus.Page[corpus.User]) {
+	var hasItems bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "items":
+			v.Items = []corpus.User{}
+			for _, ok := d.Elem(); ok; _, ok = d.Elem() {
+				var e1 corpus.User
+				readUser(d, &e1)
+				v.Items = append(v.Items, e1)
+			}
+			hasItems = true
+		case "next":
+			if d.Null() {
+				v.Next = nil
+			} else {
+				p1 := new(string)
+				*p1 = d.String()
+				v.Next = p1
+			}
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasItems {
+		d.Missing("items")
 	}
 }
 
