@@ -460,11 +460,7 @@ func (g *generator) nameSchemas() {
 			t.inConst = name(t.InSchema, "schema"+t.Ident+"Args")
 		}
 		if t.OutSchema != nil {
-			base := t.Ident
-			if t.fn.ResultKind == resJSON {
-				base = typeName(t.fn.Result, t.Ident)
-			}
-			t.outConst = name(t.OutSchema, "schema"+base+"Result")
+			t.outConst = name(t.OutSchema, "schema"+resultName(t.fn.Result, t.Ident)+"Result")
 		}
 	}
 }
@@ -485,6 +481,34 @@ func typeName(t types.Type, def string) string {
 		return upperFirst(n.Obj().Name())
 	}
 	return def
+}
+
+// resultName names a result type for its schema constant: Task, Int,
+// Comments, LevelMap; def when it has no short name.
+func resultName(t types.Type, def string) string {
+	switch u := types.Unalias(t).(type) {
+	case *types.Named:
+		return typeName(u, def)
+	case *types.Basic:
+		return upperFirst(u.Name())
+	case *types.Pointer:
+		return resultName(u.Elem(), def)
+	case *types.Slice:
+		return plural(resultName(u.Elem(), def))
+	case *types.Array:
+		return plural(resultName(u.Elem(), def))
+	case *types.Map:
+		return resultName(u.Elem(), def) + "Map"
+	}
+	return def
+}
+
+// plural is name+"s", or name+"List" when name already ends in s.
+func plural(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "List"
+	}
+	return name + "s"
 }
 
 // emitSchemas writes the schema constants in one block.

@@ -67,7 +67,7 @@ var definition = runtime.Definition{
 			Name:         "add",
 			Description:  "Add adds two integers.",
 			InputSchema:  json.RawMessage(schemaABArgs),
-			OutputSchema: json.RawMessage(schemaAddResult),
+			OutputSchema: json.RawMessage(schemaIntResult),
 			Handler:      toolAdd,
 		},
 		{
@@ -94,7 +94,7 @@ const (
 	schemaEchoInput        = `{"type":"object","properties":{"text":{"type":"string","description":"Text to echo back."},"times":{"type":"integer","description":"Times to repeat the text.","minimum":1,"maximum":5,"default":1}},"required":["text"],"additionalProperties":false}`
 	schemaEchoOutputResult = `{"type":"object","properties":{"text":{"type":"string","description":"the echoed text"}},"required":["text"],"additionalProperties":false}`
 	schemaABArgs           = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAddResult        = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
+	schemaIntResult        = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
 	schemaNameTitleArgs    = `{"type":"object","properties":{"name":{"type":"string"},"title":{"type":["string","null"]}},"required":["name"],"additionalProperties":false}`
 	schemaNoArguments      = `{"type":"object","properties":{},"additionalProperties":false}`
 )

@@ -83,21 +83,21 @@ var definition = runtime.Definition{
 			Name:         "tags",
 			Description:  "Tags lists the tags of a document.",
 			InputSchema:  json.RawMessage(schemaIdArgs),
-			OutputSchema: json.RawMessage(schemaTagsResult),
+			OutputSchema: json.RawMessage(schemaStringsResult),
 			Handler:      toolTags,
 		},
 		{
 			Name:         "counts",
 			Description:  "Counts returns per-tag counts.",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaCountsResult),
+			OutputSchema: json.RawMessage(schemaIntMapResult),
 			Handler:      toolCounts,
 		},
 		{
 			Name:         "ready",
 			Description:  "Ready reports whether the index is ready.",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaReadyResult),
+			OutputSchema: json.RawMessage(schemaBoolResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -229,15 +229,15 @@ var definition = runtime.Definition{
 // The JSON Schemas of the tools' arguments and results, one per Go type:
 // tools that take or return the same type share it.
 const (
-	schemaQuery        = `{"type":"object","properties":{"q":{"type":"string","description":"Words to look for."},"limit":{"type":"integer","description":"at most this many hits"}},"required":["q"],"additionalProperties":false}`
-	schemaHitsResult   = `{"type":"object","properties":{"items":{"type":["array","null"],"items":{"type":"object","description":"Hit is one search result.","properties":{"title":{"type":"string"},"score":{"type":"number"}},"required":["title","score"],"additionalProperties":false}},"total":{"type":"integer"}},"required":["items","total"],"additionalProperties":false}`
-	schemaIdArgs       = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
-	schemaTagsResult   = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
-	schemaNoArguments  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaCountsResult = `{"type":"object","additionalProperties":{"type":"integer"}}`
-	schemaReadyResult  = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
-	schemaPrefixArgs   = `{"type":"object","properties":{"prefix":{"type":"string"}},"required":["prefix"],"additionalProperties":false}`
-	schemaNArgs        = `{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"],"additionalProperties":false}`
+	schemaQuery         = `{"type":"object","properties":{"q":{"type":"string","description":"Words to look for."},"limit":{"type":"integer","description":"at most this many hits"}},"required":["q"],"additionalProperties":false}`
+	schemaHitsResult    = `{"type":"object","properties":{"items":{"type":["array","null"],"items":{"type":"object","description":"Hit is one search result.","properties":{"title":{"type":"string"},"score":{"type":"number"}},"required":["title","score"],"additionalProperties":false}},"total":{"type":"integer"}},"required":["items","total"],"additionalProperties":false}`
+	schemaIdArgs        = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
+	schemaStringsResult = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
+	schemaNoArguments   = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaIntMapResult  = `{"type":"object","additionalProperties":{"type":"integer"}}`
+	schemaBoolResult    = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
+	schemaPrefixArgs    = `{"type":"object","properties":{"prefix":{"type":"string"}},"required":["prefix"],"additionalProperties":false}`
+	schemaNArgs         = `{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"],"additionalProperties":false}`
 )
 
 // toolSearch calls Search for tool search.

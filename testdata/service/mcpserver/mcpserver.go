@@ -172,7 +172,7 @@ var definition = runtime.Definition{
 			Name:         "list_comments",
 			Description:  "ListComments lists the comments of a task.",
 			InputSchema:  json.RawMessage(schemaTaskRef),
-			OutputSchema: json.RawMessage(schemaListCommentsResult),
+			OutputSchema: json.RawMessage(schemaCommentsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -208,7 +208,7 @@ var definition = runtime.Definition{
 			Name:         "list_projects",
 			Description:  "ListProjects lists projects.",
 			InputSchema:  json.RawMessage(schemaPage),
-			OutputSchema: json.RawMessage(schemaListProjectsResult),
+			OutputSchema: json.RawMessage(schemaProjectsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -255,7 +255,7 @@ var definition = runtime.Definition{
 			Name:         "list_members",
 			Description:  "ListMembers lists the members of a project.",
 			InputSchema:  json.RawMessage(schemaProjectRef),
-			OutputSchema: json.RawMessage(schemaListMembersResult),
+			OutputSchema: json.RawMessage(schemaUsersResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -275,7 +275,7 @@ var definition = runtime.Definition{
 			Name:         "list_users",
 			Description:  "ListUsers lists users.",
 			InputSchema:  json.RawMessage(schemaPage),
-			OutputSchema: json.RawMessage(schemaListMembersResult),
+			OutputSchema: json.RawMessage(schemaUsersResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -322,7 +322,7 @@ var definition = runtime.Definition{
 			Name:         "health",
 			Description:  "Health reports whether the service is up.",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaHealthResult),
+			OutputSchema: json.RawMessage(schemaBoolResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -341,7 +341,7 @@ var definition = runtime.Definition{
 			Name:         "export",
 			Description:  "Export dumps every task as JSON text.",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaExportResult),
+			OutputSchema: json.RawMessage(schemaTasksResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -351,14 +351,14 @@ var definition = runtime.Definition{
 			Name:         "import_tasks",
 			Description:  "ImportTasks loads tasks.",
 			InputSchema:  json.RawMessage(schemaTasksArgs),
-			OutputSchema: json.RawMessage(schemaImportTasksResult),
+			OutputSchema: json.RawMessage(schemaIntResult),
 			Handler:      toolImportTasks,
 		},
 		{
 			Name:         "bulk_close",
 			Description:  "BulkClose closes several tasks.",
 			InputSchema:  json.RawMessage(schemaIdsArgs),
-			OutputSchema: json.RawMessage(schemaImportTasksResult),
+			OutputSchema: json.RawMessage(schemaIntResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -388,7 +388,7 @@ var definition = runtime.Definition{
 			Name:         "list_tags",
 			Description:  "ListTags lists the tags in use.",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaListTagsResult),
+			OutputSchema: json.RawMessage(schemaStringsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -449,29 +449,29 @@ const (
 	schemaIdReviewerArgs      = `{"type":"object","properties":{"id":{"type":"string"},"reviewer":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"required":["id","reviewer"],"additionalProperties":false}`
 	schemaTaskIdBodyArgs      = `{"type":"object","properties":{"taskId":{"type":"string"},"body":{"type":"string"}},"required":["taskId","body"],"additionalProperties":false}`
 	schemaCommentResult       = `{"type":"object","properties":{"id":{"type":"string"},"taskId":{"type":"string"},"author":{"type":"string"},"body":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["id","taskId","author","body","at"],"additionalProperties":false}`
-	schemaListCommentsResult  = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Comment is a remark on a task.","properties":{"id":{"type":"string"},"taskId":{"type":"string"},"author":{"type":"string"},"body":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["id","taskId","author","body","at"],"additionalProperties":false}}},"required":["result"]}`
+	schemaCommentsResult      = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Comment is a remark on a task.","properties":{"id":{"type":"string"},"taskId":{"type":"string"},"author":{"type":"string"},"body":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["id","taskId","author","body","at"],"additionalProperties":false}}},"required":["result"]}`
 	schemaIdArgs              = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
 	schemaNameArgs            = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
 	schemaProjectResult       = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}`
 	schemaProjectRef          = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the project."}},"required":["id"],"additionalProperties":false}`
 	schemaPage                = `{"type":"object","properties":{"cursor":{"type":"string","description":"Cursor from the previous page; empty for the first."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},"additionalProperties":false}`
-	schemaListProjectsResult  = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Project groups tasks.","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}}},"required":["result"]}`
+	schemaProjectsResult      = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Project groups tasks.","properties":{"id":{"type":"string"},"name":{"type":"string"},"archived":{"type":"boolean"},"members":{"type":["array","null"],"items":{"type":"string"}}},"required":["id","name","archived","members"],"additionalProperties":false}}},"required":["result"]}`
 	schemaIdNameArgs          = `{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
 	schemaProjectIdUserIdArgs = `{"type":"object","properties":{"projectId":{"type":"string"},"userId":{"type":"string"}},"required":["projectId","userId"],"additionalProperties":false}`
-	schemaListMembersResult   = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}}},"required":["result"]}`
+	schemaUsersResult         = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}}},"required":["result"]}`
 	schemaUserRef             = `{"type":"object","properties":{"id":{"type":"string","description":"ID of the user."}},"required":["id"],"additionalProperties":false}`
 	schemaUserResult          = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}`
 	schemaUser                = `{"type":"object","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}`
 	schemaQueryLimitArgs      = `{"type":"object","properties":{"query":{"type":"string"},"limit":{"type":["integer","null"]}},"required":["query"],"additionalProperties":false}`
 	schemaNoArguments         = `{"type":"object","properties":{},"additionalProperties":false}`
 	schemaStatsResult         = `{"type":"object","properties":{"byStatus":{"type":["object","null"],"additionalProperties":{"type":"integer"}},"total":{"type":"integer"}},"required":["byStatus","total"],"additionalProperties":false}`
-	schemaHealthResult        = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
-	schemaExportResult        = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}}},"required":["result"]}`
+	schemaBoolResult          = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
+	schemaTasksResult         = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string"},"status":{"type":"string","description":"Status is the state of a task.","enum":["","open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":"object","description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":["object","null"],"description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}}},"required":["result"]}`
 	schemaTasksArgs           = `{"type":"object","properties":{"tasks":{"type":"array","items":{"type":"object","description":"Task is one piece of work.","properties":{"id":{"type":"string","description":"ID is assigned by the service."},"title":{"type":"string","minLength":3,"maxLength":200},"status":{"type":"string","description":"Status is the state of a task.","enum":["open","closed","wont_do"]},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]},"reviewer":{"type":["object","null"],"description":"Reviewer checks the work before it is closed.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false},"watchers":{"type":"array","items":{"type":"object","description":"User is a member of a project.","properties":{"id":{"type":"string","description":"ID is the user's handle."},"name":{"type":"string"},"email":{"type":"string","format":"email"}},"required":["id","name"],"additionalProperties":false}},"tags":{"type":"array","items":{"type":"string"}},"due":{"type":"string","format":"date-time"}},"required":["id","title","status"],"additionalProperties":false}}},"required":["tasks"],"additionalProperties":false}`
-	schemaImportTasksResult   = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
+	schemaIntResult           = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
 	schemaIdsArgs             = `{"type":"object","properties":{"ids":{"type":"array","items":{"type":"string"}}},"required":["ids"],"additionalProperties":false}`
 	schemaIdTagArgs           = `{"type":"object","properties":{"id":{"type":"string"},"tag":{"type":"string"}},"required":["id","tag"],"additionalProperties":false}`
-	schemaListTagsResult      = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
+	schemaStringsResult       = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
 	schemaIdDueArgs           = `{"type":"object","properties":{"id":{"type":"string"},"due":{"type":"string","format":"date-time"}},"required":["id","due"],"additionalProperties":false}`
 	schemaIdPriorityArgs      = `{"type":"object","properties":{"id":{"type":"string"},"priority":{"type":"integer","description":"Priority orders tasks.","enum":[1,2,3]}},"required":["id","priority"],"additionalProperties":false}`
 	schemaIdUserIdArgs        = `{"type":"object","properties":{"id":{"type":"string"},"userId":{"type":"string"}},"required":["id","userId"],"additionalProperties":false}`

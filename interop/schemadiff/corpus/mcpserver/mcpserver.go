@@ -173,14 +173,14 @@ var definition = runtime.Definition{
 			Name:         "out_users",
 			Description:  "OutUsers returns a slice (wrapped as {\"result\": ...}).",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaOutUsersResult),
+			OutputSchema: json.RawMessage(schemaUsersResult),
 			Handler:      toolOutUsers,
 		},
 		{
 			Name:         "out_levels",
 			Description:  "OutLevels returns a map.",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaOutLevelsResult),
+			OutputSchema: json.RawMessage(schemaLevelMapResult),
 			Handler:      toolOutLevels,
 		},
 		{
@@ -193,7 +193,7 @@ var definition = runtime.Definition{
 			Name:         "out_count",
 			Description:  "OutCount returns a number (wrapped).",
 			InputSchema:  json.RawMessage(schemaNoArguments),
-			OutputSchema: json.RawMessage(schemaOutCountResult),
+			OutputSchema: json.RawMessage(schemaUint16Result),
 			Handler:      toolOutCount,
 		},
 		{
@@ -223,9 +223,9 @@ const (
 	schemaFormatsResult     = `{"type":"object","properties":{"email":{"type":"string"},"uri":{"type":"string"},"uuid":{"type":"string"},"date":{"type":"string"},"dateTime":{"type":"string"},"time":{"type":"string"},"duration":{"type":"string"},"ipv4":{"type":"string"},"ipv6":{"type":"string"},"hostname":{"type":"string"},"uriRef":{"type":"string","description":"advisory"}},"additionalProperties":false}`
 	schemaConstrainedResult = `{"type":"object","properties":{"days":{"type":"integer","default":3},"ratio":{"type":"number","default":0.5},"name":{"type":"string"},"color":{"type":"string"},"size":{"type":"number"},"level":{"type":"integer","description":"Level is an integer enum.","enum":[1,2]},"opt":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]},"every":{"type":"integer"},"nanos":{"type":"integer"},"repeat":{"type":"string"}},"required":["name"],"additionalProperties":false}`
 	schemaContainersResult  = `{"type":"object","properties":{"list":{"type":["array","null"],"items":{"type":"string"}},"grid":{"type":"array","items":{"type":["array","null"],"items":{"type":"integer"}}},"pair":{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2},"labels":{"type":"object","additionalProperties":{"type":"string"}},"byUnit":{"type":"object","additionalProperties":{"type":"integer"}},"levels":{"type":"array","items":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}},"data":{"type":"string","contentEncoding":"base64"},"raw":{},"any":{},"meta":{"type":"object","additionalProperties":{}},"num":{"type":"number"},"at":{"type":"string","format":"date-time"},"day":{"type":"string","format":"date-time"},"addr":{"type":"string"},"upper":{"type":"string","description":"Upper reads itself from a JSON string, upper-cased."},"point":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},"inner":{"type":"string"}},"required":["list","pair","at","point"],"additionalProperties":false}`
-	schemaOutUsersResult    = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}}},"required":["result"]}`
-	schemaOutLevelsResult   = `{"type":"object","additionalProperties":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}}`
-	schemaOutCountResult    = `{"type":"object","properties":{"result":{"type":"integer","minimum":0,"maximum":65535}},"required":["result"]}`
+	schemaUsersResult       = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":["object","null"],"description":"User is someone who works on tasks.","properties":{"name":{"type":"string"},"email":{"type":"string"}},"required":["name"],"additionalProperties":false}}},"required":["result"]}`
+	schemaLevelMapResult    = `{"type":"object","additionalProperties":{"type":"integer","description":"Level is an integer enum.","enum":[0,1,2]}}`
+	schemaUint16Result      = `{"type":"object","properties":{"result":{"type":"integer","minimum":0,"maximum":65535}},"required":["result"]}`
 	schemaIdArgs            = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
 )
 
