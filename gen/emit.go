@@ -593,7 +593,9 @@ func (g *generator) emitTool(f *jen.File, t *tool) {
 	} else {
 		body = append(body,
 			jen.Var().Id("in").Add(t.Input.GoType()),
-			jen.If(jen.Err().Op(":=").Qual(jsonwirePath, "Decode").Call(jen.Id("c").Dot("Arguments"), jen.Op("&").Id("in"), jen.Id(t.Input.Reader())), jen.Err().Op("!=").Nil()).Block(invalid),
+			jen.Id("d").Op(":=").Qual(jsonwirePath, "Arguments").Call(jen.Id("c").Dot("Arguments")),
+			jen.Id(t.Input.Reader()).Call(jen.Id("d"), jen.Op("&").Id("in")),
+			jen.If(jen.Err().Op(":=").Id("d").Dot("Finish").Call(), jen.Err().Op("!=").Nil()).Block(invalid),
 		)
 	}
 	call := jen.Qual(g.pkg.PkgPath, fn.Obj.Name()).Call(g.callArgs(fn, func(i int, p param) jen.Code {

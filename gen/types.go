@@ -40,8 +40,9 @@ func (in *Input) Schema() []byte { return in.impl.schema() }
 func (in *Input) GoType() jen.Code { return in.impl.goType() }
 
 // Reader is the name of the generated func(*jsonwire.Decoder, *GoType)
-// that reads the arguments object; jsonwire.Decode(data, &v, reader)
-// returns a *jsonwire.Errors listing every problem, or nil. Readers are
+// that reads the arguments object from jsonwire.Arguments(data); the
+// Decoder's Finish returns a *jsonwire.Errors listing every problem, or
+// nil. Readers are
 // shared: every input of the same Go type has the same one. Register
 // every input before asking for a reader.
 func (in *Input) Reader() string { return in.impl.reader() }

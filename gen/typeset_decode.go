@@ -158,7 +158,7 @@ func (ts *typeSetImpl) prepare() *decEmitter {
 
 // emit writes every reader (and flat args struct): one per Go type,
 // shared by every tool that takes it; the handlers call them through
-// jsonwire.Decode.
+// jsonwire.Arguments.
 func (ts *typeSetImpl) emit(f *jen.File) {
 	e := ts.prepare()
 	infos := append([]*structInfo(nil), e.infos...)

@@ -1,16 +1,21 @@
 package jsonwire
 
-// Decode reads the arguments of a tool call into v with read, a reader
-// generated for v's type, and returns every problem found as one *Errors
-// (nil when there was none). Absent or null arguments are the empty
-// object: MCP makes arguments optional.
-func Decode[T any](data []byte, v *T, read func(*Decoder, *T)) error {
+// Arguments returns a Decoder over the arguments of a tool call: absent or
+// null arguments read as the empty object, since MCP makes arguments
+// optional. Generated handlers read them with the reader of their type
+// and call Finish, which returns every problem found as one *Errors:
+//
+//	d := jsonwire.Arguments(c.Arguments)
+//	readQuery(d, &in)
+//	if err := d.Finish(); err != nil { ... }
+//
+// (A direct call to the reader keeps the Decoder off the heap, which a
+// reader passed as a func value would not.)
+func Arguments(data []byte) *Decoder {
 	if len(data) == 0 || string(data) == "null" {
 		data = emptyObject
 	}
-	d := NewDecoder(data)
-	read(d, v)
-	return d.Finish()
+	return NewDecoder(data)
 }
 
 var emptyObject = []byte("{}")
@@ -18,9 +23,9 @@ var emptyObject = []byte("{}")
 // NoArguments checks the arguments of a tool that takes none: absent,
 // null or an empty object. Any member is an unknown field.
 func NoArguments(data []byte) error {
-	return Decode(data, &struct{}{}, func(d *Decoder, _ *struct{}) {
-		for name, ok := d.Field(); ok; name, ok = d.Field() {
-			d.UnknownField(name)
-		}
-	})
+	d := Arguments(data)
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		d.UnknownField(name)
+	}
+	return d.Finish()
 }

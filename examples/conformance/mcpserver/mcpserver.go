@@ -515,7 +515,9 @@ func toolTestToolWithProgress(ctx context.Context, c *runtime.Call) (*runtime.To
 // toolTestSampling calls Sampling for tool test_sampling.
 func toolTestSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.SamplingInput
-	if err := jsonwire.Decode(c.Arguments, &in, readSamplingInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readSamplingInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Sampling(ctx, c.Session, in)
@@ -528,7 +530,9 @@ func toolTestSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 // toolTestElicitation calls Elicitation for tool test_elicitation.
 func toolTestElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.ElicitationInput
-	if err := jsonwire.Decode(c.Arguments, &in, readElicitationInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readElicitationInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Elicitation(ctx, c.Session, in)
@@ -565,7 +569,9 @@ func toolTestElicitationSep1330Enums(ctx context.Context, c *runtime.Call) (*run
 // toolJsonSchema202012Tool calls JSONSchema202012 for tool json_schema_2020_12_tool.
 func toolJsonSchema202012Tool(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.SchemaInput
-	if err := jsonwire.Decode(c.Arguments, &in, readSchemaInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readSchemaInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.JSONSchema202012(ctx, in)
@@ -590,7 +596,9 @@ func toolTestReconnection(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 // toolAddNumbers calls AddNumbers for tool add_numbers.
 func toolAddNumbers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.AddNumbers(ctx, in)
@@ -759,7 +767,9 @@ func toolTestInputRequiredResultCapabilities(ctx context.Context, c *runtime.Cal
 // toolTestXMcpHeader calls XMCPHeader for tool test_x_mcp_header.
 func toolTestXMcpHeader(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.HeaderInput
-	if err := jsonwire.Decode(c.Arguments, &in, readHeaderInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readHeaderInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.XMCPHeader(ctx, in)

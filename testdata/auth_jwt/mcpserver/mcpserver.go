@@ -97,7 +97,9 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdminReport calls Report for tool admin_report.
 func toolAdminReport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in monthArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readMonthArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readMonthArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := authjwt.Report(auth.TokenFromContext(ctx), in.Month)

@@ -102,7 +102,9 @@ const (
 // toolEcho calls Echo for tool echo.
 func toolEcho(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in basic.EchoInput
-	if err := jsonwire.Decode(c.Arguments, &in, readEchoInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readEchoInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := basic.Echo(ctx, in)
@@ -115,7 +117,9 @@ func toolEcho(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 // toolAdd calls Add for tool add.
 func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in aBArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readABArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readABArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := basic.Add(in.A, in.B)
@@ -128,7 +132,9 @@ func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) 
 // toolGreet calls Greet for tool greet.
 func toolGreet(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in nameTitleArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readNameTitleArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readNameTitleArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := basic.Greet(ctx, in.Name, in.Title)

@@ -86,7 +86,9 @@ const (
 // toolPlaceOrder calls PlaceOrder for tool place_order.
 func toolPlaceOrder(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in features.Order
-	if err := jsonwire.Decode(c.Arguments, &in, readOrder); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readOrder(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := features.PlaceOrder(ctx, in)

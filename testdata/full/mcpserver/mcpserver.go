@@ -243,7 +243,9 @@ const (
 // toolSearch calls Search for tool search.
 func toolSearch(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in full.Query
-	if err := jsonwire.Decode(c.Arguments, &in, readQuery); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readQuery(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Search(ctx, &in)
@@ -256,7 +258,9 @@ func toolSearch(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolTags calls Tags for tool tags.
 func toolTags(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Tags(ctx, in.Id)
@@ -293,7 +297,9 @@ func toolReady(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error
 // toolWhoami calls Whoami for tool whoami.
 func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in prefixArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readPrefixArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readPrefixArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Whoami(ctx, c.Header(), c.Request, c.Session, in.Prefix)
@@ -330,7 +336,9 @@ func toolParts(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error
 // toolRaw calls Raw for tool raw.
 func toolRaw(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in nArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readNArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readNArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	return full.Raw(ctx, in.N)

@@ -67,7 +67,9 @@ const (
 // toolSend calls Send for tool send.
 func toolSend(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in schema.Input
-	if err := jsonwire.Decode(c.Arguments, &in, readInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := schema.Send(ctx, in)

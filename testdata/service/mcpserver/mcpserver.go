@@ -480,7 +480,9 @@ const (
 // toolCreateTask calls CreateTask for tool create_task.
 func toolCreateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.NewTask
-	if err := jsonwire.Decode(c.Arguments, &in, readNewTask); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readNewTask(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CreateTask(ctx, in)
@@ -493,7 +495,9 @@ func toolCreateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolGetTask calls GetTask for tool get_task.
 func toolGetTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTaskRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.GetTask(ctx, in)
@@ -506,7 +510,9 @@ func toolGetTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 // toolUpdateTask calls UpdateTask for tool update_task.
 func toolUpdateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.Task
-	if err := jsonwire.Decode(c.Arguments, &in, readTask); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTask(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UpdateTask(ctx, in)
@@ -519,7 +525,9 @@ func toolUpdateTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolDeleteTask calls DeleteTask for tool delete_task.
 func toolDeleteTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTaskRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	if err := service.DeleteTask(ctx, in); err != nil {
@@ -531,7 +539,9 @@ func toolDeleteTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolListTasks calls ListTasks for tool list_tasks.
 func toolListTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ListTasksInput
-	if err := jsonwire.Decode(c.Arguments, &in, readListTasksInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readListTasksInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListTasks(ctx, in)
@@ -544,7 +554,9 @@ func toolListTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolAssignTask calls AssignTask for tool assign_task.
 func toolAssignTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idReviewerArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdReviewerArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdReviewerArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.AssignTask(ctx, in.Id, in.Reviewer)
@@ -557,7 +569,9 @@ func toolAssignTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolCloseTask calls CloseTask for tool close_task.
 func toolCloseTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTaskRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CloseTask(ctx, in)
@@ -570,7 +584,9 @@ func toolCloseTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolReopenTask calls ReopenTask for tool reopen_task.
 func toolReopenTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTaskRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ReopenTask(ctx, in)
@@ -583,7 +599,9 @@ func toolReopenTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolAddComment calls AddComment for tool add_comment.
 func toolAddComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in taskIdBodyArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readTaskIdBodyArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTaskIdBodyArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.AddComment(ctx, in.TaskId, in.Body)
@@ -596,7 +614,9 @@ func toolAddComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolListComments calls ListComments for tool list_comments.
 func toolListComments(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.TaskRef
-	if err := jsonwire.Decode(c.Arguments, &in, readTaskRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTaskRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListComments(ctx, in)
@@ -609,7 +629,9 @@ func toolListComments(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 // toolDeleteComment calls DeleteComment for tool delete_comment.
 func toolDeleteComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	if err := service.DeleteComment(ctx, in.Id); err != nil {
@@ -621,7 +643,9 @@ func toolDeleteComment(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 // toolCreateProject calls CreateProject for tool create_project.
 func toolCreateProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in nameArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readNameArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readNameArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CreateProject(ctx, in.Name)
@@ -634,7 +658,9 @@ func toolCreateProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 // toolGetProject calls GetProject for tool get_project.
 func toolGetProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ProjectRef
-	if err := jsonwire.Decode(c.Arguments, &in, readProjectRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readProjectRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.GetProject(ctx, in)
@@ -647,7 +673,9 @@ func toolGetProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolListProjects calls ListProjects for tool list_projects.
 func toolListProjects(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.Page
-	if err := jsonwire.Decode(c.Arguments, &in, readPage); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readPage(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListProjects(ctx, in)
@@ -660,7 +688,9 @@ func toolListProjects(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 // toolArchiveProject calls ArchiveProject for tool archive_project.
 func toolArchiveProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ProjectRef
-	if err := jsonwire.Decode(c.Arguments, &in, readProjectRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readProjectRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ArchiveProject(ctx, in)
@@ -673,7 +703,9 @@ func toolArchiveProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 // toolRenameProject calls RenameProject for tool rename_project.
 func toolRenameProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idNameArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdNameArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdNameArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.RenameProject(ctx, in.Id, in.Name)
@@ -686,7 +718,9 @@ func toolRenameProject(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 // toolAddMember calls AddMember for tool add_member.
 func toolAddMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in projectIdUserIdArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readProjectIdUserIdArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readProjectIdUserIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.AddMember(ctx, in.ProjectId, in.UserId)
@@ -699,7 +733,9 @@ func toolAddMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolRemoveMember calls RemoveMember for tool remove_member.
 func toolRemoveMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in projectIdUserIdArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readProjectIdUserIdArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readProjectIdUserIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.RemoveMember(ctx, in.ProjectId, in.UserId)
@@ -712,7 +748,9 @@ func toolRemoveMember(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 // toolListMembers calls ListMembers for tool list_members.
 func toolListMembers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.ProjectRef
-	if err := jsonwire.Decode(c.Arguments, &in, readProjectRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readProjectRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListMembers(ctx, in)
@@ -725,7 +763,9 @@ func toolListMembers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 // toolGetUser calls GetUser for tool get_user.
 func toolGetUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in service.UserRef
-	if err := jsonwire.Decode(c.Arguments, &in, readUserRef); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readUserRef(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.GetUser(ctx, in)
@@ -738,7 +778,9 @@ func toolGetUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 // toolListUsers calls ListUsers for tool list_users.
 func toolListUsers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.Page
-	if err := jsonwire.Decode(c.Arguments, &in, readPage); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readPage(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ListUsers(ctx, in)
@@ -751,7 +793,9 @@ func toolListUsers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolCreateUser calls CreateUser for tool create_user.
 func toolCreateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.User
-	if err := jsonwire.Decode(c.Arguments, &in, readUser); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readUser(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.CreateUser(ctx, in)
@@ -764,7 +808,9 @@ func toolCreateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolUpdateUser calls UpdateUser for tool update_user.
 func toolUpdateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in model.User
-	if err := jsonwire.Decode(c.Arguments, &in, readUser); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readUser(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UpdateUser(ctx, in)
@@ -777,7 +823,9 @@ func toolUpdateUser(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 // toolSearch calls Search for tool search.
 func toolSearch(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in queryLimitArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readQueryLimitArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readQueryLimitArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.Search(ctx, in.Query, in.Limit)
@@ -838,7 +886,9 @@ func toolExport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolImportTasks calls ImportTasks for tool import_tasks.
 func toolImportTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in tasksArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readTasksArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTasksArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.ImportTasks(ctx, in.Tasks)
@@ -851,7 +901,9 @@ func toolImportTasks(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 // toolBulkClose calls BulkClose for tool bulk_close.
 func toolBulkClose(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idsArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdsArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdsArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.BulkClose(ctx, in.Ids)
@@ -864,7 +916,9 @@ func toolBulkClose(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolTagTask calls TagTask for tool tag_task.
 func toolTagTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idTagArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdTagArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdTagArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.TagTask(ctx, in.Id, in.Tag)
@@ -877,7 +931,9 @@ func toolTagTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 // toolUntagTask calls UntagTask for tool untag_task.
 func toolUntagTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idTagArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdTagArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdTagArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UntagTask(ctx, in.Id, in.Tag)
@@ -902,7 +958,9 @@ func toolListTags(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, er
 // toolSetDue calls SetDue for tool set_due.
 func toolSetDue(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idDueArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdDueArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdDueArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.SetDue(ctx, in.Id, in.Due)
@@ -915,7 +973,9 @@ func toolSetDue(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolSetPriority calls SetPriority for tool set_priority.
 func toolSetPriority(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idPriorityArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdPriorityArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdPriorityArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.SetPriority(ctx, in.Id, in.Priority)
@@ -928,7 +988,9 @@ func toolSetPriority(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 // toolWatchTask calls WatchTask for tool watch_task.
 func toolWatchTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idUserIdArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdUserIdArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdUserIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.WatchTask(ctx, in.Id, in.UserId)
@@ -941,7 +1003,9 @@ func toolWatchTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolUnwatchTask calls UnwatchTask for tool unwatch_task.
 func toolUnwatchTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idUserIdArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdUserIdArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdUserIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := service.UnwatchTask(ctx, in.Id, in.UserId)

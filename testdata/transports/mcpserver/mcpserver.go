@@ -71,7 +71,9 @@ const (
 // toolHeaders calls Headers for tool headers.
 func toolHeaders(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in nameArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readNameArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readNameArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := transports.Headers(ctx, c.Header(), in.Name)

@@ -103,7 +103,9 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdminReport calls AdminReport for tool admin_report.
 func toolAdminReport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in reports.ReportInput
-	if err := jsonwire.Decode(c.Arguments, &in, readReportInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readReportInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := reports.AdminReport(ctx, auth.TokenFromContext(ctx), in)

@@ -99,7 +99,9 @@ const (
 // toolGetForecast calls Forecast for tool get_forecast.
 func toolGetForecast(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in weather.ForecastInput
-	if err := jsonwire.Decode(c.Arguments, &in, readForecastInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readForecastInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := weather.Forecast(ctx, in)

@@ -25,8 +25,9 @@ type decodeCase struct {
 func dec[T any](read func(*jsonwire.Decoder, *T)) func([]byte) (any, error) {
 	return func(b []byte) (any, error) {
 		var v T
-		err := jsonwire.Decode(b, &v, read)
-		return v, err
+		d := jsonwire.Arguments(b)
+		read(d, &v)
+		return v, d.Finish()
 	}
 }
 
@@ -113,7 +114,9 @@ func TestDecoders(t *testing.T) {
 func TestDecodeDoesNotAlias(t *testing.T) {
 	in := []byte(`{"at":"2026-11-26T07:00:00Z","data":"","list":[],"raw":[1]}`)
 	var v fixture.Special
-	if err := jsonwire.Decode(in, &v, readSpecial); err != nil {
+	d := jsonwire.Arguments(in)
+	readSpecial(d, &v)
+	if err := d.Finish(); err != nil {
 		t.Fatal(err)
 	}
 	copy(in, strings.Repeat("x", len(in)))
@@ -127,7 +130,9 @@ func BenchmarkDecodeConstraints(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var v fixture.Constraints
-		if err := jsonwire.Decode(in, &v, readConstraints); err != nil {
+		d := jsonwire.Arguments(in)
+		readConstraints(d, &v)
+		if err := d.Finish(); err != nil {
 			b.Fatal(err)
 		}
 	}

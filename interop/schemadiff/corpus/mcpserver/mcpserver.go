@@ -232,7 +232,9 @@ const (
 // toolInExtras calls InExtras for tool in_extras.
 func toolInExtras(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Extras
-	if err := jsonwire.Decode(c.Arguments, &in, readExtras); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readExtras(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InExtras(ctx, in)
@@ -257,7 +259,9 @@ func toolOutExtras(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolInOrder calls InOrder for tool in_order.
 func toolInOrder(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Order
-	if err := jsonwire.Decode(c.Arguments, &in, readOrder); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readOrder(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InOrder(ctx, in)
@@ -270,7 +274,9 @@ func toolInOrder(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 // toolInTask calls InTask for tool in_task.
 func toolInTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Task
-	if err := jsonwire.Decode(c.Arguments, &in, readTask); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readTask(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InTask(ctx, in)
@@ -283,7 +289,9 @@ func toolInTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolInScalars calls InScalars for tool in_scalars.
 func toolInScalars(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Scalars
-	if err := jsonwire.Decode(c.Arguments, &in, readScalars); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readScalars(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InScalars(ctx, in)
@@ -296,7 +304,9 @@ func toolInScalars(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolInFormats calls InFormats for tool in_formats.
 func toolInFormats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Formats
-	if err := jsonwire.Decode(c.Arguments, &in, readFormats); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readFormats(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InFormats(ctx, in)
@@ -309,7 +319,9 @@ func toolInFormats(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, e
 // toolInConstrained calls InConstrained for tool in_constrained.
 func toolInConstrained(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Constrained
-	if err := jsonwire.Decode(c.Arguments, &in, readConstrained); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readConstrained(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InConstrained(ctx, &in)
@@ -322,7 +334,9 @@ func toolInConstrained(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 // toolInContainers calls InContainers for tool in_containers.
 func toolInContainers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in corpus.Containers
-	if err := jsonwire.Decode(c.Arguments, &in, readContainers); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readContainers(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InContainers(ctx, in)
@@ -335,7 +349,9 @@ func toolInContainers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 // toolInFlat calls InFlat for tool in_flat.
 func toolInFlat(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in inFlatArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readInFlatArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readInFlatArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.InFlat(ctx, in.Name, in.Count, in.Tags, in.Status, in.Node)
@@ -468,7 +484,9 @@ func toolOutCount(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, er
 // toolGetTask calls GetTask for tool get_task.
 func toolGetTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in idArgs
-	if err := jsonwire.Decode(c.Arguments, &in, readIdArgs); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := corpus.GetTask(ctx, in.Id)

@@ -68,7 +68,9 @@ const (
 // toolAdd calls Add for tool add.
 func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add.Add(ctx, in)

@@ -4060,7 +4060,9 @@ const (
 // toolAdd calls Add for tool add.
 func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add(ctx, in)
@@ -4073,7 +4075,9 @@ func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) 
 // toolAdd001 calls Add001 for tool add_001.
 func toolAdd001(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add001(ctx, in)
@@ -4086,7 +4090,9 @@ func toolAdd001(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd002 calls Add002 for tool add_002.
 func toolAdd002(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add002(ctx, in)
@@ -4099,7 +4105,9 @@ func toolAdd002(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd003 calls Add003 for tool add_003.
 func toolAdd003(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add003(ctx, in)
@@ -4112,7 +4120,9 @@ func toolAdd003(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd004 calls Add004 for tool add_004.
 func toolAdd004(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add004(ctx, in)
@@ -4125,7 +4135,9 @@ func toolAdd004(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd005 calls Add005 for tool add_005.
 func toolAdd005(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add005(ctx, in)
@@ -4138,7 +4150,9 @@ func toolAdd005(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd006 calls Add006 for tool add_006.
 func toolAdd006(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add006(ctx, in)
@@ -4151,7 +4165,9 @@ func toolAdd006(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd007 calls Add007 for tool add_007.
 func toolAdd007(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add007(ctx, in)
@@ -4164,7 +4180,9 @@ func toolAdd007(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd008 calls Add008 for tool add_008.
 func toolAdd008(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add008(ctx, in)
@@ -4177,7 +4195,9 @@ func toolAdd008(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd009 calls Add009 for tool add_009.
 func toolAdd009(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add009(ctx, in)
@@ -4190,7 +4210,9 @@ func toolAdd009(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd010 calls Add010 for tool add_010.
 func toolAdd010(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add010(ctx, in)
@@ -4203,7 +4225,9 @@ func toolAdd010(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd011 calls Add011 for tool add_011.
 func toolAdd011(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add011(ctx, in)
@@ -4216,7 +4240,9 @@ func toolAdd011(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd012 calls Add012 for tool add_012.
 func toolAdd012(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add012(ctx, in)
@@ -4229,7 +4255,9 @@ func toolAdd012(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd013 calls Add013 for tool add_013.
 func toolAdd013(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add013(ctx, in)
@@ -4242,7 +4270,9 @@ func toolAdd013(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd014 calls Add014 for tool add_014.
 func toolAdd014(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add014(ctx, in)
@@ -4255,7 +4285,9 @@ func toolAdd014(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd015 calls Add015 for tool add_015.
 func toolAdd015(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add015(ctx, in)
@@ -4268,7 +4300,9 @@ func toolAdd015(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd016 calls Add016 for tool add_016.
 func toolAdd016(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add016(ctx, in)
@@ -4281,7 +4315,9 @@ func toolAdd016(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd017 calls Add017 for tool add_017.
 func toolAdd017(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add017(ctx, in)
@@ -4294,7 +4330,9 @@ func toolAdd017(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd018 calls Add018 for tool add_018.
 func toolAdd018(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add018(ctx, in)
@@ -4307,7 +4345,9 @@ func toolAdd018(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd019 calls Add019 for tool add_019.
 func toolAdd019(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add019(ctx, in)
@@ -4320,7 +4360,9 @@ func toolAdd019(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd020 calls Add020 for tool add_020.
 func toolAdd020(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add020(ctx, in)
@@ -4333,7 +4375,9 @@ func toolAdd020(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd021 calls Add021 for tool add_021.
 func toolAdd021(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add021(ctx, in)
@@ -4346,7 +4390,9 @@ func toolAdd021(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd022 calls Add022 for tool add_022.
 func toolAdd022(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add022(ctx, in)
@@ -4359,7 +4405,9 @@ func toolAdd022(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd023 calls Add023 for tool add_023.
 func toolAdd023(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add023(ctx, in)
@@ -4372,7 +4420,9 @@ func toolAdd023(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd024 calls Add024 for tool add_024.
 func toolAdd024(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add024(ctx, in)
@@ -4385,7 +4435,9 @@ func toolAdd024(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd025 calls Add025 for tool add_025.
 func toolAdd025(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add025(ctx, in)
@@ -4398,7 +4450,9 @@ func toolAdd025(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd026 calls Add026 for tool add_026.
 func toolAdd026(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add026(ctx, in)
@@ -4411,7 +4465,9 @@ func toolAdd026(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd027 calls Add027 for tool add_027.
 func toolAdd027(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add027(ctx, in)
@@ -4424,7 +4480,9 @@ func toolAdd027(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd028 calls Add028 for tool add_028.
 func toolAdd028(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add028(ctx, in)
@@ -4437,7 +4495,9 @@ func toolAdd028(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd029 calls Add029 for tool add_029.
 func toolAdd029(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add029(ctx, in)
@@ -4450,7 +4510,9 @@ func toolAdd029(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd030 calls Add030 for tool add_030.
 func toolAdd030(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add030(ctx, in)
@@ -4463,7 +4525,9 @@ func toolAdd030(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd031 calls Add031 for tool add_031.
 func toolAdd031(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add031(ctx, in)
@@ -4476,7 +4540,9 @@ func toolAdd031(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd032 calls Add032 for tool add_032.
 func toolAdd032(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add032(ctx, in)
@@ -4489,7 +4555,9 @@ func toolAdd032(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd033 calls Add033 for tool add_033.
 func toolAdd033(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add033(ctx, in)
@@ -4502,7 +4570,9 @@ func toolAdd033(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd034 calls Add034 for tool add_034.
 func toolAdd034(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add034(ctx, in)
@@ -4515,7 +4585,9 @@ func toolAdd034(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd035 calls Add035 for tool add_035.
 func toolAdd035(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add035(ctx, in)
@@ -4528,7 +4600,9 @@ func toolAdd035(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd036 calls Add036 for tool add_036.
 func toolAdd036(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add036(ctx, in)
@@ -4541,7 +4615,9 @@ func toolAdd036(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd037 calls Add037 for tool add_037.
 func toolAdd037(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add037(ctx, in)
@@ -4554,7 +4630,9 @@ func toolAdd037(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd038 calls Add038 for tool add_038.
 func toolAdd038(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add038(ctx, in)
@@ -4567,7 +4645,9 @@ func toolAdd038(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd039 calls Add039 for tool add_039.
 func toolAdd039(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add039(ctx, in)
@@ -4580,7 +4660,9 @@ func toolAdd039(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd040 calls Add040 for tool add_040.
 func toolAdd040(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add040(ctx, in)
@@ -4593,7 +4675,9 @@ func toolAdd040(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd041 calls Add041 for tool add_041.
 func toolAdd041(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add041(ctx, in)
@@ -4606,7 +4690,9 @@ func toolAdd041(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd042 calls Add042 for tool add_042.
 func toolAdd042(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add042(ctx, in)
@@ -4619,7 +4705,9 @@ func toolAdd042(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd043 calls Add043 for tool add_043.
 func toolAdd043(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add043(ctx, in)
@@ -4632,7 +4720,9 @@ func toolAdd043(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd044 calls Add044 for tool add_044.
 func toolAdd044(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add044(ctx, in)
@@ -4645,7 +4735,9 @@ func toolAdd044(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd045 calls Add045 for tool add_045.
 func toolAdd045(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add045(ctx, in)
@@ -4658,7 +4750,9 @@ func toolAdd045(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd046 calls Add046 for tool add_046.
 func toolAdd046(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add046(ctx, in)
@@ -4671,7 +4765,9 @@ func toolAdd046(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd047 calls Add047 for tool add_047.
 func toolAdd047(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add047(ctx, in)
@@ -4684,7 +4780,9 @@ func toolAdd047(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd048 calls Add048 for tool add_048.
 func toolAdd048(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add048(ctx, in)
@@ -4697,7 +4795,9 @@ func toolAdd048(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd049 calls Add049 for tool add_049.
 func toolAdd049(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add049(ctx, in)
@@ -4710,7 +4810,9 @@ func toolAdd049(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd050 calls Add050 for tool add_050.
 func toolAdd050(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add050(ctx, in)
@@ -4723,7 +4825,9 @@ func toolAdd050(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd051 calls Add051 for tool add_051.
 func toolAdd051(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add051(ctx, in)
@@ -4736,7 +4840,9 @@ func toolAdd051(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd052 calls Add052 for tool add_052.
 func toolAdd052(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add052(ctx, in)
@@ -4749,7 +4855,9 @@ func toolAdd052(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd053 calls Add053 for tool add_053.
 func toolAdd053(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add053(ctx, in)
@@ -4762,7 +4870,9 @@ func toolAdd053(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd054 calls Add054 for tool add_054.
 func toolAdd054(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add054(ctx, in)
@@ -4775,7 +4885,9 @@ func toolAdd054(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd055 calls Add055 for tool add_055.
 func toolAdd055(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add055(ctx, in)
@@ -4788,7 +4900,9 @@ func toolAdd055(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd056 calls Add056 for tool add_056.
 func toolAdd056(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add056(ctx, in)
@@ -4801,7 +4915,9 @@ func toolAdd056(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd057 calls Add057 for tool add_057.
 func toolAdd057(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add057(ctx, in)
@@ -4814,7 +4930,9 @@ func toolAdd057(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd058 calls Add058 for tool add_058.
 func toolAdd058(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add058(ctx, in)
@@ -4827,7 +4945,9 @@ func toolAdd058(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd059 calls Add059 for tool add_059.
 func toolAdd059(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add059(ctx, in)
@@ -4840,7 +4960,9 @@ func toolAdd059(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd060 calls Add060 for tool add_060.
 func toolAdd060(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add060(ctx, in)
@@ -4853,7 +4975,9 @@ func toolAdd060(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd061 calls Add061 for tool add_061.
 func toolAdd061(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add061(ctx, in)
@@ -4866,7 +4990,9 @@ func toolAdd061(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd062 calls Add062 for tool add_062.
 func toolAdd062(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add062(ctx, in)
@@ -4879,7 +5005,9 @@ func toolAdd062(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd063 calls Add063 for tool add_063.
 func toolAdd063(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add063(ctx, in)
@@ -4892,7 +5020,9 @@ func toolAdd063(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd064 calls Add064 for tool add_064.
 func toolAdd064(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add064(ctx, in)
@@ -4905,7 +5035,9 @@ func toolAdd064(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd065 calls Add065 for tool add_065.
 func toolAdd065(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add065(ctx, in)
@@ -4918,7 +5050,9 @@ func toolAdd065(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd066 calls Add066 for tool add_066.
 func toolAdd066(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add066(ctx, in)
@@ -4931,7 +5065,9 @@ func toolAdd066(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd067 calls Add067 for tool add_067.
 func toolAdd067(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add067(ctx, in)
@@ -4944,7 +5080,9 @@ func toolAdd067(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd068 calls Add068 for tool add_068.
 func toolAdd068(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add068(ctx, in)
@@ -4957,7 +5095,9 @@ func toolAdd068(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd069 calls Add069 for tool add_069.
 func toolAdd069(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add069(ctx, in)
@@ -4970,7 +5110,9 @@ func toolAdd069(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd070 calls Add070 for tool add_070.
 func toolAdd070(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add070(ctx, in)
@@ -4983,7 +5125,9 @@ func toolAdd070(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd071 calls Add071 for tool add_071.
 func toolAdd071(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add071(ctx, in)
@@ -4996,7 +5140,9 @@ func toolAdd071(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd072 calls Add072 for tool add_072.
 func toolAdd072(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add072(ctx, in)
@@ -5009,7 +5155,9 @@ func toolAdd072(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd073 calls Add073 for tool add_073.
 func toolAdd073(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add073(ctx, in)
@@ -5022,7 +5170,9 @@ func toolAdd073(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd074 calls Add074 for tool add_074.
 func toolAdd074(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add074(ctx, in)
@@ -5035,7 +5185,9 @@ func toolAdd074(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd075 calls Add075 for tool add_075.
 func toolAdd075(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add075(ctx, in)
@@ -5048,7 +5200,9 @@ func toolAdd075(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd076 calls Add076 for tool add_076.
 func toolAdd076(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add076(ctx, in)
@@ -5061,7 +5215,9 @@ func toolAdd076(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd077 calls Add077 for tool add_077.
 func toolAdd077(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add077(ctx, in)
@@ -5074,7 +5230,9 @@ func toolAdd077(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd078 calls Add078 for tool add_078.
 func toolAdd078(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add078(ctx, in)
@@ -5087,7 +5245,9 @@ func toolAdd078(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd079 calls Add079 for tool add_079.
 func toolAdd079(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add079(ctx, in)
@@ -5100,7 +5260,9 @@ func toolAdd079(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd080 calls Add080 for tool add_080.
 func toolAdd080(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add080(ctx, in)
@@ -5113,7 +5275,9 @@ func toolAdd080(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd081 calls Add081 for tool add_081.
 func toolAdd081(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add081(ctx, in)
@@ -5126,7 +5290,9 @@ func toolAdd081(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd082 calls Add082 for tool add_082.
 func toolAdd082(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add082(ctx, in)
@@ -5139,7 +5305,9 @@ func toolAdd082(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd083 calls Add083 for tool add_083.
 func toolAdd083(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add083(ctx, in)
@@ -5152,7 +5320,9 @@ func toolAdd083(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd084 calls Add084 for tool add_084.
 func toolAdd084(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add084(ctx, in)
@@ -5165,7 +5335,9 @@ func toolAdd084(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd085 calls Add085 for tool add_085.
 func toolAdd085(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add085(ctx, in)
@@ -5178,7 +5350,9 @@ func toolAdd085(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd086 calls Add086 for tool add_086.
 func toolAdd086(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add086(ctx, in)
@@ -5191,7 +5365,9 @@ func toolAdd086(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd087 calls Add087 for tool add_087.
 func toolAdd087(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add087(ctx, in)
@@ -5204,7 +5380,9 @@ func toolAdd087(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd088 calls Add088 for tool add_088.
 func toolAdd088(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add088(ctx, in)
@@ -5217,7 +5395,9 @@ func toolAdd088(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd089 calls Add089 for tool add_089.
 func toolAdd089(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add089(ctx, in)
@@ -5230,7 +5410,9 @@ func toolAdd089(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd090 calls Add090 for tool add_090.
 func toolAdd090(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add090(ctx, in)
@@ -5243,7 +5425,9 @@ func toolAdd090(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd091 calls Add091 for tool add_091.
 func toolAdd091(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add091(ctx, in)
@@ -5256,7 +5440,9 @@ func toolAdd091(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd092 calls Add092 for tool add_092.
 func toolAdd092(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add092(ctx, in)
@@ -5269,7 +5455,9 @@ func toolAdd092(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd093 calls Add093 for tool add_093.
 func toolAdd093(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add093(ctx, in)
@@ -5282,7 +5470,9 @@ func toolAdd093(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd094 calls Add094 for tool add_094.
 func toolAdd094(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add094(ctx, in)
@@ -5295,7 +5485,9 @@ func toolAdd094(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd095 calls Add095 for tool add_095.
 func toolAdd095(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add095(ctx, in)
@@ -5308,7 +5500,9 @@ func toolAdd095(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd096 calls Add096 for tool add_096.
 func toolAdd096(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add096(ctx, in)
@@ -5321,7 +5515,9 @@ func toolAdd096(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd097 calls Add097 for tool add_097.
 func toolAdd097(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add097(ctx, in)
@@ -5334,7 +5530,9 @@ func toolAdd097(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd098 calls Add098 for tool add_098.
 func toolAdd098(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add098(ctx, in)
@@ -5347,7 +5545,9 @@ func toolAdd098(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd099 calls Add099 for tool add_099.
 func toolAdd099(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add099(ctx, in)
@@ -5360,7 +5560,9 @@ func toolAdd099(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd100 calls Add100 for tool add_100.
 func toolAdd100(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add100(ctx, in)
@@ -5373,7 +5575,9 @@ func toolAdd100(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd101 calls Add101 for tool add_101.
 func toolAdd101(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add101(ctx, in)
@@ -5386,7 +5590,9 @@ func toolAdd101(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd102 calls Add102 for tool add_102.
 func toolAdd102(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add102(ctx, in)
@@ -5399,7 +5605,9 @@ func toolAdd102(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd103 calls Add103 for tool add_103.
 func toolAdd103(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add103(ctx, in)
@@ -5412,7 +5620,9 @@ func toolAdd103(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd104 calls Add104 for tool add_104.
 func toolAdd104(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add104(ctx, in)
@@ -5425,7 +5635,9 @@ func toolAdd104(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd105 calls Add105 for tool add_105.
 func toolAdd105(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add105(ctx, in)
@@ -5438,7 +5650,9 @@ func toolAdd105(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd106 calls Add106 for tool add_106.
 func toolAdd106(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add106(ctx, in)
@@ -5451,7 +5665,9 @@ func toolAdd106(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd107 calls Add107 for tool add_107.
 func toolAdd107(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add107(ctx, in)
@@ -5464,7 +5680,9 @@ func toolAdd107(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd108 calls Add108 for tool add_108.
 func toolAdd108(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add108(ctx, in)
@@ -5477,7 +5695,9 @@ func toolAdd108(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd109 calls Add109 for tool add_109.
 func toolAdd109(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add109(ctx, in)
@@ -5490,7 +5710,9 @@ func toolAdd109(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd110 calls Add110 for tool add_110.
 func toolAdd110(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add110(ctx, in)
@@ -5503,7 +5725,9 @@ func toolAdd110(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd111 calls Add111 for tool add_111.
 func toolAdd111(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add111(ctx, in)
@@ -5516,7 +5740,9 @@ func toolAdd111(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd112 calls Add112 for tool add_112.
 func toolAdd112(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add112(ctx, in)
@@ -5529,7 +5755,9 @@ func toolAdd112(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd113 calls Add113 for tool add_113.
 func toolAdd113(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add113(ctx, in)
@@ -5542,7 +5770,9 @@ func toolAdd113(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd114 calls Add114 for tool add_114.
 func toolAdd114(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add114(ctx, in)
@@ -5555,7 +5785,9 @@ func toolAdd114(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd115 calls Add115 for tool add_115.
 func toolAdd115(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add115(ctx, in)
@@ -5568,7 +5800,9 @@ func toolAdd115(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd116 calls Add116 for tool add_116.
 func toolAdd116(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add116(ctx, in)
@@ -5581,7 +5815,9 @@ func toolAdd116(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd117 calls Add117 for tool add_117.
 func toolAdd117(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add117(ctx, in)
@@ -5594,7 +5830,9 @@ func toolAdd117(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd118 calls Add118 for tool add_118.
 func toolAdd118(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add118(ctx, in)
@@ -5607,7 +5845,9 @@ func toolAdd118(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd119 calls Add119 for tool add_119.
 func toolAdd119(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add119(ctx, in)
@@ -5620,7 +5860,9 @@ func toolAdd119(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd120 calls Add120 for tool add_120.
 func toolAdd120(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add120(ctx, in)
@@ -5633,7 +5875,9 @@ func toolAdd120(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd121 calls Add121 for tool add_121.
 func toolAdd121(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add121(ctx, in)
@@ -5646,7 +5890,9 @@ func toolAdd121(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd122 calls Add122 for tool add_122.
 func toolAdd122(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add122(ctx, in)
@@ -5659,7 +5905,9 @@ func toolAdd122(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd123 calls Add123 for tool add_123.
 func toolAdd123(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add123(ctx, in)
@@ -5672,7 +5920,9 @@ func toolAdd123(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd124 calls Add124 for tool add_124.
 func toolAdd124(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add124(ctx, in)
@@ -5685,7 +5935,9 @@ func toolAdd124(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd125 calls Add125 for tool add_125.
 func toolAdd125(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add125(ctx, in)
@@ -5698,7 +5950,9 @@ func toolAdd125(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd126 calls Add126 for tool add_126.
 func toolAdd126(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add126(ctx, in)
@@ -5711,7 +5965,9 @@ func toolAdd126(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd127 calls Add127 for tool add_127.
 func toolAdd127(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add127(ctx, in)
@@ -5724,7 +5980,9 @@ func toolAdd127(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd128 calls Add128 for tool add_128.
 func toolAdd128(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add128(ctx, in)
@@ -5737,7 +5995,9 @@ func toolAdd128(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd129 calls Add129 for tool add_129.
 func toolAdd129(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add129(ctx, in)
@@ -5750,7 +6010,9 @@ func toolAdd129(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd130 calls Add130 for tool add_130.
 func toolAdd130(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add130(ctx, in)
@@ -5763,7 +6025,9 @@ func toolAdd130(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd131 calls Add131 for tool add_131.
 func toolAdd131(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add131(ctx, in)
@@ -5776,7 +6040,9 @@ func toolAdd131(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd132 calls Add132 for tool add_132.
 func toolAdd132(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add132(ctx, in)
@@ -5789,7 +6055,9 @@ func toolAdd132(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd133 calls Add133 for tool add_133.
 func toolAdd133(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add133(ctx, in)
@@ -5802,7 +6070,9 @@ func toolAdd133(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd134 calls Add134 for tool add_134.
 func toolAdd134(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add134(ctx, in)
@@ -5815,7 +6085,9 @@ func toolAdd134(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd135 calls Add135 for tool add_135.
 func toolAdd135(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add135(ctx, in)
@@ -5828,7 +6100,9 @@ func toolAdd135(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd136 calls Add136 for tool add_136.
 func toolAdd136(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add136(ctx, in)
@@ -5841,7 +6115,9 @@ func toolAdd136(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd137 calls Add137 for tool add_137.
 func toolAdd137(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add137(ctx, in)
@@ -5854,7 +6130,9 @@ func toolAdd137(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd138 calls Add138 for tool add_138.
 func toolAdd138(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add138(ctx, in)
@@ -5867,7 +6145,9 @@ func toolAdd138(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd139 calls Add139 for tool add_139.
 func toolAdd139(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add139(ctx, in)
@@ -5880,7 +6160,9 @@ func toolAdd139(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd140 calls Add140 for tool add_140.
 func toolAdd140(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add140(ctx, in)
@@ -5893,7 +6175,9 @@ func toolAdd140(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd141 calls Add141 for tool add_141.
 func toolAdd141(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add141(ctx, in)
@@ -5906,7 +6190,9 @@ func toolAdd141(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd142 calls Add142 for tool add_142.
 func toolAdd142(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add142(ctx, in)
@@ -5919,7 +6205,9 @@ func toolAdd142(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd143 calls Add143 for tool add_143.
 func toolAdd143(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add143(ctx, in)
@@ -5932,7 +6220,9 @@ func toolAdd143(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd144 calls Add144 for tool add_144.
 func toolAdd144(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add144(ctx, in)
@@ -5945,7 +6235,9 @@ func toolAdd144(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd145 calls Add145 for tool add_145.
 func toolAdd145(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add145(ctx, in)
@@ -5958,7 +6250,9 @@ func toolAdd145(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd146 calls Add146 for tool add_146.
 func toolAdd146(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add146(ctx, in)
@@ -5971,7 +6265,9 @@ func toolAdd146(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd147 calls Add147 for tool add_147.
 func toolAdd147(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add147(ctx, in)
@@ -5984,7 +6280,9 @@ func toolAdd147(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd148 calls Add148 for tool add_148.
 func toolAdd148(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add148(ctx, in)
@@ -5997,7 +6295,9 @@ func toolAdd148(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd149 calls Add149 for tool add_149.
 func toolAdd149(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add149(ctx, in)
@@ -6010,7 +6310,9 @@ func toolAdd149(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd150 calls Add150 for tool add_150.
 func toolAdd150(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add150(ctx, in)
@@ -6023,7 +6325,9 @@ func toolAdd150(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd151 calls Add151 for tool add_151.
 func toolAdd151(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add151(ctx, in)
@@ -6036,7 +6340,9 @@ func toolAdd151(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd152 calls Add152 for tool add_152.
 func toolAdd152(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add152(ctx, in)
@@ -6049,7 +6355,9 @@ func toolAdd152(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd153 calls Add153 for tool add_153.
 func toolAdd153(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add153(ctx, in)
@@ -6062,7 +6370,9 @@ func toolAdd153(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd154 calls Add154 for tool add_154.
 func toolAdd154(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add154(ctx, in)
@@ -6075,7 +6385,9 @@ func toolAdd154(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd155 calls Add155 for tool add_155.
 func toolAdd155(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add155(ctx, in)
@@ -6088,7 +6400,9 @@ func toolAdd155(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd156 calls Add156 for tool add_156.
 func toolAdd156(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add156(ctx, in)
@@ -6101,7 +6415,9 @@ func toolAdd156(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd157 calls Add157 for tool add_157.
 func toolAdd157(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add157(ctx, in)
@@ -6114,7 +6430,9 @@ func toolAdd157(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd158 calls Add158 for tool add_158.
 func toolAdd158(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add158(ctx, in)
@@ -6127,7 +6445,9 @@ func toolAdd158(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd159 calls Add159 for tool add_159.
 func toolAdd159(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add159(ctx, in)
@@ -6140,7 +6460,9 @@ func toolAdd159(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd160 calls Add160 for tool add_160.
 func toolAdd160(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add160(ctx, in)
@@ -6153,7 +6475,9 @@ func toolAdd160(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd161 calls Add161 for tool add_161.
 func toolAdd161(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add161(ctx, in)
@@ -6166,7 +6490,9 @@ func toolAdd161(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd162 calls Add162 for tool add_162.
 func toolAdd162(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add162(ctx, in)
@@ -6179,7 +6505,9 @@ func toolAdd162(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd163 calls Add163 for tool add_163.
 func toolAdd163(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add163(ctx, in)
@@ -6192,7 +6520,9 @@ func toolAdd163(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd164 calls Add164 for tool add_164.
 func toolAdd164(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add164(ctx, in)
@@ -6205,7 +6535,9 @@ func toolAdd164(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd165 calls Add165 for tool add_165.
 func toolAdd165(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add165(ctx, in)
@@ -6218,7 +6550,9 @@ func toolAdd165(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd166 calls Add166 for tool add_166.
 func toolAdd166(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add166(ctx, in)
@@ -6231,7 +6565,9 @@ func toolAdd166(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd167 calls Add167 for tool add_167.
 func toolAdd167(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add167(ctx, in)
@@ -6244,7 +6580,9 @@ func toolAdd167(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd168 calls Add168 for tool add_168.
 func toolAdd168(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add168(ctx, in)
@@ -6257,7 +6595,9 @@ func toolAdd168(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd169 calls Add169 for tool add_169.
 func toolAdd169(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add169(ctx, in)
@@ -6270,7 +6610,9 @@ func toolAdd169(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd170 calls Add170 for tool add_170.
 func toolAdd170(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add170(ctx, in)
@@ -6283,7 +6625,9 @@ func toolAdd170(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd171 calls Add171 for tool add_171.
 func toolAdd171(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add171(ctx, in)
@@ -6296,7 +6640,9 @@ func toolAdd171(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd172 calls Add172 for tool add_172.
 func toolAdd172(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add172(ctx, in)
@@ -6309,7 +6655,9 @@ func toolAdd172(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd173 calls Add173 for tool add_173.
 func toolAdd173(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add173(ctx, in)
@@ -6322,7 +6670,9 @@ func toolAdd173(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd174 calls Add174 for tool add_174.
 func toolAdd174(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add174(ctx, in)
@@ -6335,7 +6685,9 @@ func toolAdd174(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd175 calls Add175 for tool add_175.
 func toolAdd175(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add175(ctx, in)
@@ -6348,7 +6700,9 @@ func toolAdd175(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd176 calls Add176 for tool add_176.
 func toolAdd176(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add176(ctx, in)
@@ -6361,7 +6715,9 @@ func toolAdd176(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd177 calls Add177 for tool add_177.
 func toolAdd177(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add177(ctx, in)
@@ -6374,7 +6730,9 @@ func toolAdd177(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd178 calls Add178 for tool add_178.
 func toolAdd178(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add178(ctx, in)
@@ -6387,7 +6745,9 @@ func toolAdd178(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd179 calls Add179 for tool add_179.
 func toolAdd179(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add179(ctx, in)
@@ -6400,7 +6760,9 @@ func toolAdd179(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd180 calls Add180 for tool add_180.
 func toolAdd180(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add180(ctx, in)
@@ -6413,7 +6775,9 @@ func toolAdd180(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd181 calls Add181 for tool add_181.
 func toolAdd181(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add181(ctx, in)
@@ -6426,7 +6790,9 @@ func toolAdd181(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd182 calls Add182 for tool add_182.
 func toolAdd182(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add182(ctx, in)
@@ -6439,7 +6805,9 @@ func toolAdd182(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd183 calls Add183 for tool add_183.
 func toolAdd183(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add183(ctx, in)
@@ -6452,7 +6820,9 @@ func toolAdd183(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd184 calls Add184 for tool add_184.
 func toolAdd184(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add184(ctx, in)
@@ -6465,7 +6835,9 @@ func toolAdd184(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd185 calls Add185 for tool add_185.
 func toolAdd185(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add185(ctx, in)
@@ -6478,7 +6850,9 @@ func toolAdd185(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd186 calls Add186 for tool add_186.
 func toolAdd186(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add186(ctx, in)
@@ -6491,7 +6865,9 @@ func toolAdd186(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd187 calls Add187 for tool add_187.
 func toolAdd187(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add187(ctx, in)
@@ -6504,7 +6880,9 @@ func toolAdd187(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd188 calls Add188 for tool add_188.
 func toolAdd188(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add188(ctx, in)
@@ -6517,7 +6895,9 @@ func toolAdd188(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd189 calls Add189 for tool add_189.
 func toolAdd189(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add189(ctx, in)
@@ -6530,7 +6910,9 @@ func toolAdd189(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd190 calls Add190 for tool add_190.
 func toolAdd190(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add190(ctx, in)
@@ -6543,7 +6925,9 @@ func toolAdd190(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd191 calls Add191 for tool add_191.
 func toolAdd191(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add191(ctx, in)
@@ -6556,7 +6940,9 @@ func toolAdd191(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd192 calls Add192 for tool add_192.
 func toolAdd192(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add192(ctx, in)
@@ -6569,7 +6955,9 @@ func toolAdd192(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd193 calls Add193 for tool add_193.
 func toolAdd193(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add193(ctx, in)
@@ -6582,7 +6970,9 @@ func toolAdd193(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd194 calls Add194 for tool add_194.
 func toolAdd194(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add194(ctx, in)
@@ -6595,7 +6985,9 @@ func toolAdd194(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd195 calls Add195 for tool add_195.
 func toolAdd195(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add195(ctx, in)
@@ -6608,7 +7000,9 @@ func toolAdd195(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd196 calls Add196 for tool add_196.
 func toolAdd196(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add196(ctx, in)
@@ -6621,7 +7015,9 @@ func toolAdd196(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd197 calls Add197 for tool add_197.
 func toolAdd197(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add197(ctx, in)
@@ -6634,7 +7030,9 @@ func toolAdd197(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd198 calls Add198 for tool add_198.
 func toolAdd198(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add198(ctx, in)
@@ -6647,7 +7045,9 @@ func toolAdd198(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd199 calls Add199 for tool add_199.
 func toolAdd199(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add199(ctx, in)
@@ -6660,7 +7060,9 @@ func toolAdd199(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd200 calls Add200 for tool add_200.
 func toolAdd200(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add200(ctx, in)
@@ -6673,7 +7075,9 @@ func toolAdd200(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd201 calls Add201 for tool add_201.
 func toolAdd201(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add201(ctx, in)
@@ -6686,7 +7090,9 @@ func toolAdd201(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd202 calls Add202 for tool add_202.
 func toolAdd202(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add202(ctx, in)
@@ -6699,7 +7105,9 @@ func toolAdd202(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd203 calls Add203 for tool add_203.
 func toolAdd203(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add203(ctx, in)
@@ -6712,7 +7120,9 @@ func toolAdd203(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd204 calls Add204 for tool add_204.
 func toolAdd204(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add204(ctx, in)
@@ -6725,7 +7135,9 @@ func toolAdd204(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd205 calls Add205 for tool add_205.
 func toolAdd205(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add205(ctx, in)
@@ -6738,7 +7150,9 @@ func toolAdd205(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd206 calls Add206 for tool add_206.
 func toolAdd206(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add206(ctx, in)
@@ -6751,7 +7165,9 @@ func toolAdd206(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd207 calls Add207 for tool add_207.
 func toolAdd207(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add207(ctx, in)
@@ -6764,7 +7180,9 @@ func toolAdd207(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd208 calls Add208 for tool add_208.
 func toolAdd208(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add208(ctx, in)
@@ -6777,7 +7195,9 @@ func toolAdd208(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd209 calls Add209 for tool add_209.
 func toolAdd209(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add209(ctx, in)
@@ -6790,7 +7210,9 @@ func toolAdd209(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd210 calls Add210 for tool add_210.
 func toolAdd210(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add210(ctx, in)
@@ -6803,7 +7225,9 @@ func toolAdd210(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd211 calls Add211 for tool add_211.
 func toolAdd211(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add211(ctx, in)
@@ -6816,7 +7240,9 @@ func toolAdd211(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd212 calls Add212 for tool add_212.
 func toolAdd212(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add212(ctx, in)
@@ -6829,7 +7255,9 @@ func toolAdd212(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd213 calls Add213 for tool add_213.
 func toolAdd213(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add213(ctx, in)
@@ -6842,7 +7270,9 @@ func toolAdd213(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd214 calls Add214 for tool add_214.
 func toolAdd214(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add214(ctx, in)
@@ -6855,7 +7285,9 @@ func toolAdd214(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd215 calls Add215 for tool add_215.
 func toolAdd215(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add215(ctx, in)
@@ -6868,7 +7300,9 @@ func toolAdd215(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd216 calls Add216 for tool add_216.
 func toolAdd216(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add216(ctx, in)
@@ -6881,7 +7315,9 @@ func toolAdd216(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd217 calls Add217 for tool add_217.
 func toolAdd217(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add217(ctx, in)
@@ -6894,7 +7330,9 @@ func toolAdd217(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd218 calls Add218 for tool add_218.
 func toolAdd218(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add218(ctx, in)
@@ -6907,7 +7345,9 @@ func toolAdd218(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd219 calls Add219 for tool add_219.
 func toolAdd219(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add219(ctx, in)
@@ -6920,7 +7360,9 @@ func toolAdd219(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd220 calls Add220 for tool add_220.
 func toolAdd220(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add220(ctx, in)
@@ -6933,7 +7375,9 @@ func toolAdd220(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd221 calls Add221 for tool add_221.
 func toolAdd221(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add221(ctx, in)
@@ -6946,7 +7390,9 @@ func toolAdd221(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd222 calls Add222 for tool add_222.
 func toolAdd222(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add222(ctx, in)
@@ -6959,7 +7405,9 @@ func toolAdd222(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd223 calls Add223 for tool add_223.
 func toolAdd223(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add223(ctx, in)
@@ -6972,7 +7420,9 @@ func toolAdd223(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd224 calls Add224 for tool add_224.
 func toolAdd224(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add224(ctx, in)
@@ -6985,7 +7435,9 @@ func toolAdd224(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd225 calls Add225 for tool add_225.
 func toolAdd225(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add225(ctx, in)
@@ -6998,7 +7450,9 @@ func toolAdd225(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd226 calls Add226 for tool add_226.
 func toolAdd226(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add226(ctx, in)
@@ -7011,7 +7465,9 @@ func toolAdd226(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd227 calls Add227 for tool add_227.
 func toolAdd227(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add227(ctx, in)
@@ -7024,7 +7480,9 @@ func toolAdd227(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd228 calls Add228 for tool add_228.
 func toolAdd228(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add228(ctx, in)
@@ -7037,7 +7495,9 @@ func toolAdd228(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd229 calls Add229 for tool add_229.
 func toolAdd229(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add229(ctx, in)
@@ -7050,7 +7510,9 @@ func toolAdd229(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd230 calls Add230 for tool add_230.
 func toolAdd230(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add230(ctx, in)
@@ -7063,7 +7525,9 @@ func toolAdd230(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd231 calls Add231 for tool add_231.
 func toolAdd231(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add231(ctx, in)
@@ -7076,7 +7540,9 @@ func toolAdd231(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd232 calls Add232 for tool add_232.
 func toolAdd232(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add232(ctx, in)
@@ -7089,7 +7555,9 @@ func toolAdd232(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd233 calls Add233 for tool add_233.
 func toolAdd233(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add233(ctx, in)
@@ -7102,7 +7570,9 @@ func toolAdd233(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd234 calls Add234 for tool add_234.
 func toolAdd234(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add234(ctx, in)
@@ -7115,7 +7585,9 @@ func toolAdd234(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd235 calls Add235 for tool add_235.
 func toolAdd235(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add235(ctx, in)
@@ -7128,7 +7600,9 @@ func toolAdd235(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd236 calls Add236 for tool add_236.
 func toolAdd236(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add236(ctx, in)
@@ -7141,7 +7615,9 @@ func toolAdd236(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd237 calls Add237 for tool add_237.
 func toolAdd237(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add237(ctx, in)
@@ -7154,7 +7630,9 @@ func toolAdd237(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd238 calls Add238 for tool add_238.
 func toolAdd238(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add238(ctx, in)
@@ -7167,7 +7645,9 @@ func toolAdd238(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd239 calls Add239 for tool add_239.
 func toolAdd239(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add239(ctx, in)
@@ -7180,7 +7660,9 @@ func toolAdd239(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd240 calls Add240 for tool add_240.
 func toolAdd240(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add240(ctx, in)
@@ -7193,7 +7675,9 @@ func toolAdd240(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd241 calls Add241 for tool add_241.
 func toolAdd241(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add241(ctx, in)
@@ -7206,7 +7690,9 @@ func toolAdd241(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd242 calls Add242 for tool add_242.
 func toolAdd242(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add242(ctx, in)
@@ -7219,7 +7705,9 @@ func toolAdd242(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd243 calls Add243 for tool add_243.
 func toolAdd243(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add243(ctx, in)
@@ -7232,7 +7720,9 @@ func toolAdd243(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd244 calls Add244 for tool add_244.
 func toolAdd244(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add244(ctx, in)
@@ -7245,7 +7735,9 @@ func toolAdd244(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd245 calls Add245 for tool add_245.
 func toolAdd245(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add245(ctx, in)
@@ -7258,7 +7750,9 @@ func toolAdd245(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd246 calls Add246 for tool add_246.
 func toolAdd246(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add246(ctx, in)
@@ -7271,7 +7765,9 @@ func toolAdd246(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd247 calls Add247 for tool add_247.
 func toolAdd247(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add247(ctx, in)
@@ -7284,7 +7780,9 @@ func toolAdd247(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd248 calls Add248 for tool add_248.
 func toolAdd248(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add248(ctx, in)
@@ -7297,7 +7795,9 @@ func toolAdd248(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd249 calls Add249 for tool add_249.
 func toolAdd249(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add249(ctx, in)
@@ -7310,7 +7810,9 @@ func toolAdd249(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd250 calls Add250 for tool add_250.
 func toolAdd250(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add250(ctx, in)
@@ -7323,7 +7825,9 @@ func toolAdd250(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd251 calls Add251 for tool add_251.
 func toolAdd251(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add251(ctx, in)
@@ -7336,7 +7840,9 @@ func toolAdd251(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd252 calls Add252 for tool add_252.
 func toolAdd252(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add252(ctx, in)
@@ -7349,7 +7855,9 @@ func toolAdd252(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd253 calls Add253 for tool add_253.
 func toolAdd253(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add253(ctx, in)
@@ -7362,7 +7870,9 @@ func toolAdd253(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd254 calls Add254 for tool add_254.
 func toolAdd254(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add254(ctx, in)
@@ -7375,7 +7885,9 @@ func toolAdd254(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd255 calls Add255 for tool add_255.
 func toolAdd255(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add255(ctx, in)
@@ -7388,7 +7900,9 @@ func toolAdd255(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd256 calls Add256 for tool add_256.
 func toolAdd256(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add256(ctx, in)
@@ -7401,7 +7915,9 @@ func toolAdd256(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd257 calls Add257 for tool add_257.
 func toolAdd257(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add257(ctx, in)
@@ -7414,7 +7930,9 @@ func toolAdd257(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd258 calls Add258 for tool add_258.
 func toolAdd258(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add258(ctx, in)
@@ -7427,7 +7945,9 @@ func toolAdd258(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd259 calls Add259 for tool add_259.
 func toolAdd259(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add259(ctx, in)
@@ -7440,7 +7960,9 @@ func toolAdd259(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd260 calls Add260 for tool add_260.
 func toolAdd260(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add260(ctx, in)
@@ -7453,7 +7975,9 @@ func toolAdd260(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd261 calls Add261 for tool add_261.
 func toolAdd261(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add261(ctx, in)
@@ -7466,7 +7990,9 @@ func toolAdd261(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd262 calls Add262 for tool add_262.
 func toolAdd262(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add262(ctx, in)
@@ -7479,7 +8005,9 @@ func toolAdd262(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd263 calls Add263 for tool add_263.
 func toolAdd263(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add263(ctx, in)
@@ -7492,7 +8020,9 @@ func toolAdd263(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd264 calls Add264 for tool add_264.
 func toolAdd264(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add264(ctx, in)
@@ -7505,7 +8035,9 @@ func toolAdd264(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd265 calls Add265 for tool add_265.
 func toolAdd265(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add265(ctx, in)
@@ -7518,7 +8050,9 @@ func toolAdd265(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd266 calls Add266 for tool add_266.
 func toolAdd266(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add266(ctx, in)
@@ -7531,7 +8065,9 @@ func toolAdd266(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd267 calls Add267 for tool add_267.
 func toolAdd267(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add267(ctx, in)
@@ -7544,7 +8080,9 @@ func toolAdd267(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd268 calls Add268 for tool add_268.
 func toolAdd268(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add268(ctx, in)
@@ -7557,7 +8095,9 @@ func toolAdd268(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd269 calls Add269 for tool add_269.
 func toolAdd269(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add269(ctx, in)
@@ -7570,7 +8110,9 @@ func toolAdd269(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd270 calls Add270 for tool add_270.
 func toolAdd270(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add270(ctx, in)
@@ -7583,7 +8125,9 @@ func toolAdd270(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd271 calls Add271 for tool add_271.
 func toolAdd271(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add271(ctx, in)
@@ -7596,7 +8140,9 @@ func toolAdd271(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd272 calls Add272 for tool add_272.
 func toolAdd272(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add272(ctx, in)
@@ -7609,7 +8155,9 @@ func toolAdd272(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd273 calls Add273 for tool add_273.
 func toolAdd273(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add273(ctx, in)
@@ -7622,7 +8170,9 @@ func toolAdd273(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd274 calls Add274 for tool add_274.
 func toolAdd274(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add274(ctx, in)
@@ -7635,7 +8185,9 @@ func toolAdd274(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd275 calls Add275 for tool add_275.
 func toolAdd275(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add275(ctx, in)
@@ -7648,7 +8200,9 @@ func toolAdd275(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd276 calls Add276 for tool add_276.
 func toolAdd276(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add276(ctx, in)
@@ -7661,7 +8215,9 @@ func toolAdd276(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd277 calls Add277 for tool add_277.
 func toolAdd277(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add277(ctx, in)
@@ -7674,7 +8230,9 @@ func toolAdd277(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd278 calls Add278 for tool add_278.
 func toolAdd278(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add278(ctx, in)
@@ -7687,7 +8245,9 @@ func toolAdd278(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd279 calls Add279 for tool add_279.
 func toolAdd279(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add279(ctx, in)
@@ -7700,7 +8260,9 @@ func toolAdd279(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd280 calls Add280 for tool add_280.
 func toolAdd280(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add280(ctx, in)
@@ -7713,7 +8275,9 @@ func toolAdd280(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd281 calls Add281 for tool add_281.
 func toolAdd281(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add281(ctx, in)
@@ -7726,7 +8290,9 @@ func toolAdd281(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd282 calls Add282 for tool add_282.
 func toolAdd282(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add282(ctx, in)
@@ -7739,7 +8305,9 @@ func toolAdd282(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd283 calls Add283 for tool add_283.
 func toolAdd283(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add283(ctx, in)
@@ -7752,7 +8320,9 @@ func toolAdd283(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd284 calls Add284 for tool add_284.
 func toolAdd284(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add284(ctx, in)
@@ -7765,7 +8335,9 @@ func toolAdd284(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd285 calls Add285 for tool add_285.
 func toolAdd285(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add285(ctx, in)
@@ -7778,7 +8350,9 @@ func toolAdd285(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd286 calls Add286 for tool add_286.
 func toolAdd286(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add286(ctx, in)
@@ -7791,7 +8365,9 @@ func toolAdd286(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd287 calls Add287 for tool add_287.
 func toolAdd287(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add287(ctx, in)
@@ -7804,7 +8380,9 @@ func toolAdd287(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd288 calls Add288 for tool add_288.
 func toolAdd288(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add288(ctx, in)
@@ -7817,7 +8395,9 @@ func toolAdd288(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd289 calls Add289 for tool add_289.
 func toolAdd289(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add289(ctx, in)
@@ -7830,7 +8410,9 @@ func toolAdd289(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd290 calls Add290 for tool add_290.
 func toolAdd290(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add290(ctx, in)
@@ -7843,7 +8425,9 @@ func toolAdd290(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd291 calls Add291 for tool add_291.
 func toolAdd291(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add291(ctx, in)
@@ -7856,7 +8440,9 @@ func toolAdd291(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd292 calls Add292 for tool add_292.
 func toolAdd292(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add292(ctx, in)
@@ -7869,7 +8455,9 @@ func toolAdd292(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd293 calls Add293 for tool add_293.
 func toolAdd293(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add293(ctx, in)
@@ -7882,7 +8470,9 @@ func toolAdd293(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd294 calls Add294 for tool add_294.
 func toolAdd294(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add294(ctx, in)
@@ -7895,7 +8485,9 @@ func toolAdd294(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd295 calls Add295 for tool add_295.
 func toolAdd295(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add295(ctx, in)
@@ -7908,7 +8500,9 @@ func toolAdd295(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd296 calls Add296 for tool add_296.
 func toolAdd296(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add296(ctx, in)
@@ -7921,7 +8515,9 @@ func toolAdd296(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd297 calls Add297 for tool add_297.
 func toolAdd297(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add297(ctx, in)
@@ -7934,7 +8530,9 @@ func toolAdd297(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd298 calls Add298 for tool add_298.
 func toolAdd298(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add298(ctx, in)
@@ -7947,7 +8545,9 @@ func toolAdd298(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd299 calls Add299 for tool add_299.
 func toolAdd299(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add299(ctx, in)
@@ -7960,7 +8560,9 @@ func toolAdd299(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd300 calls Add300 for tool add_300.
 func toolAdd300(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add300(ctx, in)
@@ -7973,7 +8575,9 @@ func toolAdd300(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd301 calls Add301 for tool add_301.
 func toolAdd301(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add301(ctx, in)
@@ -7986,7 +8590,9 @@ func toolAdd301(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd302 calls Add302 for tool add_302.
 func toolAdd302(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add302(ctx, in)
@@ -7999,7 +8605,9 @@ func toolAdd302(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd303 calls Add303 for tool add_303.
 func toolAdd303(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add303(ctx, in)
@@ -8012,7 +8620,9 @@ func toolAdd303(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd304 calls Add304 for tool add_304.
 func toolAdd304(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add304(ctx, in)
@@ -8025,7 +8635,9 @@ func toolAdd304(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd305 calls Add305 for tool add_305.
 func toolAdd305(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add305(ctx, in)
@@ -8038,7 +8650,9 @@ func toolAdd305(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd306 calls Add306 for tool add_306.
 func toolAdd306(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add306(ctx, in)
@@ -8051,7 +8665,9 @@ func toolAdd306(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd307 calls Add307 for tool add_307.
 func toolAdd307(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add307(ctx, in)
@@ -8064,7 +8680,9 @@ func toolAdd307(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd308 calls Add308 for tool add_308.
 func toolAdd308(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add308(ctx, in)
@@ -8077,7 +8695,9 @@ func toolAdd308(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd309 calls Add309 for tool add_309.
 func toolAdd309(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add309(ctx, in)
@@ -8090,7 +8710,9 @@ func toolAdd309(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd310 calls Add310 for tool add_310.
 func toolAdd310(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add310(ctx, in)
@@ -8103,7 +8725,9 @@ func toolAdd310(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd311 calls Add311 for tool add_311.
 func toolAdd311(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add311(ctx, in)
@@ -8116,7 +8740,9 @@ func toolAdd311(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd312 calls Add312 for tool add_312.
 func toolAdd312(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add312(ctx, in)
@@ -8129,7 +8755,9 @@ func toolAdd312(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd313 calls Add313 for tool add_313.
 func toolAdd313(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add313(ctx, in)
@@ -8142,7 +8770,9 @@ func toolAdd313(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd314 calls Add314 for tool add_314.
 func toolAdd314(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add314(ctx, in)
@@ -8155,7 +8785,9 @@ func toolAdd314(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd315 calls Add315 for tool add_315.
 func toolAdd315(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add315(ctx, in)
@@ -8168,7 +8800,9 @@ func toolAdd315(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd316 calls Add316 for tool add_316.
 func toolAdd316(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add316(ctx, in)
@@ -8181,7 +8815,9 @@ func toolAdd316(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd317 calls Add317 for tool add_317.
 func toolAdd317(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add317(ctx, in)
@@ -8194,7 +8830,9 @@ func toolAdd317(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd318 calls Add318 for tool add_318.
 func toolAdd318(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add318(ctx, in)
@@ -8207,7 +8845,9 @@ func toolAdd318(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd319 calls Add319 for tool add_319.
 func toolAdd319(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add319(ctx, in)
@@ -8220,7 +8860,9 @@ func toolAdd319(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd320 calls Add320 for tool add_320.
 func toolAdd320(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add320(ctx, in)
@@ -8233,7 +8875,9 @@ func toolAdd320(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd321 calls Add321 for tool add_321.
 func toolAdd321(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add321(ctx, in)
@@ -8246,7 +8890,9 @@ func toolAdd321(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd322 calls Add322 for tool add_322.
 func toolAdd322(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add322(ctx, in)
@@ -8259,7 +8905,9 @@ func toolAdd322(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd323 calls Add323 for tool add_323.
 func toolAdd323(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add323(ctx, in)
@@ -8272,7 +8920,9 @@ func toolAdd323(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd324 calls Add324 for tool add_324.
 func toolAdd324(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add324(ctx, in)
@@ -8285,7 +8935,9 @@ func toolAdd324(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd325 calls Add325 for tool add_325.
 func toolAdd325(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add325(ctx, in)
@@ -8298,7 +8950,9 @@ func toolAdd325(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd326 calls Add326 for tool add_326.
 func toolAdd326(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add326(ctx, in)
@@ -8311,7 +8965,9 @@ func toolAdd326(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd327 calls Add327 for tool add_327.
 func toolAdd327(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add327(ctx, in)
@@ -8324,7 +8980,9 @@ func toolAdd327(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd328 calls Add328 for tool add_328.
 func toolAdd328(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add328(ctx, in)
@@ -8337,7 +8995,9 @@ func toolAdd328(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd329 calls Add329 for tool add_329.
 func toolAdd329(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add329(ctx, in)
@@ -8350,7 +9010,9 @@ func toolAdd329(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd330 calls Add330 for tool add_330.
 func toolAdd330(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add330(ctx, in)
@@ -8363,7 +9025,9 @@ func toolAdd330(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd331 calls Add331 for tool add_331.
 func toolAdd331(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add331(ctx, in)
@@ -8376,7 +9040,9 @@ func toolAdd331(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd332 calls Add332 for tool add_332.
 func toolAdd332(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add332(ctx, in)
@@ -8389,7 +9055,9 @@ func toolAdd332(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd333 calls Add333 for tool add_333.
 func toolAdd333(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add333(ctx, in)
@@ -8402,7 +9070,9 @@ func toolAdd333(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd334 calls Add334 for tool add_334.
 func toolAdd334(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add334(ctx, in)
@@ -8415,7 +9085,9 @@ func toolAdd334(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd335 calls Add335 for tool add_335.
 func toolAdd335(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add335(ctx, in)
@@ -8428,7 +9100,9 @@ func toolAdd335(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd336 calls Add336 for tool add_336.
 func toolAdd336(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add336(ctx, in)
@@ -8441,7 +9115,9 @@ func toolAdd336(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd337 calls Add337 for tool add_337.
 func toolAdd337(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add337(ctx, in)
@@ -8454,7 +9130,9 @@ func toolAdd337(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd338 calls Add338 for tool add_338.
 func toolAdd338(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add338(ctx, in)
@@ -8467,7 +9145,9 @@ func toolAdd338(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd339 calls Add339 for tool add_339.
 func toolAdd339(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add339(ctx, in)
@@ -8480,7 +9160,9 @@ func toolAdd339(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd340 calls Add340 for tool add_340.
 func toolAdd340(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add340(ctx, in)
@@ -8493,7 +9175,9 @@ func toolAdd340(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd341 calls Add341 for tool add_341.
 func toolAdd341(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add341(ctx, in)
@@ -8506,7 +9190,9 @@ func toolAdd341(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd342 calls Add342 for tool add_342.
 func toolAdd342(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add342(ctx, in)
@@ -8519,7 +9205,9 @@ func toolAdd342(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd343 calls Add343 for tool add_343.
 func toolAdd343(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add343(ctx, in)
@@ -8532,7 +9220,9 @@ func toolAdd343(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd344 calls Add344 for tool add_344.
 func toolAdd344(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add344(ctx, in)
@@ -8545,7 +9235,9 @@ func toolAdd344(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd345 calls Add345 for tool add_345.
 func toolAdd345(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add345(ctx, in)
@@ -8558,7 +9250,9 @@ func toolAdd345(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd346 calls Add346 for tool add_346.
 func toolAdd346(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add346(ctx, in)
@@ -8571,7 +9265,9 @@ func toolAdd346(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd347 calls Add347 for tool add_347.
 func toolAdd347(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add347(ctx, in)
@@ -8584,7 +9280,9 @@ func toolAdd347(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd348 calls Add348 for tool add_348.
 func toolAdd348(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add348(ctx, in)
@@ -8597,7 +9295,9 @@ func toolAdd348(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd349 calls Add349 for tool add_349.
 func toolAdd349(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add349(ctx, in)
@@ -8610,7 +9310,9 @@ func toolAdd349(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd350 calls Add350 for tool add_350.
 func toolAdd350(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add350(ctx, in)
@@ -8623,7 +9325,9 @@ func toolAdd350(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd351 calls Add351 for tool add_351.
 func toolAdd351(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add351(ctx, in)
@@ -8636,7 +9340,9 @@ func toolAdd351(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd352 calls Add352 for tool add_352.
 func toolAdd352(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add352(ctx, in)
@@ -8649,7 +9355,9 @@ func toolAdd352(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd353 calls Add353 for tool add_353.
 func toolAdd353(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add353(ctx, in)
@@ -8662,7 +9370,9 @@ func toolAdd353(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd354 calls Add354 for tool add_354.
 func toolAdd354(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add354(ctx, in)
@@ -8675,7 +9385,9 @@ func toolAdd354(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd355 calls Add355 for tool add_355.
 func toolAdd355(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add355(ctx, in)
@@ -8688,7 +9400,9 @@ func toolAdd355(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd356 calls Add356 for tool add_356.
 func toolAdd356(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add356(ctx, in)
@@ -8701,7 +9415,9 @@ func toolAdd356(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd357 calls Add357 for tool add_357.
 func toolAdd357(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add357(ctx, in)
@@ -8714,7 +9430,9 @@ func toolAdd357(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd358 calls Add358 for tool add_358.
 func toolAdd358(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add358(ctx, in)
@@ -8727,7 +9445,9 @@ func toolAdd358(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd359 calls Add359 for tool add_359.
 func toolAdd359(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add359(ctx, in)
@@ -8740,7 +9460,9 @@ func toolAdd359(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd360 calls Add360 for tool add_360.
 func toolAdd360(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add360(ctx, in)
@@ -8753,7 +9475,9 @@ func toolAdd360(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd361 calls Add361 for tool add_361.
 func toolAdd361(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add361(ctx, in)
@@ -8766,7 +9490,9 @@ func toolAdd361(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd362 calls Add362 for tool add_362.
 func toolAdd362(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add362(ctx, in)
@@ -8779,7 +9505,9 @@ func toolAdd362(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd363 calls Add363 for tool add_363.
 func toolAdd363(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add363(ctx, in)
@@ -8792,7 +9520,9 @@ func toolAdd363(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd364 calls Add364 for tool add_364.
 func toolAdd364(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add364(ctx, in)
@@ -8805,7 +9535,9 @@ func toolAdd364(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd365 calls Add365 for tool add_365.
 func toolAdd365(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add365(ctx, in)
@@ -8818,7 +9550,9 @@ func toolAdd365(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd366 calls Add366 for tool add_366.
 func toolAdd366(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add366(ctx, in)
@@ -8831,7 +9565,9 @@ func toolAdd366(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd367 calls Add367 for tool add_367.
 func toolAdd367(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add367(ctx, in)
@@ -8844,7 +9580,9 @@ func toolAdd367(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd368 calls Add368 for tool add_368.
 func toolAdd368(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add368(ctx, in)
@@ -8857,7 +9595,9 @@ func toolAdd368(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd369 calls Add369 for tool add_369.
 func toolAdd369(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add369(ctx, in)
@@ -8870,7 +9610,9 @@ func toolAdd369(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd370 calls Add370 for tool add_370.
 func toolAdd370(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add370(ctx, in)
@@ -8883,7 +9625,9 @@ func toolAdd370(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd371 calls Add371 for tool add_371.
 func toolAdd371(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add371(ctx, in)
@@ -8896,7 +9640,9 @@ func toolAdd371(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd372 calls Add372 for tool add_372.
 func toolAdd372(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add372(ctx, in)
@@ -8909,7 +9655,9 @@ func toolAdd372(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd373 calls Add373 for tool add_373.
 func toolAdd373(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add373(ctx, in)
@@ -8922,7 +9670,9 @@ func toolAdd373(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd374 calls Add374 for tool add_374.
 func toolAdd374(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add374(ctx, in)
@@ -8935,7 +9685,9 @@ func toolAdd374(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd375 calls Add375 for tool add_375.
 func toolAdd375(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add375(ctx, in)
@@ -8948,7 +9700,9 @@ func toolAdd375(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd376 calls Add376 for tool add_376.
 func toolAdd376(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add376(ctx, in)
@@ -8961,7 +9715,9 @@ func toolAdd376(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd377 calls Add377 for tool add_377.
 func toolAdd377(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add377(ctx, in)
@@ -8974,7 +9730,9 @@ func toolAdd377(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd378 calls Add378 for tool add_378.
 func toolAdd378(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add378(ctx, in)
@@ -8987,7 +9745,9 @@ func toolAdd378(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd379 calls Add379 for tool add_379.
 func toolAdd379(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add379(ctx, in)
@@ -9000,7 +9760,9 @@ func toolAdd379(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd380 calls Add380 for tool add_380.
 func toolAdd380(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add380(ctx, in)
@@ -9013,7 +9775,9 @@ func toolAdd380(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd381 calls Add381 for tool add_381.
 func toolAdd381(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add381(ctx, in)
@@ -9026,7 +9790,9 @@ func toolAdd381(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd382 calls Add382 for tool add_382.
 func toolAdd382(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add382(ctx, in)
@@ -9039,7 +9805,9 @@ func toolAdd382(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd383 calls Add383 for tool add_383.
 func toolAdd383(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add383(ctx, in)
@@ -9052,7 +9820,9 @@ func toolAdd383(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd384 calls Add384 for tool add_384.
 func toolAdd384(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add384(ctx, in)
@@ -9065,7 +9835,9 @@ func toolAdd384(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd385 calls Add385 for tool add_385.
 func toolAdd385(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add385(ctx, in)
@@ -9078,7 +9850,9 @@ func toolAdd385(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd386 calls Add386 for tool add_386.
 func toolAdd386(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add386(ctx, in)
@@ -9091,7 +9865,9 @@ func toolAdd386(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd387 calls Add387 for tool add_387.
 func toolAdd387(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add387(ctx, in)
@@ -9104,7 +9880,9 @@ func toolAdd387(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd388 calls Add388 for tool add_388.
 func toolAdd388(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add388(ctx, in)
@@ -9117,7 +9895,9 @@ func toolAdd388(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd389 calls Add389 for tool add_389.
 func toolAdd389(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add389(ctx, in)
@@ -9130,7 +9910,9 @@ func toolAdd389(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd390 calls Add390 for tool add_390.
 func toolAdd390(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add390(ctx, in)
@@ -9143,7 +9925,9 @@ func toolAdd390(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd391 calls Add391 for tool add_391.
 func toolAdd391(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add391(ctx, in)
@@ -9156,7 +9940,9 @@ func toolAdd391(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd392 calls Add392 for tool add_392.
 func toolAdd392(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add392(ctx, in)
@@ -9169,7 +9955,9 @@ func toolAdd392(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd393 calls Add393 for tool add_393.
 func toolAdd393(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add393(ctx, in)
@@ -9182,7 +9970,9 @@ func toolAdd393(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd394 calls Add394 for tool add_394.
 func toolAdd394(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add394(ctx, in)
@@ -9195,7 +9985,9 @@ func toolAdd394(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd395 calls Add395 for tool add_395.
 func toolAdd395(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add395(ctx, in)
@@ -9208,7 +10000,9 @@ func toolAdd395(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd396 calls Add396 for tool add_396.
 func toolAdd396(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add396(ctx, in)
@@ -9221,7 +10015,9 @@ func toolAdd396(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd397 calls Add397 for tool add_397.
 func toolAdd397(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add397(ctx, in)
@@ -9234,7 +10030,9 @@ func toolAdd397(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd398 calls Add398 for tool add_398.
 func toolAdd398(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add398(ctx, in)
@@ -9247,7 +10045,9 @@ func toolAdd398(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd399 calls Add399 for tool add_399.
 func toolAdd399(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add399(ctx, in)
@@ -9260,7 +10060,9 @@ func toolAdd399(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd400 calls Add400 for tool add_400.
 func toolAdd400(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add400(ctx, in)
@@ -9273,7 +10075,9 @@ func toolAdd400(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd401 calls Add401 for tool add_401.
 func toolAdd401(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add401(ctx, in)
@@ -9286,7 +10090,9 @@ func toolAdd401(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd402 calls Add402 for tool add_402.
 func toolAdd402(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add402(ctx, in)
@@ -9299,7 +10105,9 @@ func toolAdd402(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd403 calls Add403 for tool add_403.
 func toolAdd403(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add403(ctx, in)
@@ -9312,7 +10120,9 @@ func toolAdd403(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd404 calls Add404 for tool add_404.
 func toolAdd404(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add404(ctx, in)
@@ -9325,7 +10135,9 @@ func toolAdd404(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd405 calls Add405 for tool add_405.
 func toolAdd405(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add405(ctx, in)
@@ -9338,7 +10150,9 @@ func toolAdd405(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd406 calls Add406 for tool add_406.
 func toolAdd406(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add406(ctx, in)
@@ -9351,7 +10165,9 @@ func toolAdd406(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd407 calls Add407 for tool add_407.
 func toolAdd407(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add407(ctx, in)
@@ -9364,7 +10180,9 @@ func toolAdd407(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd408 calls Add408 for tool add_408.
 func toolAdd408(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add408(ctx, in)
@@ -9377,7 +10195,9 @@ func toolAdd408(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd409 calls Add409 for tool add_409.
 func toolAdd409(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add409(ctx, in)
@@ -9390,7 +10210,9 @@ func toolAdd409(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd410 calls Add410 for tool add_410.
 func toolAdd410(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add410(ctx, in)
@@ -9403,7 +10225,9 @@ func toolAdd410(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd411 calls Add411 for tool add_411.
 func toolAdd411(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add411(ctx, in)
@@ -9416,7 +10240,9 @@ func toolAdd411(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd412 calls Add412 for tool add_412.
 func toolAdd412(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add412(ctx, in)
@@ -9429,7 +10255,9 @@ func toolAdd412(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd413 calls Add413 for tool add_413.
 func toolAdd413(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add413(ctx, in)
@@ -9442,7 +10270,9 @@ func toolAdd413(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd414 calls Add414 for tool add_414.
 func toolAdd414(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add414(ctx, in)
@@ -9455,7 +10285,9 @@ func toolAdd414(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd415 calls Add415 for tool add_415.
 func toolAdd415(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add415(ctx, in)
@@ -9468,7 +10300,9 @@ func toolAdd415(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd416 calls Add416 for tool add_416.
 func toolAdd416(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add416(ctx, in)
@@ -9481,7 +10315,9 @@ func toolAdd416(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd417 calls Add417 for tool add_417.
 func toolAdd417(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add417(ctx, in)
@@ -9494,7 +10330,9 @@ func toolAdd417(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd418 calls Add418 for tool add_418.
 func toolAdd418(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add418(ctx, in)
@@ -9507,7 +10345,9 @@ func toolAdd418(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd419 calls Add419 for tool add_419.
 func toolAdd419(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add419(ctx, in)
@@ -9520,7 +10360,9 @@ func toolAdd419(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd420 calls Add420 for tool add_420.
 func toolAdd420(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add420(ctx, in)
@@ -9533,7 +10375,9 @@ func toolAdd420(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd421 calls Add421 for tool add_421.
 func toolAdd421(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add421(ctx, in)
@@ -9546,7 +10390,9 @@ func toolAdd421(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd422 calls Add422 for tool add_422.
 func toolAdd422(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add422(ctx, in)
@@ -9559,7 +10405,9 @@ func toolAdd422(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd423 calls Add423 for tool add_423.
 func toolAdd423(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add423(ctx, in)
@@ -9572,7 +10420,9 @@ func toolAdd423(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd424 calls Add424 for tool add_424.
 func toolAdd424(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add424(ctx, in)
@@ -9585,7 +10435,9 @@ func toolAdd424(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd425 calls Add425 for tool add_425.
 func toolAdd425(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add425(ctx, in)
@@ -9598,7 +10450,9 @@ func toolAdd425(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd426 calls Add426 for tool add_426.
 func toolAdd426(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add426(ctx, in)
@@ -9611,7 +10465,9 @@ func toolAdd426(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd427 calls Add427 for tool add_427.
 func toolAdd427(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add427(ctx, in)
@@ -9624,7 +10480,9 @@ func toolAdd427(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd428 calls Add428 for tool add_428.
 func toolAdd428(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add428(ctx, in)
@@ -9637,7 +10495,9 @@ func toolAdd428(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd429 calls Add429 for tool add_429.
 func toolAdd429(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add429(ctx, in)
@@ -9650,7 +10510,9 @@ func toolAdd429(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd430 calls Add430 for tool add_430.
 func toolAdd430(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add430(ctx, in)
@@ -9663,7 +10525,9 @@ func toolAdd430(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd431 calls Add431 for tool add_431.
 func toolAdd431(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add431(ctx, in)
@@ -9676,7 +10540,9 @@ func toolAdd431(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd432 calls Add432 for tool add_432.
 func toolAdd432(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add432(ctx, in)
@@ -9689,7 +10555,9 @@ func toolAdd432(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd433 calls Add433 for tool add_433.
 func toolAdd433(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add433(ctx, in)
@@ -9702,7 +10570,9 @@ func toolAdd433(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd434 calls Add434 for tool add_434.
 func toolAdd434(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add434(ctx, in)
@@ -9715,7 +10585,9 @@ func toolAdd434(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd435 calls Add435 for tool add_435.
 func toolAdd435(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add435(ctx, in)
@@ -9728,7 +10600,9 @@ func toolAdd435(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd436 calls Add436 for tool add_436.
 func toolAdd436(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add436(ctx, in)
@@ -9741,7 +10615,9 @@ func toolAdd436(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd437 calls Add437 for tool add_437.
 func toolAdd437(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add437(ctx, in)
@@ -9754,7 +10630,9 @@ func toolAdd437(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd438 calls Add438 for tool add_438.
 func toolAdd438(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add438(ctx, in)
@@ -9767,7 +10645,9 @@ func toolAdd438(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd439 calls Add439 for tool add_439.
 func toolAdd439(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add439(ctx, in)
@@ -9780,7 +10660,9 @@ func toolAdd439(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd440 calls Add440 for tool add_440.
 func toolAdd440(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add440(ctx, in)
@@ -9793,7 +10675,9 @@ func toolAdd440(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd441 calls Add441 for tool add_441.
 func toolAdd441(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add441(ctx, in)
@@ -9806,7 +10690,9 @@ func toolAdd441(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd442 calls Add442 for tool add_442.
 func toolAdd442(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add442(ctx, in)
@@ -9819,7 +10705,9 @@ func toolAdd442(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd443 calls Add443 for tool add_443.
 func toolAdd443(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add443(ctx, in)
@@ -9832,7 +10720,9 @@ func toolAdd443(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd444 calls Add444 for tool add_444.
 func toolAdd444(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add444(ctx, in)
@@ -9845,7 +10735,9 @@ func toolAdd444(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd445 calls Add445 for tool add_445.
 func toolAdd445(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add445(ctx, in)
@@ -9858,7 +10750,9 @@ func toolAdd445(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd446 calls Add446 for tool add_446.
 func toolAdd446(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add446(ctx, in)
@@ -9871,7 +10765,9 @@ func toolAdd446(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd447 calls Add447 for tool add_447.
 func toolAdd447(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add447(ctx, in)
@@ -9884,7 +10780,9 @@ func toolAdd447(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd448 calls Add448 for tool add_448.
 func toolAdd448(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add448(ctx, in)
@@ -9897,7 +10795,9 @@ func toolAdd448(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd449 calls Add449 for tool add_449.
 func toolAdd449(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add449(ctx, in)
@@ -9910,7 +10810,9 @@ func toolAdd449(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd450 calls Add450 for tool add_450.
 func toolAdd450(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add450(ctx, in)
@@ -9923,7 +10825,9 @@ func toolAdd450(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd451 calls Add451 for tool add_451.
 func toolAdd451(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add451(ctx, in)
@@ -9936,7 +10840,9 @@ func toolAdd451(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd452 calls Add452 for tool add_452.
 func toolAdd452(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add452(ctx, in)
@@ -9949,7 +10855,9 @@ func toolAdd452(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd453 calls Add453 for tool add_453.
 func toolAdd453(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add453(ctx, in)
@@ -9962,7 +10870,9 @@ func toolAdd453(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd454 calls Add454 for tool add_454.
 func toolAdd454(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add454(ctx, in)
@@ -9975,7 +10885,9 @@ func toolAdd454(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd455 calls Add455 for tool add_455.
 func toolAdd455(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add455(ctx, in)
@@ -9988,7 +10900,9 @@ func toolAdd455(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd456 calls Add456 for tool add_456.
 func toolAdd456(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add456(ctx, in)
@@ -10001,7 +10915,9 @@ func toolAdd456(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd457 calls Add457 for tool add_457.
 func toolAdd457(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add457(ctx, in)
@@ -10014,7 +10930,9 @@ func toolAdd457(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd458 calls Add458 for tool add_458.
 func toolAdd458(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add458(ctx, in)
@@ -10027,7 +10945,9 @@ func toolAdd458(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd459 calls Add459 for tool add_459.
 func toolAdd459(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add459(ctx, in)
@@ -10040,7 +10960,9 @@ func toolAdd459(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd460 calls Add460 for tool add_460.
 func toolAdd460(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add460(ctx, in)
@@ -10053,7 +10975,9 @@ func toolAdd460(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd461 calls Add461 for tool add_461.
 func toolAdd461(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add461(ctx, in)
@@ -10066,7 +10990,9 @@ func toolAdd461(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd462 calls Add462 for tool add_462.
 func toolAdd462(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add462(ctx, in)
@@ -10079,7 +11005,9 @@ func toolAdd462(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd463 calls Add463 for tool add_463.
 func toolAdd463(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add463(ctx, in)
@@ -10092,7 +11020,9 @@ func toolAdd463(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd464 calls Add464 for tool add_464.
 func toolAdd464(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add464(ctx, in)
@@ -10105,7 +11035,9 @@ func toolAdd464(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd465 calls Add465 for tool add_465.
 func toolAdd465(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add465(ctx, in)
@@ -10118,7 +11050,9 @@ func toolAdd465(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd466 calls Add466 for tool add_466.
 func toolAdd466(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add466(ctx, in)
@@ -10131,7 +11065,9 @@ func toolAdd466(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd467 calls Add467 for tool add_467.
 func toolAdd467(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add467(ctx, in)
@@ -10144,7 +11080,9 @@ func toolAdd467(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd468 calls Add468 for tool add_468.
 func toolAdd468(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add468(ctx, in)
@@ -10157,7 +11095,9 @@ func toolAdd468(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd469 calls Add469 for tool add_469.
 func toolAdd469(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add469(ctx, in)
@@ -10170,7 +11110,9 @@ func toolAdd469(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd470 calls Add470 for tool add_470.
 func toolAdd470(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add470(ctx, in)
@@ -10183,7 +11125,9 @@ func toolAdd470(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd471 calls Add471 for tool add_471.
 func toolAdd471(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add471(ctx, in)
@@ -10196,7 +11140,9 @@ func toolAdd471(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd472 calls Add472 for tool add_472.
 func toolAdd472(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add472(ctx, in)
@@ -10209,7 +11155,9 @@ func toolAdd472(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd473 calls Add473 for tool add_473.
 func toolAdd473(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add473(ctx, in)
@@ -10222,7 +11170,9 @@ func toolAdd473(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd474 calls Add474 for tool add_474.
 func toolAdd474(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add474(ctx, in)
@@ -10235,7 +11185,9 @@ func toolAdd474(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd475 calls Add475 for tool add_475.
 func toolAdd475(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add475(ctx, in)
@@ -10248,7 +11200,9 @@ func toolAdd475(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd476 calls Add476 for tool add_476.
 func toolAdd476(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add476(ctx, in)
@@ -10261,7 +11215,9 @@ func toolAdd476(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd477 calls Add477 for tool add_477.
 func toolAdd477(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add477(ctx, in)
@@ -10274,7 +11230,9 @@ func toolAdd477(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd478 calls Add478 for tool add_478.
 func toolAdd478(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add478(ctx, in)
@@ -10287,7 +11245,9 @@ func toolAdd478(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd479 calls Add479 for tool add_479.
 func toolAdd479(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add479(ctx, in)
@@ -10300,7 +11260,9 @@ func toolAdd479(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd480 calls Add480 for tool add_480.
 func toolAdd480(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add480(ctx, in)
@@ -10313,7 +11275,9 @@ func toolAdd480(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd481 calls Add481 for tool add_481.
 func toolAdd481(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add481(ctx, in)
@@ -10326,7 +11290,9 @@ func toolAdd481(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd482 calls Add482 for tool add_482.
 func toolAdd482(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add482(ctx, in)
@@ -10339,7 +11305,9 @@ func toolAdd482(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd483 calls Add483 for tool add_483.
 func toolAdd483(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add483(ctx, in)
@@ -10352,7 +11320,9 @@ func toolAdd483(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd484 calls Add484 for tool add_484.
 func toolAdd484(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add484(ctx, in)
@@ -10365,7 +11335,9 @@ func toolAdd484(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd485 calls Add485 for tool add_485.
 func toolAdd485(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add485(ctx, in)
@@ -10378,7 +11350,9 @@ func toolAdd485(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd486 calls Add486 for tool add_486.
 func toolAdd486(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add486(ctx, in)
@@ -10391,7 +11365,9 @@ func toolAdd486(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd487 calls Add487 for tool add_487.
 func toolAdd487(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add487(ctx, in)
@@ -10404,7 +11380,9 @@ func toolAdd487(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd488 calls Add488 for tool add_488.
 func toolAdd488(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add488(ctx, in)
@@ -10417,7 +11395,9 @@ func toolAdd488(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd489 calls Add489 for tool add_489.
 func toolAdd489(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add489(ctx, in)
@@ -10430,7 +11410,9 @@ func toolAdd489(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd490 calls Add490 for tool add_490.
 func toolAdd490(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add490(ctx, in)
@@ -10443,7 +11425,9 @@ func toolAdd490(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd491 calls Add491 for tool add_491.
 func toolAdd491(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add491(ctx, in)
@@ -10456,7 +11440,9 @@ func toolAdd491(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd492 calls Add492 for tool add_492.
 func toolAdd492(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add492(ctx, in)
@@ -10469,7 +11455,9 @@ func toolAdd492(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd493 calls Add493 for tool add_493.
 func toolAdd493(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add493(ctx, in)
@@ -10482,7 +11470,9 @@ func toolAdd493(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd494 calls Add494 for tool add_494.
 func toolAdd494(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add494(ctx, in)
@@ -10495,7 +11485,9 @@ func toolAdd494(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd495 calls Add495 for tool add_495.
 func toolAdd495(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add495(ctx, in)
@@ -10508,7 +11500,9 @@ func toolAdd495(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd496 calls Add496 for tool add_496.
 func toolAdd496(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add496(ctx, in)
@@ -10521,7 +11515,9 @@ func toolAdd496(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd497 calls Add497 for tool add_497.
 func toolAdd497(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add497(ctx, in)
@@ -10534,7 +11530,9 @@ func toolAdd497(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd498 calls Add498 for tool add_498.
 func toolAdd498(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add498(ctx, in)
@@ -10547,7 +11545,9 @@ func toolAdd498(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 // toolAdd499 calls Add499 for tool add_499.
 func toolAdd499(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := jsonwire.Decode(c.Arguments, &in, readAddInput); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add499(ctx, in)
