@@ -19,20 +19,20 @@ const emptyObjectSchema = `{"type":"object","properties":{},"additionalPropertie
 func (g *generator) buildSchemas() {
 	for _, t := range g.tools {
 		args := t.fn.argParams()
-		if t.Struct {
+		switch {
+		case len(args) == 0:
+			// no arguments: no type, no reader, jsonwire.NoArguments
+			t.InSchema = []byte(emptyObjectSchema)
+		case t.Struct:
 			t.Input = g.ts.InputStruct(t.Ident+"Args", args[0].Type, args[0].Pos)
-		} else {
+		default:
 			ps := make([]Param, len(args))
 			for i, a := range args {
 				ps[i] = Param{Name: a.Name, Type: a.Type, Pos: a.Pos}
 			}
-			t.Input = g.ts.InputFlat(t.Ident+"Args", ps)
+			t.Input = g.ts.InputFlat(flatName(t, args), ps)
 		}
-		switch {
-		case t.Input == nil:
-		case len(args) == 0:
-			t.InSchema = []byte(emptyObjectSchema)
-		default:
+		if t.Input != nil {
 			t.InSchema = t.Input.Schema()
 		}
 		switch t.fn.ResultKind {
@@ -40,6 +40,17 @@ func (g *generator) buildSchemas() {
 			t.OutSchema = g.ts.OutputSchema(t.fn.Result, g.resultPos(t.fn), false)
 		case resWrapped:
 			t.OutSchema = g.ts.OutputSchema(t.fn.Result, g.resultPos(t.fn), true)
+		}
+	}
+}
+
+// checkResourceTypes asks the type layer whether every JSON resource
+// result can be encoded (it reports channels, funcs and the like at the
+// result), as it does for tool results.
+func (g *generator) checkResourceTypes() {
+	for _, r := range g.resources {
+		if r.fn.ResultKind == resJSON {
+			g.ts.OutputSchema(r.fn.Result, g.resultPos(r.fn), true)
 		}
 	}
 }
@@ -117,7 +128,9 @@ func (g *generator) emit() ([]byte, error) {
 		jen.Return(jen.Qual(stdioPath, "Serve").Call(jen.Id("ctx"), jen.Id("srv"), jen.Qual("os", "Stdin"), jen.Qual("os", "Stdout"))),
 	)
 
+	g.nameSchemas()
 	g.emitDefinition(f)
+	g.emitSchemas(f)
 	for _, t := range g.tools {
 		g.emitTool(f, t)
 	}
@@ -137,7 +150,39 @@ func (g *generator) emit() ([]byte, error) {
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", OutputFile, err)
 	}
-	return buf.Bytes(), nil
+	return groupImports(buf.Bytes()), nil
+}
+
+// groupImports puts the standard library's imports first and the others
+// after a blank line, as goimports does (jennifer writes one sorted
+// block); gofmt keeps the groups.
+func groupImports(src []byte) []byte {
+	start := bytes.Index(src, []byte("\nimport (\n"))
+	if start < 0 {
+		return src
+	}
+	start += len("\nimport (\n")
+	end := bytes.Index(src[start:], []byte("\n)\n"))
+	if end < 0 {
+		return src
+	}
+	var std, other []string
+	for _, line := range strings.Split(string(src[start:start+end]), "\n") {
+		path := strings.Trim(line[strings.LastIndexByte(line, ' ')+1:], "\t\"")
+		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+	var out bytes.Buffer
+	out.Write(src[:start])
+	out.WriteString(strings.Join(std, "\n") + "\n\n" + strings.Join(other, "\n"))
+	out.Write(src[start+end:])
+	return out.Bytes()
 }
 
 // fields renders a composite literal with one key: value per line, in
@@ -262,13 +307,13 @@ func (g *generator) emitDefinition(f *jen.File) {
 	for _, t := range g.tools {
 		var out jen.Code
 		if t.OutSchema != nil {
-			out = jen.Qual("encoding/json", "RawMessage").Call(jen.Id("schema" + t.Ident + "Out"))
+			out = jen.Qual("encoding/json", "RawMessage").Call(jen.Id(t.outConst))
 		}
 		tools = append(tools, fields(
 			jen.Id("Name"), jen.Lit(t.Name),
 			jen.Id("Title"), optStr(t.Title),
 			jen.Id("Description"), optStr(t.fn.Desc),
-			jen.Id("InputSchema"), jen.Qual("encoding/json", "RawMessage").Call(jen.Id("schema"+t.Ident+"In")),
+			jen.Id("InputSchema"), jen.Qual("encoding/json", "RawMessage").Call(jen.Id(t.inConst)),
 			jen.Id("OutputSchema"), out,
 			jen.Id("Annotations"), g.annotations(t),
 			jen.Id("Scopes"), strSlice(t.Scopes),
@@ -380,6 +425,126 @@ func (g *generator) annotations(t *tool) jen.Code {
 	))
 }
 
+// flatName names the args struct of a tool with plain parameters after
+// them (idTagArgs), so tools with the same parameters share one struct
+// and reader; with more than three, after the tool (createTaskArgs).
+func flatName(t *tool, args []param) string {
+	if len(args) > 3 {
+		return lowerFirst(t.Ident) + "Args"
+	}
+	var b strings.Builder
+	for i, a := range args {
+		n := camelCase(a.Name)
+		if i == 0 {
+			n = lowerFirst(n)
+		}
+		b.WriteString(n)
+	}
+	if b.Len() == 0 {
+		return lowerFirst(t.Ident) + "Args"
+	}
+	return b.String() + "Args"
+}
+
+// nameSchemas gives every distinct schema one constant, named after the
+// Go type it describes (schemaTaskRef, schemaTaskResult), so tools that
+// take or return the same type share it; a tool's own flat arguments or
+// wrapped result are named after the tool.
+func (g *generator) nameSchemas() {
+	g.schemaOrder = nil
+	byText := map[string]string{}
+	taken := map[string]bool{}
+	name := func(schema []byte, base string) string {
+		if n, ok := byText[string(schema)]; ok {
+			return n
+		}
+		n := base
+		for i := 2; taken[n]; i++ {
+			n = base + itoa(i)
+		}
+		taken[n] = true
+		byText[string(schema)] = n
+		g.schemaOrder = append(g.schemaOrder, namedConst{n, schema})
+		return n
+	}
+	for _, t := range g.tools {
+		args := t.fn.argParams()
+		switch {
+		case len(args) == 0:
+			t.inConst = name(t.InSchema, "schemaNoArguments")
+		case t.Struct:
+			t.inConst = name(t.InSchema, "schema"+typeName(args[0].Type, t.Ident+"Args"))
+		case t.Input != nil:
+			t.inConst = name(t.InSchema, "schema"+upperFirst(t.Input.Name()))
+		default:
+			t.inConst = name(t.InSchema, "schema"+t.Ident+"Args")
+		}
+		if t.OutSchema != nil {
+			t.outConst = name(t.OutSchema, "schema"+resultName(t.fn.Result, t.Ident)+"Result")
+		}
+	}
+}
+
+// namedConst is one schema constant.
+type namedConst struct {
+	name   string
+	schema []byte
+}
+
+// typeName is the name of a named type (through one pointer), or def.
+func typeName(t types.Type, def string) string {
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	if n, ok := t.(*types.Named); ok && n.TypeArgs().Len() == 0 {
+		return upperFirst(n.Obj().Name())
+	}
+	return def
+}
+
+// resultName names a result type for its schema constant: Task, Int,
+// Comments, LevelMap; def when it has no short name.
+func resultName(t types.Type, def string) string {
+	switch u := types.Unalias(t).(type) {
+	case *types.Named:
+		return typeName(u, def)
+	case *types.Basic:
+		return upperFirst(u.Name())
+	case *types.Pointer:
+		return resultName(u.Elem(), def)
+	case *types.Slice:
+		return plural(resultName(u.Elem(), def))
+	case *types.Array:
+		return plural(resultName(u.Elem(), def))
+	case *types.Map:
+		return resultName(u.Elem(), def) + "Map"
+	}
+	return def
+}
+
+// plural is name+"s", or name+"List" when name already ends in s.
+func plural(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "List"
+	}
+	return name + "s"
+}
+
+// emitSchemas writes the schema constants in one block.
+func (g *generator) emitSchemas(f *jen.File) {
+	if len(g.schemaOrder) == 0 {
+		return
+	}
+	var defs []jen.Code
+	for _, c := range g.schemaOrder {
+		defs = append(defs, jen.Id(c.name).Op("=").Add(schemaLit(c.schema)))
+	}
+	f.Comment("The JSON Schemas of the tools' arguments and results, one per Go type:")
+	f.Comment("tools that take or return the same type share it.")
+	f.Const().Defs(defs...)
+}
+
 // schemaLit renders a schema as a raw string literal when it can (it is
 // easier to read in review), else as an interpreted one.
 func schemaLit(b []byte) jen.Code {
@@ -438,21 +603,21 @@ func asString(t types.Type) jen.Code {
 }
 
 func (g *generator) emitTool(f *jen.File, t *tool) {
-	f.Commentf("Schemas of tool %s.", t.Name)
-	consts := []jen.Code{jen.Id("schema" + t.Ident + "In").Op("=").Add(schemaLit(t.InSchema))}
-	if t.OutSchema != nil {
-		consts = append(consts, jen.Id("schema"+t.Ident+"Out").Op("=").Add(schemaLit(t.OutSchema)))
-	}
-	f.Const().Defs(consts...)
-
 	fn := t.fn
 	var body []jen.Code
-	body = append(body,
-		jen.Var().Id("in").Add(t.Input.GoType()),
-		jen.If(jen.Err().Op(":=").Id(t.Input.DecodeFunc()).Call(jen.Id("c").Dot("Arguments"), jen.Op("&").Id("in")), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(runtimePath, "InvalidArguments").Call(jen.Err()), jen.Nil()),
-		),
-	)
+	invalid := jen.Return(jen.Qual(runtimePath, "InvalidArguments").Call(jen.Err()), jen.Nil())
+	if t.Input == nil {
+		body = append(body,
+			jen.If(jen.Err().Op(":=").Qual(jsonwirePath, "NoArguments").Call(jen.Id("c").Dot("Arguments")), jen.Err().Op("!=").Nil()).Block(invalid),
+		)
+	} else {
+		body = append(body,
+			jen.Var().Id("in").Add(t.Input.GoType()),
+			jen.Id("d").Op(":=").Qual(jsonwirePath, "Arguments").Call(jen.Id("c").Dot("Arguments")),
+			jen.Id(t.Input.Reader()).Call(jen.Id("d"), jen.Op("&").Id("in")),
+			jen.If(jen.Err().Op(":=").Id("d").Dot("Finish").Call(), jen.Err().Op("!=").Nil()).Block(invalid),
+		)
+	}
 	call := jen.Qual(g.pkg.PkgPath, fn.Obj.Name()).Call(g.callArgs(fn, func(i int, p param) jen.Code {
 		if t.Struct {
 			if _, ptr := types.Unalias(p.Type).(*types.Pointer); ptr {

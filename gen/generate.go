@@ -236,7 +236,8 @@ type generator struct {
 	d    *diag
 	ts   *TypeSet
 
-	files       []*ast.File // sorted by file name
+	files       []*ast.File  // sorted by file name
+	schemaOrder []namedConst // the schema constants, in first-use order
 	server      serverInfo
 	tools       []*tool
 	resources   []*resource
@@ -273,11 +274,16 @@ func (g *generator) run() (map[string][]byte, error) {
 	imps := append([]*types.Package(nil), g.pkg.Types.Imports()...)
 	sort.Slice(imps, func(i, j int) bool { return imps[i].Path() < imps[j].Path() })
 	pkgs = append(pkgs, imps...)
-	g.ts = NewTypeSet(g.fset, pkgs, docLookup(g.fset, g.files), g.d.errorf)
+	modDir := ""
+	if g.pkg.Module != nil {
+		modDir = g.pkg.Module.Dir
+	}
+	g.ts = NewTypeSet(g.fset, pkgs, moduleDocLookup(g.fset, g.files, modDir), g.d.errorf)
 	for obj, members := range g.keywords {
 		g.ts.AddSchemaMembers(obj, members) // order-free: one entry per type
 	}
 	g.buildSchemas()
+	g.checkResourceTypes()
 	if len(g.d.errs) > 0 {
 		return nil, g.errors()
 	}

@@ -99,9 +99,11 @@ type tool struct {
 	// Struct is true for the argument-struct form (one struct or *struct
 	// argument parameter).
 	Struct    bool
-	Input     *Input
+	Input     *Input // nil for a tool without arguments
 	InSchema  []byte
 	OutSchema []byte
+	inConst   string // names of the schema constants (nameSchemas)
+	outConst  string
 }
 
 // resource is one //mcp:resource, fixed or templated.

@@ -27,6 +27,24 @@ import (
 	"unicode/utf8"
 )
 
+// ownedSelfKeys are the keywords an //mcp:schema directive on a type
+// that marshals itself may not set: everything else (type, enum, format,
+// pattern, properties...) describes what its methods read and write.
+var ownedSelfKeys = map[string]string{
+	"description": "mcpgen writes it from the type's doc comment",
+	"$ref":        "mcpgen writes it for ref= tags and recursive types",
+	"$defs":       "mcpgen writes it at the root, for ref= tags and recursive types",
+	"$schema":     "mcpgen writes it on roots that have $defs",
+	"$id":         "it would change the base URI that the generated \"#/$defs/...\" references resolve against",
+}
+
+// selfCoding reports whether values of t are written and read by its own
+// methods (MarshalJSON or MarshalText, UnmarshalJSON or UnmarshalText).
+func selfCoding(t types.Type) bool {
+	k, kIn := classifyType(t, true), classifyType(t, false)
+	return k == kUnmarshal || k == kText || kIn == kUnmarshal || kIn == kText
+}
+
 // schemaDir is one //mcp:schema directive and the type it is on.
 type schemaDir struct {
 	spec *ast.TypeSpec
@@ -37,7 +55,7 @@ type schemaDir struct {
 // when it is on a type declaration; whether the type is a struct is
 // checked with the type information in scanSchemas.
 func (g *generator) placeSchema(owner ast.Node, dir *directive) {
-	const want = "it must be in the doc comment of a struct type declaration (type T struct {...})"
+	const want = "it must be in the doc comment of a type declaration (a struct, or a type that marshals itself)"
 	switch owner := owner.(type) {
 	case *ast.TypeSpec:
 		g.schemaDirs = append(g.schemaDirs, schemaDir{spec: owner, dir: dir})
@@ -71,13 +89,16 @@ func (g *generator) scanSchemas() {
 			continue // a type error the loader reported
 		}
 		ok := true
+		self := false // a type that marshals itself: the keywords are its whole schema
 		switch {
 		case obj.IsAlias():
 			g.d.errorf(sd.dir.Pos, "//mcp:schema is on alias %s; put it on the struct type declaration the alias names", name)
 			ok = false
 		default:
-			if _, isStruct := obj.Type().Underlying().(*types.Struct); !isStruct {
-				g.d.errorf(sd.dir.Pos, "//mcp:schema is on type %s, which is not a struct; only struct types (object schemas) take extra keywords", name)
+			_, isStruct := obj.Type().Underlying().(*types.Struct)
+			self = !isStruct && selfCoding(obj.Type())
+			if !isStruct && !self {
+				g.d.errorf(sd.dir.Pos, "//mcp:schema is on type %s, which is neither a struct nor a type that marshals itself (MarshalJSON, MarshalText); its schema comes from its Go type: use mcp tags on the fields of this type, or typed constants for an enum", name)
 				ok = false
 			}
 		}
@@ -107,7 +128,11 @@ func (g *generator) scanSchemas() {
 		}
 		var kept []SchemaMember
 		for _, m := range members {
-			if why, owned := OwnedStructKeyword(m.Key); owned {
+			why, owned := OwnedStructKeyword(m.Key)
+			if self {
+				why, owned = ownedSelfKeys[m.Key]
+			}
+			if owned {
 				g.d.errorf(at(m.Off), "//mcp:schema on %s: remove %q: %s", name, m.Key, why)
 				ok = false
 				continue

@@ -214,14 +214,14 @@ func TestSchemaDirective(t *testing.T) {
 			src: "//mcp:schema json=`{\"z\":1, \"allOf\": [{\"anyOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\"]}]}]}`\n" +
 				"//mcp:schema json=\"{\\\"if\\\":{\\\"required\\\":[\\\"a\\\"]},\\\"then\\\":{},\\\"else\\\":{}}\"\n" +
 				"type In struct {\n\tA string `json:\"a,omitempty\"`\n\tB string `json:\"b,omitempty\"`\n}\n\ntype Out struct{}\n",
-			want: []string{`schemaRunIn  = ` + "`" + `{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false,"z":1,"allOf":[{"anyOf":[{"required":["a"]},{"required":["b"]}]}],"if":{"required":["a"]},"then":{},"else":{}}` + "`"},
+			want: []string{`schemaIn        = ` + "`" + `{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false,"z":1,"allOf":[{"anyOf":[{"required":["a"]},{"required":["b"]}]}],"if":{"required":["a"]},"then":{},"else":{}}` + "`"},
 		},
 		{
 			name: "in $defs through ref=, once, and not on the $ref",
 			src: "// Addr is an address.\n//\n//mcp:schema json=`{\"$anchor\":\"addr\"}`\ntype Addr struct {\n\tCity string `json:\"city\"`\n}\n\n" +
 				"type In struct {\n\tHome *Addr `json:\"home,omitempty\" mcp:\"ref=address\"`\n\tWork *Addr `json:\"work,omitempty\" mcp:\"ref=address\"`\n}\n\ntype Out struct{}\n",
 			want: []string{
-				`"home":{"$ref":"#/$defs/address"},"work":{"$ref":"#/$defs/address"}}`,
+				`"home":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"work":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]}}`,
 				`"$defs":{"address":{"type":"object","description":"Addr is an address.","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false,"$anchor":"addr"}}}`,
 			},
 		},
@@ -230,8 +230,8 @@ func TestSchemaDirective(t *testing.T) {
 			src: "//mcp:schema json=`{\"minProperties\":1}`\ntype Part struct {\n\tX string `json:\"x,omitempty\"`\n}\n\n" +
 				"type In struct {\n\tP Part `json:\"p\"`\n}\n\ntype Out struct {\n\tP []Part `json:\"p\"`\n}\n",
 			want: []string{
-				`schemaRunIn  = ` + "`" + `{"type":"object","properties":{"p":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}`,
-				`schemaRunOut = ` + "`" + `{"type":"object","properties":{"p":{"type":["array","null"],"items":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}}`,
+				`schemaIn        = ` + "`" + `{"type":"object","properties":{"p":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}`,
+				`schemaOutResult = ` + "`" + `{"type":"object","properties":{"p":{"type":["array","null"],"items":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false,"minProperties":1}}}`,
 			},
 		},
 		{
@@ -261,9 +261,10 @@ func TestSchemaDirective(t *testing.T) {
 			wantErrs: "p.go:5:21: //mcp:schema on A: $anchor must be unique in a schema, and A appears in one more than once; tag the fields that use it with mcp:\"ref=NAME\" to write it once, in $defs",
 		},
 		{
+			// input and output schemas are the same text: one constant
 			name: "an anchored type once per schema, in input and output",
 			src:  "//mcp:schema json=`{\"$dynamicAnchor\":\"a\"}`\ntype A struct{}\n\ntype In struct {\n\tX A `json:\"x\"`\n}\n\ntype Out struct {\n\tX A `json:\"x\"`\n}\n",
-			want: []string{`"additionalProperties":false,"$dynamicAnchor":"a"}`, `"additionalProperties":false,"$dynamicAnchor":"a"}`},
+			want: []string{"InputSchema:  json.RawMessage(schemaIn)", "OutputSchema: json.RawMessage(schemaIn)", `"additionalProperties":false,"$dynamicAnchor":"a"}`},
 		},
 		{
 			name:     "not an object",
@@ -288,7 +289,7 @@ func TestSchemaDirective(t *testing.T) {
 		{
 			name:     "on a non-struct type",
 			src:      "//mcp:schema json=`{}`\ntype ID int\n\ntype In struct{}\n\ntype Out struct{}\n",
-			wantErrs: "p.go:5:1: //mcp:schema is on type ID, which is not a struct; only struct types (object schemas) take extra keywords",
+			wantErrs: "p.go:5:1: //mcp:schema is on type ID, which is neither a struct nor a type that marshals itself (MarshalJSON, MarshalText); its schema comes from its Go type: use mcp tags on the fields of this type, or typed constants for an enum",
 		},
 		{
 			name:     "on an alias",
@@ -298,7 +299,7 @@ func TestSchemaDirective(t *testing.T) {
 		{
 			name:     "on the tool function",
 			src:      "type In struct{}\n\ntype Out struct{}\n\n// F runs.\n//\n//mcp:schema json=`{}`\n//mcp:tool\nfunc F(ctx context.Context, in In) (Out, error) { return Out{}, nil }\n",
-			wantErrs: "p.go:11:1: //mcp:schema is on function F; it must be in the doc comment of a struct type declaration (type T struct {...})",
+			wantErrs: "p.go:11:1: //mcp:schema is on function F; it must be in the doc comment of a type declaration (a struct, or a type that marshals itself)",
 		},
 		{
 			name:     "a tool directive on a type",
@@ -337,7 +338,7 @@ func TestSchemaDirectiveInPackageDoc(t *testing.T) {
 		}
 	}
 	_, err := Generate(Config{Dir: dir})
-	want := "p.go:3:1: //mcp:schema is in the package doc comment; it must be in the doc comment of a struct type declaration (type T struct {...})"
+	want := "p.go:3:1: //mcp:schema is in the package doc comment; it must be in the doc comment of a type declaration (a struct, or a type that marshals itself)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %s", err, want)
 	}
@@ -348,7 +349,7 @@ func TestSchemaDirectiveInPackageDoc(t *testing.T) {
 func schemaLines(src string) string {
 	var out []string
 	for _, l := range strings.Split(src, "\n") {
-		if strings.Contains(l, "schemaRun") && strings.Contains(l, "`") {
+		if strings.HasPrefix(strings.TrimSpace(l), "schema") && strings.Contains(l, "`") {
 			out = append(out, strings.TrimSpace(l))
 		}
 	}

@@ -298,7 +298,7 @@ func (g *generator) lookupIface(path, name string) *types.Interface {
 }
 
 func (g *generator) checkResourceResult(fn *function, r *resource) bool {
-	if !g.results(fn, "(R, error) with R string, []byte, a struct or map, or []runtime.ResourceContents") {
+	if !g.results(fn, "(R, error) with R string, []byte, any JSON-encodable value, or []runtime.ResourceContents") {
 		return false
 	}
 	t := fn.Result
@@ -322,7 +322,11 @@ func (g *generator) checkResourceResult(fn *function, r *resource) bool {
 			if u.Info()&types.IsString != 0 {
 				fn.ResultKind, def = resText, "text/plain"
 			}
-		case *types.Struct, *types.Map:
+			if u.Info()&(types.IsInteger|types.IsFloat|types.IsBoolean) != 0 && u.Kind() != types.Uintptr {
+				fn.ResultKind, def = resJSON, "application/json"
+			}
+		case *types.Struct, *types.Map, *types.Slice, *types.Array:
+			// any JSON-encodable value a tool may return, as JSON text
 			fn.ResultKind, def = resJSON, "application/json"
 		case *types.Pointer:
 			if _, ok := u.Elem().Underlying().(*types.Struct); ok {
@@ -331,7 +335,7 @@ func (g *generator) checkResourceResult(fn *function, r *resource) bool {
 		}
 	}
 	if fn.ResultKind == resNone {
-		g.d.errorf(g.resultPos(fn), "unsupported resource result type %s: return string, []byte, a struct or map, or []runtime.ResourceContents", g.typeString(t))
+		g.d.errorf(g.resultPos(fn), "unsupported resource result type %s: return string, []byte, a struct, map, slice, array, number or bool (sent as JSON), or []runtime.ResourceContents", g.typeString(t))
 		return false
 	}
 	if r.MIMEType == "" {

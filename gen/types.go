@@ -39,9 +39,17 @@ func (in *Input) Schema() []byte { return in.impl.schema() }
 // form, never a pointer) or a generated unexported struct (flat form).
 func (in *Input) GoType() jen.Code { return in.impl.goType() }
 
-// DecodeFunc is the name of the generated func(data []byte, v *GoType) error.
-// It returns a *jsonwire.Errors listing every problem, or nil.
-func (in *Input) DecodeFunc() string { return in.impl.decodeFunc() }
+// Reader is the name of the generated func(*jsonwire.Decoder, *GoType)
+// that reads the arguments object from jsonwire.Arguments(data); the
+// Decoder's Finish returns a *jsonwire.Errors listing every problem, or
+// nil. Readers are
+// shared: every input of the same Go type has the same one. Register
+// every input before asking for a reader.
+func (in *Input) Reader() string { return in.impl.reader() }
+
+// Name is the Go name of the generated args struct (flat form) or the
+// name the input was registered under (struct form).
+func (in *Input) Name() string { return in.impl.name }
 
 // FlatField returns the Go field name of the i-th flat parameter in the
 // generated args struct (flat form only).
@@ -71,7 +79,9 @@ func (ts *TypeSet) InputStruct(name string, t types.Type, pos token.Pos) *Input 
 }
 
 // InputFlat registers the flat form. name names the generated args struct
-// and its decoder.
+// and its reader; inputs with the same parameters (names and types) share
+// them, and a name already taken by other parameters gets a number
+// (Input.Name is the one used).
 func (ts *TypeSet) InputFlat(name string, params []Param) *Input {
 	return ts.impl.inputFlat(name, params)
 }

@@ -35,6 +35,7 @@ const (
 	kUint
 	kFloat
 	kTime      // time.Time: RFC 3339 string
+	kURL       // url.URL argument: an absolute URI string (results keep encoding/json's object)
 	kDuration  // time.Duration: needs an mcp format
 	kBytes     // []byte: base64 string
 	kRaw       // json.RawMessage
@@ -62,6 +63,8 @@ type typeSetImpl struct {
 	inputs   []*inputImpl
 	reported map[string]bool                    // "pos|msg" already reported
 	keywords map[*types.TypeName][]SchemaMember // from //mcp:schema, by struct type
+	dec      *decEmitter                        // set once readers are named (prepare)
+	flats    map[string]*inputImpl              // flat inputs by struct name
 }
 
 func newTypeSetImpl(fset *token.FileSet, pkgs []*types.Package, docs DocLookup, report Reporter) *typeSetImpl {
@@ -78,6 +81,7 @@ func newTypeSetImpl(fset *token.FileSet, pkgs []*types.Package, docs DocLookup, 
 		enums:    map[string]*enumInfo{},
 		reported: map[string]bool{},
 		keywords: map[*types.TypeName][]SchemaMember{},
+		flats:    map[string]*inputImpl{},
 	}
 }
 
@@ -123,6 +127,8 @@ func typeArgString(a any) string {
 
 // inputImpl is one registered tool input.
 type inputImpl struct {
+	ts       *typeSetImpl
+	sig      string // flat form: the parameters' names and types
 	name     string // decoder name suffix, from the core
 	root     *structInfo
 	flat     bool
@@ -131,9 +137,12 @@ type inputImpl struct {
 	schemaJS []byte
 }
 
-func (in *inputImpl) schema() []byte     { return in.schemaJS }
-func (in *inputImpl) goType() jen.Code   { return in.goTyp }
-func (in *inputImpl) decodeFunc() string { return "decode" + upperFirst(in.name) }
+func (in *inputImpl) schema() []byte   { return in.schemaJS }
+func (in *inputImpl) goType() jen.Code { return in.goTyp }
+func (in *inputImpl) reader() string {
+	in.ts.prepare()
+	return in.root.reader
+}
 func (in *inputImpl) flatField(i int) string {
 	if !in.flat || i < 0 || i >= len(in.fields) {
 		return ""
@@ -256,6 +265,8 @@ func classifyType(t types.Type, output bool) tkind {
 		return kTime
 	case isNamedType(t, "time", "Duration"):
 		return kDuration
+	case !output && isNamedType(t, "net/url", "URL"):
+		return kURL
 	case isNamedType(t, "encoding/json", "RawMessage"):
 		return kRaw
 	case isNamedType(t, "encoding/json", "Number"):
@@ -514,11 +525,14 @@ func (ts *typeSetImpl) check(t types.Type, pos token.Pos, field string, tag *mcp
 // written (a duration format, or date for time.Time), which applies to
 // the elements of containers too; the other constraints are the field's.
 func readFormat(tag *mcpTag) *mcpTag {
-	if tag == nil || (tag.format != "duration" && tag.format != "nanoseconds" && tag.format != "date") {
+	if tag == nil || (tag.format != "duration" && tag.format != "nanoseconds" && tag.format != "date" && tag.jsonType == "") {
 		return nil
 	}
 	t := newMCPTag()
-	t.format = tag.format
+	if tag.format == "duration" || tag.format == "nanoseconds" || tag.format == "date" {
+		t.format = tag.format
+	}
+	t.jsonType = tag.jsonType
 	return t
 }
 
@@ -708,6 +722,12 @@ func (ts *typeSetImpl) jsonFields(t types.Type, output bool, ok *bool) []*fieldI
 		if f.tag != nil && f.tag.hasDef {
 			f.required = false
 		}
+		if output {
+			for _, st := range f.path[:len(f.path)-1] {
+				// encoding/json leaves out the fields of a nil embedded pointer
+				f.required = f.required && !st.ptr
+			}
+		}
 		hidden := false
 		for _, st := range f.path[:len(f.path)-1] {
 			if st.ptr && !output {
@@ -828,6 +848,18 @@ func lookupTag(tag, key string) (string, bool) {
 	return "", false
 }
 
+// lowerFirst makes an identifier unexported.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if r[0] >= 'A' && r[0] <= 'Z' {
+		r[0] += 'a' - 'A'
+	}
+	return string(r)
+}
+
 // upperFirst makes s usable as the tail of an exported-looking name.
 func upperFirst(s string) string {
 	if s == "" {
@@ -858,7 +890,10 @@ func (ts *typeSetImpl) inputStruct(name string, t types.Type, pos token.Pos) *In
 	if !si.ok {
 		return nil
 	}
-	in := &inputImpl{name: name, root: si, goTyp: typeCode(t)}
+	if ts.dec != nil {
+		panic("gen: input registered after the readers were named")
+	}
+	in := &inputImpl{ts: ts, name: name, root: si, goTyp: typeCode(t)}
 	in.schemaJS = ts.rootSchema(si, false).json()
 	ts.inputs = append(ts.inputs, in)
 	return &Input{impl: in}
@@ -867,8 +902,24 @@ func (ts *typeSetImpl) inputStruct(name string, t types.Type, pos token.Pos) *In
 // inputFlat registers the flat form: the parameters become the fields of
 // a generated unexported struct.
 func (ts *typeSetImpl) inputFlat(name string, params []Param) *Input {
+	if ts.dec != nil {
+		panic("gen: input registered after the readers were named")
+	}
+	// tools with the same parameters (names and types) share one struct
+	// and one reader; a name taken by other parameters gets a number
+	sig := ""
+	for _, p := range params {
+		sig += p.Name + " " + typeKey(p.Type) + ";"
+	}
+	base := name
+	for n := 2; ts.flats[name] != nil; n++ {
+		if prev := ts.flats[name]; prev.sig == sig {
+			return &Input{impl: prev}
+		}
+		name = base + strconv.Itoa(n)
+	}
 	si := &structInfo{key: "flat:" + name, flat: name, ok: true, hint: upperFirst(name)}
-	in := &inputImpl{name: name, root: si, flat: true, goTyp: jen.Id(name)}
+	in := &inputImpl{ts: ts, name: name, root: si, flat: true, goTyp: jen.Id(name)}
 	used := map[string]bool{}
 	seen := map[string]bool{}
 	for i, p := range params {
@@ -901,6 +952,8 @@ func (ts *typeSetImpl) inputFlat(name string, params []Param) *Input {
 		return nil
 	}
 	ts.structs[si.key] = si
+	in.sig = sig
+	ts.flats[name] = in
 	in.schemaJS = ts.rootSchema(si, false).json()
 	ts.inputs = append(ts.inputs, in)
 	return &Input{impl: in}

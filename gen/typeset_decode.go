@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 )
 
 // Messages of the checks done by generated code.
@@ -29,6 +31,39 @@ const (
 	msgDuration = "must be a duration such as 1h30m (format duration)"
 	msgBase64   = "must be base64 (contentEncoding base64)"
 )
+
+// enforcedFormat reports whether generated decoders check strings of
+// format name (jsonwire.Format); other formats are advertised only.
+func enforcedFormat(name string) bool {
+	for _, f := range jsonwire.Formats {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// wireKind is the jsonwire.Kind constant of a type= tag, or "".
+func wireKind(tag *mcpTag) string {
+	if tag == nil {
+		return ""
+	}
+	return map[string]string{"string": "String", "number": "Number", "integer": "Number", "boolean": "Bool", "object": "Object", "array": "Array", "null": "Null"}[tag.jsonType]
+}
+
+// characters is "1 character" or "N characters".
+func characters(n int) string {
+	if n == 1 {
+		return "1 character"
+	}
+	return strconv.Itoa(n) + " characters"
+}
+
+// invalidSelf is the error text for a value that a type which decodes
+// itself (UnmarshalJSON, UnmarshalText) rejected.
+func invalidSelf(t types.Type) string {
+	return "must be a valid " + shortType(t) + " (its own decoding method rejected it)"
+}
 
 // lval is an assignable Go expression in generated code.
 type lval struct {
@@ -76,28 +111,34 @@ func fieldExpr(path []pathStep) func() *jen.Statement {
 type decEmitter struct {
 	ts       *typeSetImpl
 	readers  map[string]*structInfo // by key
+	infos    []*structInfo          // the readers, sorted by hint
 	patterns map[string]string      // pattern -> var name
+	pats     []string               // the patterns, sorted
 }
 
-// emit writes every decoder registered so far.
-func (ts *typeSetImpl) emit(f *jen.File) {
+// prepare names the readers and patterns of every input registered so
+// far, deterministically; it runs once, on the first Reader or Emit call,
+// after which no input may be registered.
+func (ts *typeSetImpl) prepare() *decEmitter {
+	if ts.dec != nil {
+		return ts.dec
+	}
 	e := &decEmitter{ts: ts, readers: map[string]*structInfo{}, patterns: map[string]string{}}
+	ts.dec = e
 	for _, in := range ts.inputs {
 		e.collect(in.root)
 	}
-	// name readers and patterns deterministically
-	var infos []*structInfo
 	for _, si := range e.readers {
-		infos = append(infos, si)
+		e.infos = append(e.infos, si)
 	}
-	sort.Slice(infos, func(i, j int) bool {
-		if infos[i].hint != infos[j].hint {
-			return infos[i].hint < infos[j].hint
+	sort.Slice(e.infos, func(i, j int) bool {
+		if e.infos[i].hint != e.infos[j].hint {
+			return e.infos[i].hint < e.infos[j].hint
 		}
-		return infos[i].key < infos[j].key
+		return e.infos[i].key < e.infos[j].key
 	})
 	used := map[string]bool{}
-	for _, si := range infos {
+	for _, si := range e.infos {
 		name := "read" + si.hint
 		for n := 2; used[name]; n++ {
 			name = "read" + si.hint + strconv.Itoa(n)
@@ -105,52 +146,46 @@ func (ts *typeSetImpl) emit(f *jen.File) {
 		used[name] = true
 		si.reader = name
 	}
-	var pats []string
 	for p := range e.patterns {
-		pats = append(pats, p)
+		e.pats = append(e.pats, p)
 	}
-	sort.Strings(pats)
-	for i, p := range pats {
+	sort.Strings(e.pats)
+	for i, p := range e.pats {
 		e.patterns[p] = "pattern" + strconv.Itoa(i+1)
 	}
+	return e
+}
 
-	inputs := append([]*inputImpl(nil), ts.inputs...)
-	sort.Slice(inputs, func(i, j int) bool { return inputs[i].decodeFunc() < inputs[j].decodeFunc() })
-	for _, in := range inputs {
-		if in.flat {
-			var fields []jen.Code
-			for _, fi := range in.root.fields {
-				fields = append(fields, jen.Id(fi.path[0].name).Add(typeCode(fi.typ)))
-			}
-			f.Comment("// " + in.root.flat + " holds the arguments of a tool declared with plain parameters.")
-			f.Type().Id(in.root.flat).Struct(fields...)
-			f.Line()
-		}
-		f.Func().Id(in.decodeFunc()).Params(jen.Id("data").Index().Byte(), jen.Id("v").Op("*").Add(in.goTyp)).Error().Block(
-			jen.If(jen.Len(jen.Id("data")).Op("==").Lit(0).Op("||").String().Call(jen.Id("data")).Op("==").Lit("null")).Block(
-				jen.Comment("a call without arguments is a call with an empty object"),
-				jen.Id("data").Op("=").Index().Byte().Call(jen.Lit("{}")),
-			),
-			jen.Id("d").Op(":=").Qual(jsonwirePath, "NewDecoder").Call(jen.Id("data")),
-			jen.Id(in.root.reader).Call(jen.Id("d"), jen.Id("v")),
-			jen.Return(jen.Id("d").Dot("Finish").Call()),
-		)
-		f.Line()
-	}
+// emit writes every reader (and flat args struct): one per Go type,
+// shared by every tool that takes it; the handlers call them through
+// jsonwire.Arguments.
+func (ts *typeSetImpl) emit(f *jen.File) {
+	e := ts.prepare()
+	infos := append([]*structInfo(nil), e.infos...)
 	sort.Slice(infos, func(i, j int) bool { return infos[i].reader < infos[j].reader })
 	for _, si := range infos {
 		var vt jen.Code
 		if si.flat != "" {
+			var fields []jen.Code
+			for _, fi := range si.fields {
+				fields = append(fields, jen.Id(fi.path[0].name).Add(typeCode(fi.typ)))
+			}
+			f.Commentf("%s holds the arguments of a tool declared with plain parameters.", si.flat)
+			f.Type().Id(si.flat).Struct(fields...)
+			f.Line()
 			vt = jen.Id(si.flat)
 		} else {
 			vt = typeCode(si.typ)
 		}
+		if si.flat == "" {
+			f.Commentf("%s reads a %s object.", si.reader, shortType(si.typ))
+		}
 		f.Func().Id(si.reader).Params(jen.Id("d").Op("*").Qual(jsonwirePath, "Decoder"), jen.Id("v").Op("*").Add(vt)).Block(e.structBody(si)...)
 		f.Line()
 	}
-	if len(pats) > 0 {
+	if len(e.pats) > 0 {
 		f.Var().DefsFunc(func(g *jen.Group) {
-			for _, p := range pats {
+			for _, p := range e.pats {
 				g.Id(e.patterns[p]).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p))
 			}
 		})
@@ -213,8 +248,16 @@ func (e *decEmitter) structBody(si *structInfo) []jen.Code {
 	}
 	var cases []jen.Code
 	for i, f := range si.fields {
-		stmts := e.ensure(f.path)
-		stmts = append(stmts, e.read(f.typ, exprLval(fieldExpr(f.path)), 1, false, readFormat(f.tag), jen.Lit(f.name))...)
+		var stmts []jen.Code
+		stmts = append(stmts, e.ensure(f.path)...)
+		rt := readFormat(f.tag)
+		if f.tag != nil && f.tag.hasDef && classifyType(f.typ, false) == kPointer {
+			if rt == nil {
+				rt = newMCPTag()
+			}
+			rt.hasDef = true // read tells null from a value (see kPointer)
+		}
+		stmts = append(stmts, e.read(f.typ, exprLval(fieldExpr(f.path)), 1, false, rt, jen.Lit(f.name))...)
 		if hasNames[i] != "" {
 			stmts = append(stmts, jen.Id(hasNames[i]).Op("=").True())
 		}
@@ -319,8 +362,7 @@ func defaultLit(tag *mcpTag, t types.Type) jen.Code {
 }
 
 // checks returns the constraint checks of a field on val (nil: only
-// count them). Enums of optional string fields also allow "", the value
-// a client sends to mean "not set".
+// count them).
 func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code {
 	base := elemBase(f.typ, false)
 	k := classifyType(base, false)
@@ -362,13 +404,13 @@ func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code 
 			n := tag.minLength
 			cond(func() *jen.Statement {
 				return jen.Qual("unicode/utf8", "RuneCountInString").Call(str()).Op("<").Lit(n)
-			}, "must be at least "+strconv.Itoa(n)+" characters long (minLength)")
+			}, "must be at least "+characters(n)+" long (minLength)")
 		}
 		if tag.maxLength >= 0 {
 			n := tag.maxLength
 			cond(func() *jen.Statement {
 				return jen.Qual("unicode/utf8", "RuneCountInString").Call(str()).Op(">").Lit(n)
-			}, "must be at most "+strconv.Itoa(n)+" characters long (maxLength)")
+			}, "must be at most "+characters(n)+" long (maxLength)")
 		}
 		if tag.pattern != "" {
 			p := tag.pattern
@@ -376,20 +418,29 @@ func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code 
 				return jen.Op("!").Id(e.patterns[p]).Dot("MatchString").Call(str())
 			}, "must match "+p+" (pattern)")
 		}
-		switch tag.format {
-		case "date-time", "date":
-			layout, msg := jen.Qual("time", "RFC3339Nano"), msgDateTime
-			if tag.format == "date" {
-				layout, msg = jen.Qual("time", "DateOnly"), msgDate
-			}
-			if val == nil {
-				out = append(out, jen.Null())
-			} else {
-				out = append(out, jen.If(
-					jen.List(jen.Id("_"), jen.Id("err")).Op(":=").Qual("time", "Parse").Call(layout, str()),
-					jen.Id("err").Op("!=").Nil(),
-				).Block(fail(msg)))
-			}
+		if enforcedFormat(tag.format) {
+			name := tag.format
+			cond(func() *jen.Statement {
+				return jen.Op("!").Qual(jsonwirePath, "Format").Call(jen.Lit(name), str())
+			}, jsonwire.FormatMessage(name))
+		}
+	}
+	if k == kText && tag.hasEnum {
+		// a type that marshals as a string: its text must be one of them
+		var allowed []jen.Code
+		for _, js := range tag.enum {
+			allowed = append(allowed, jen.Id(js))
+		}
+		if val == nil {
+			out = append(out, jen.Null())
+		} else {
+			out = append(out, jen.If(
+				jen.List(jen.Id("text"), jen.Id("err")).Op(":=").Add(val()).Dot("MarshalText").Call(),
+				jen.Id("err").Op("==").Nil(),
+			).Block(jen.Switch(jen.String().Call(jen.Id("text"))).Block(
+				jen.Case(allowed...),
+				jen.Default().Block(fail("must be one of "+strings.Join(tag.enum, ", ")+" (enum)")),
+			)))
 		}
 	}
 	if k == kString || k == kInt || k == kUint || k == kFloat {
@@ -410,9 +461,6 @@ func (e *decEmitter) checks(f *fieldInfo, val func() *jen.Statement) []jen.Code 
 			if val == nil {
 				out = append(out, jen.Null())
 			} else {
-				if k == kString && !f.required && !tsContains(shown, `""`) {
-					allowed = append([]jen.Code{jen.Lit("")}, allowed...)
-				}
 				out = append(out, jen.Switch(val()).Block(
 					jen.Case(allowed...),
 					jen.Default().Block(fail("must be one of "+strings.Join(shown, ", ")+" (enum)")),
@@ -448,15 +496,22 @@ func (e *decEmitter) read(t types.Type, lv lval, depth int, elem bool, tag *mcpT
 	switch classifyType(t, false) {
 	case kBool, kString, kInt, kUint, kFloat:
 		return e.scalar(t, lv, e.valueExpr(t, tag), elem, where)
+	case kURL:
+		return []jen.Code{jen.If(
+			jen.List(jen.Id("u"+n), jen.Id("ok")).Op(":=").Qual(jsonwirePath, "URL").Call(d().Dot("String").Call()),
+			jen.Id("ok"),
+		).Block(lv.val().Op("=").Op("*").Id("u" + n)).Else().Block(fail(jen.Lit(jsonwire.FormatMessage("uri"))))}
 	case kTime:
-		layout, msg := jen.Qual("time", "RFC3339Nano"), msgDateTime
 		if tag != nil && tag.format == "date" {
-			layout, msg = jen.Qual("time", "DateOnly"), msgDate
+			return []jen.Code{jen.If(
+				jen.List(jen.Id("t"+n), jen.Id("err")).Op(":=").Qual("time", "Parse").Call(jen.Qual("time", "DateOnly"), d().Dot("String").Call()),
+				jen.Id("err").Op("==").Nil(),
+			).Block(lv.val().Op("=").Id("t" + n)).Else().Block(fail(jen.Lit(msgDate)))}
 		}
 		return []jen.Code{jen.If(
-			jen.List(jen.Id("t"+n), jen.Id("err")).Op(":=").Qual("time", "Parse").Call(layout, d().Dot("String").Call()),
-			jen.Id("err").Op("==").Nil(),
-		).Block(lv.val().Op("=").Id("t" + n)).Else().Block(fail(jen.Lit(msg)))}
+			jen.List(jen.Id("t"+n), jen.Id("ok")).Op(":=").Qual(jsonwirePath, "DateTime").Call(d().Dot("String").Call()),
+			jen.Id("ok"),
+		).Block(lv.val().Op("=").Id("t" + n)).Else().Block(fail(jen.Lit(msgDateTime)))}
 	case kDuration:
 		if tag != nil && tag.format == "duration" {
 			return []jen.Code{jen.If(
@@ -486,21 +541,43 @@ func (e *decEmitter) read(t types.Type, lv lval, depth int, elem bool, tag *mcpT
 			jen.Id("err").Op("!=").Nil(),
 		).Block(fail(jen.Id("err").Dot("Error").Call()))}
 	case kUnmarshal:
+		// the method's error is Go text ("json: cannot unmarshal number
+		// into Go value of type string"), not for a model to read
+		if kind := wireKind(tag); kind != "" {
+			// the schema states the JSON type (type=): other kinds,
+			// null included, are refused before the method sees them
+			return []jen.Code{jen.If(jen.Id("k").Op(":=").Add(d().Dot("Peek").Call()), jen.Id("k").Op("!=").Qual(jsonwirePath, kind)).Block(
+				d().Dot("Fail").Call(where, jen.Lit("expected "+tag.jsonType+", got ").Op("+").Id("k").Dot("String").Call()),
+				d().Dot("Skip").Call(),
+			).Else().If(
+				jen.Id("err").Op(":=").Add(lv.recv()).Dot("UnmarshalJSON").Call(d().Dot("Raw").Call()),
+				jen.Id("err").Op("!=").Nil(),
+			).Block(fail(jen.Lit(invalidSelf(t))))}
+		}
 		return []jen.Code{jen.If(
 			jen.Id("err").Op(":=").Add(lv.recv()).Dot("UnmarshalJSON").Call(d().Dot("Raw").Call()),
 			jen.Id("err").Op("!=").Nil(),
-		).Block(fail(jen.Id("err").Dot("Error").Call()))}
+		).Block(fail(jen.Lit(invalidSelf(t))))}
 	case kText:
 		return []jen.Code{jen.If(
 			jen.Id("err").Op(":=").Add(lv.recv()).Dot("UnmarshalText").Call(jen.Index().Byte().Call(d().Dot("String").Call())),
 			jen.Id("err").Op("!=").Nil(),
-		).Block(fail(jen.Id("err").Dot("Error").Call()))}
+		).Block(fail(jen.Lit(invalidSelf(t))))}
 	case kPointer:
 		el := t.Underlying().(*types.Pointer).Elem()
 		p := "p" + n
 		inner := []jen.Code{jen.Id(p).Op(":=").New(typeCode(el))}
 		inner = append(inner, e.read(el, derefLval(p), depth+1, elem, tag, where)...)
 		inner = append(inner, lv.val().Op("=").Id(p))
+		if elem || depth > 1 {
+			// null is accepted only for a member that may be left out;
+			// an element or map value must be a value
+			return inner
+		}
+		if tag != nil && tag.hasDef {
+			// null leaves a pointer with a default unset: it gets the default
+			return append([]jen.Code{jen.If(d().Dot("Null").Call()).Block(jen.Break())}, inner...)
+		}
 		return []jen.Code{jen.If(d().Dot("Null").Call()).Block(lv.val().Op("=").Nil()).Else().Block(inner...)}
 	case kSlice:
 		el := t.Underlying().(*types.Slice).Elem()

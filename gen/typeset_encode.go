@@ -93,6 +93,7 @@ func (ts *TypeSet) EmitEncoders(f *jen.File) {
 			Params(jen.Index().Byte(), jen.Error()).Block(
 			jen.Return(jen.Id(fn.name).Call(jen.Make(jen.Index().Byte(), jen.Lit(0), jen.Lit(128)), jen.Id("v"))),
 		)
+		f.Line()
 	}
 	// structFunc may add functions while bodies are written (nested
 	// types), so bodies are generated first and emitted in name order.
@@ -114,6 +115,7 @@ func (ts *TypeSet) EmitEncoders(f *jen.File) {
 	for _, fn := range fns {
 		f.Func().Id(fn.name).Params(jen.Id("b").Index().Byte(), jen.Id("v").Op("*").Add(typeCode(fn.typ))).
 			Params(jen.Index().Byte(), jen.Error()).Block(bodies[fn.name]...)
+		f.Line()
 	}
 }
 

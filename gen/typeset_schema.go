@@ -14,13 +14,14 @@ import (
 )
 
 // goDurationPattern matches what time.ParseDuration accepts.
-const goDurationPattern = `^[-+]?(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`
+const goDurationPattern = `^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$`
 
 // schema is one JSON Schema node. Fields are written in the order below.
 type schemaNode struct {
 	ref             *defEntry
 	typ             string
-	nullable        bool // output only: the value may be null
+	nullable        bool // the value may be null (output: nil; input: an optional member left unset)
+	zeroEnum        bool // output: the zero value was added to enum (see build)
 	title           string
 	desc            string
 	format          string
@@ -238,8 +239,20 @@ func (b *schemaBuilder) structSchema(si *structInfo) *schemaNode {
 	}
 	for _, f := range si.fields {
 		fs := b.build(f.typ, f.tag)
-		if f.omit {
-			fs.nullable = false // omitempty: nil is left out, not null
+		switch {
+		case !b.output:
+			// on input, null is a nil pointer: accepted for pointer
+			// members (which are optional), nowhere else
+			fs.nullable = classifyType(f.typ, false) == kPointer
+		case f.omit:
+			// omitempty: nil is left out, not null; but a non-nil pointer
+			// to a nil pointer, slice or map is written as null
+			fs.nullable = nilInside(f.typ)
+			if fs.zeroEnum && classifyType(f.typ, true) != kPointer {
+				// and so is the zero value of an enum
+				fs.enum = fs.enum[1:]
+				fs.zeroEnum = false
+			}
 		}
 		if f.doc != "" && (f.tag == nil || f.tag.desc == "") {
 			fs.desc = f.doc
@@ -250,6 +263,20 @@ func (b *schemaBuilder) structSchema(si *structInfo) *schemaNode {
 		}
 	}
 	return s
+}
+
+// nilInside reports whether a non-nil value of t can still encode as
+// null: a pointer to a pointer, slice or map.
+func nilInside(t types.Type) bool {
+	p, ok := types.Unalias(t).Underlying().(*types.Pointer)
+	if !ok || classifyType(t, true) != kPointer {
+		return false
+	}
+	switch classifyType(p.Elem(), true) {
+	case kPointer, kSlice, kMap, kBytes:
+		return true
+	}
+	return false
 }
 
 // build returns the schema of a value of type t; tag (may be nil) holds
@@ -272,6 +299,9 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 	case kTime:
 		s = newSchema("string")
 		s.format = "date-time"
+	case kURL:
+		s = newSchema("string")
+		s.format = "uri"
 	case kDuration:
 		if !b.output && tag != nil && tag.format == "duration" {
 			s = newSchema("string")
@@ -285,8 +315,10 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 		s.nullable = b.output
 	case kRaw, kAny, kUnmarshal:
 		s = newSchema("")
+		b.selfSchema(s, t)
 	case kText:
 		s = newSchema("string")
+		b.selfSchema(s, t)
 	case kPointer:
 		s = b.build(t.Underlying().(*types.Pointer).Elem(), tag)
 		s.nullable = b.output
@@ -329,14 +361,61 @@ func (b *schemaBuilder) build(t types.Type, tag *mcpTag) *schemaNode {
 			s.desc = d
 		}
 	}
+	k := classifyType(t, b.output)
 	if tag != nil {
-		k := classifyType(t, b.output)
-		applyTag(s, tag, k == kUnmarshal || k == kText || k == kAny)
+		applyTag(s, tag, k == kUnmarshal || k == kText || k == kAny, b.output)
 		if k == kTime && b.output {
 			s.format = "date-time" // encoding/json writes RFC 3339 whatever the tag says
 		}
+		if k == kDuration {
+			s.format = "" // format=duration on time.Duration means Go syntax: the pattern says it
+		}
+	}
+	if len(s.extra) > 0 {
+		// a field's tag wins over the same keyword declared on its type
+		var kept []SchemaMember
+		for _, m := range s.extra {
+			if !s.writes(m.Key) {
+				kept = append(kept, m)
+			}
+		}
+		s.extra = kept
+	}
+	if b.output && len(s.enum) > 0 && (k == kString || k == kInt || k == kUint) {
+		// a Go value of an enum type may hold its zero value, which the
+		// encoder writes like any other
+		zero := "0"
+		if k == kString {
+			zero = `""`
+		}
+		if !tsContains(s.enum, zero) {
+			s.enum = append([]string{zero}, s.enum...)
+			s.zeroEnum = true
+		}
 	}
 	return s
+}
+
+// selfSchema makes the //mcp:schema keywords of a type that marshals
+// itself its schema (they say what its methods read and write).
+func (b *schemaBuilder) selfSchema(s *schemaNode, t types.Type) {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return
+	}
+	for _, m := range b.ts.keywords[n.Obj()] {
+		if m.Key == "type" {
+			// the directive's type replaces the default; a single type
+			// is written as mcpgen writes types, so null can join it
+			var one string
+			if json.Unmarshal(m.Value, &one) == nil {
+				s.typ = one
+				continue
+			}
+			s.typ = ""
+		}
+		s.extra = append(s.extra, m)
+	}
 }
 
 // enum adds the typed constants of t, if any.
@@ -348,8 +427,30 @@ func (b *schemaBuilder) enum(s *schemaNode, t types.Type) {
 	}
 }
 
-// applyTag copies the constraints of an mcp tag onto s.
-func applyTag(s *schemaNode, tag *mcpTag, selfDecoding bool) {
+// applyTag copies the constraints of an mcp tag onto s. Output schemas
+// take only the annotations: the value constraints (enum, min, max,
+// lengths, pattern, format) are checks the decoder makes on input, and
+// nothing checks a result against them, so advertising them would
+// promise what the encoder does not guarantee.
+func applyTag(s *schemaNode, tag *mcpTag, selfDecoding, output bool) {
+	if tag.hasDef {
+		s.def = tag.def
+	}
+	if tag.title != "" {
+		s.title = tag.title
+	}
+	if tag.desc != "" {
+		s.desc = tag.desc
+	}
+	if tag.header != "" {
+		s.header = tag.header
+	}
+	if tag.jsonType != "" && selfDecoding {
+		s.typ = tag.jsonType
+	}
+	if output {
+		return
+	}
 	if tag.hasEnum {
 		s.enum = tag.enum
 	}
@@ -368,24 +469,36 @@ func applyTag(s *schemaNode, tag *mcpTag, selfDecoding bool) {
 	if tag.pattern != "" {
 		s.pattern = tag.pattern
 	}
-	if tag.format != "" && tag.format != "duration" && tag.format != "nanoseconds" && s.typ != "array" && s.typ != "object" {
+	if tag.format != "" && tag.format != "nanoseconds" && s.typ != "array" && s.typ != "object" {
 		s.format = tag.format
 	}
-	if tag.hasDef {
-		s.def = tag.def
+}
+
+// writes reports whether s writes keyword key itself.
+func (s *schemaNode) writes(key string) bool {
+	switch key {
+	case "enum":
+		return len(s.enum) > 0
+	case "pattern":
+		return s.pattern != ""
+	case "format":
+		return s.format != ""
+	case "minimum":
+		return s.minimum != ""
+	case "maximum":
+		return s.maximum != ""
+	case "minLength":
+		return s.minLength >= 0
+	case "maxLength":
+		return s.maxLength >= 0
+	case "default":
+		return s.def != ""
+	case "title":
+		return s.title != ""
+	case "type":
+		return s.typ != ""
 	}
-	if tag.title != "" {
-		s.title = tag.title
-	}
-	if tag.desc != "" {
-		s.desc = tag.desc
-	}
-	if tag.header != "" {
-		s.header = tag.header
-	}
-	if tag.jsonType != "" && selfDecoding {
-		s.typ = tag.jsonType
-	}
+	return false
 }
 
 // json writes s as canonical JSON.

@@ -135,20 +135,25 @@ func (ts *typeSetImpl) parseTag(raw string, f *fieldInfo, label string, ok *bool
 		seen[key] = true
 		switch key {
 		case "enum":
-			if !numeric && k != kString {
-				bad("enum applies to strings and numbers, not %s", f.typ)
+			text := k == kText && hasMethod(base, true, "MarshalText", false)
+			if !numeric && k != kString && !text {
+				bad("enum applies to strings, numbers and types that marshal as strings (MarshalText), not %s", f.typ)
 				continue
+			}
+			lk := k
+			if text {
+				lk = kString // the values are the texts its methods read and write
 			}
 			tag.hasEnum = true
 			for _, v := range strings.Split(val, "|") {
-				js, err := literalFor(base, k, v)
+				js, err := literalFor(base, lk, v)
 				if err != "" {
 					bad("enum value %q: %s", v, err)
 					continue
 				}
 				tag.enum = append(tag.enum, js)
 			}
-			if e := ts.enumOf(base); e != nil {
+			if e := ts.enumOf(base); e != nil && !text {
 				for _, js := range tag.enum {
 					if !e.has(js) {
 						bad("enum value %s is not a constant of %s", js, base)
@@ -253,7 +258,11 @@ func (ts *typeSetImpl) parseTag(raw string, f *fieldInfo, label string, ok *bool
 			}
 			tag.jsonType = val
 		default:
-			bad("unknown key %q (known: %s)", key, tagKeys)
+			if s := closestName(key, strings.Split(tagKeys, ", ")); s != "" {
+				bad("unknown key %q; did you mean %s? (known: %s)", key, s, tagKeys)
+			} else {
+				bad("unknown key %q (known: %s)", key, tagKeys)
+			}
 		}
 	}
 	if tag.hasDef {

@@ -114,7 +114,10 @@ var wantSchemas = map[string]string{
 					"type": "string"
 				},
 				"ptr": {
-					"type": "integer"
+					"type": [
+						"integer",
+						"null"
+					]
 				},
 				"inner": {
 					"type": "string"
@@ -244,13 +247,16 @@ var wantSchemas = map[string]string{
 					]
 				},
 				"ratio": {
-					"type": "number",
+					"type": [
+						"number",
+						"null"
+					],
 					"maximum": 1,
 					"default": 0.5
 				},
 				"every": {
 					"type": "string",
-					"pattern": "^[-+]?(0|([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$",
+					"pattern": "^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$",
 					"default": "1h30m"
 				},
 				"nanos": {
@@ -336,7 +342,10 @@ var wantSchemas = map[string]string{
 					"description": "Upper decodes itself: it upper-cases a JSON string."
 				},
 				"opt": {
-					"type": "string"
+					"type": [
+						"string",
+						"null"
+					]
 				},
 				"loc": {
 					"type": "object",
@@ -368,7 +377,14 @@ var wantSchemas = map[string]string{
 			"type": "object",
 			"properties": {
 				"home": {
-					"$ref": "#/$defs/address"
+					"anyOf": [
+						{
+							"$ref": "#/$defs/address"
+						},
+						{
+							"type": "null"
+						}
+					]
 				},
 				"work": {
 					"$ref": "#/$defs/address"
@@ -444,7 +460,14 @@ var wantSchemas = map[string]string{
 					"$ref": "#/$defs/Node"
 				},
 				"other": {
-					"$ref": "#/$defs/Node"
+					"anyOf": [
+						{
+							"$ref": "#/$defs/Node"
+						},
+						{
+							"type": "null"
+						}
+					]
 				}
 			},
 			"required": [
@@ -479,7 +502,14 @@ var wantSchemas = map[string]string{
 			"type": "object",
 			"properties": {
 				"b": {
-					"$ref": "#/$defs/B"
+					"anyOf": [
+						{
+							"$ref": "#/$defs/B"
+						},
+						{
+							"type": "null"
+						}
+					]
 				}
 			},
 			"additionalProperties": false,
@@ -489,7 +519,14 @@ var wantSchemas = map[string]string{
 					"description": "A and B are mutually recursive.",
 					"properties": {
 						"b": {
-							"$ref": "#/$defs/B"
+							"anyOf": [
+								{
+									"$ref": "#/$defs/B"
+								},
+								{
+									"type": "null"
+								}
+							]
 						}
 					},
 					"additionalProperties": false
@@ -593,17 +630,21 @@ var wantSchemas = map[string]string{
 					"format": "ipv4"
 				},
 				"opt": {
-					"type": "integer",
+					"type": [
+						"integer",
+						"null"
+					],
 					"description": "Level is an integer enum.",
 					"enum": [
-						2
+						2,
+						null
 					]
 				},
 				"durs": {
 					"type": "array",
 					"items": {
 						"type": "string",
-						"pattern": "^[-+]?(0|([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$"
+						"pattern": "^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"
 					}
 				},
 				"levels": {
@@ -621,7 +662,10 @@ var wantSchemas = map[string]string{
 					"type": "number"
 				},
 				"when": {
-					"type": "string",
+					"type": [
+						"string",
+						"null"
+					],
 					"format": "date-time"
 				},
 				"meta": {
@@ -640,7 +684,10 @@ var wantSchemas = map[string]string{
 					}
 				},
 				"panon": {
-					"type": "object",
+					"type": [
+						"object",
+						"null"
+					],
 					"properties": {
 						"a": {
 							"type": "integer",
@@ -688,7 +735,10 @@ var wantSchemas = map[string]string{
 					"type": "integer"
 				},
 				"b": {
-					"type": "string"
+					"type": [
+						"string",
+						"null"
+					]
 				},
 				"unit": {
 					"type": "string",

@@ -16,6 +16,8 @@ func TestAppendToolResult(t *testing.T) {
 		{"empty", &ToolResult{}, `{"content":[]}`, false},
 		{"text", TextResult("hi \"there\"\n\t\x01 <&> é \u2028 \xff"), `{"content":[{"text":"hi \"there\"\n\t\u0001 <&> é \u2028 ` + "\ufffd" + `","type":"text"}]}`, false},
 		{"json", mustJSON(JSONResult(map[string]int{"a": 1})), `{"content":[{"text":"{\"a\":1}","type":"text"}],"structuredContent":{"a":1}}`, false},
+		{"json nil map", mustJSON(JSONResult(map[string]int(nil))), `{"content":[{"text":"{}","type":"text"}],"structuredContent":{}}`, false},
+		{"json nil pointer", mustJSON(JSONResult((*struct{ X int })(nil))), `{"content":[{"text":"` + NoResult + `","type":"text"}],"isError":true}`, false},
 		{"wrapped", mustJSON(WrappedResult([]int{1})), `{"content":[{"text":"[1]","type":"text"}],"structuredContent":{"result":[1]}}`, false},
 		{"struct structured", &ToolResult{StructuredContent: struct{ X int }{2}}, `{"content":[],"structuredContent":{"X":2}}`, false},
 		{"error with meta", &ToolResult{Content: []Content{&TextContent{Text: "x", Meta: map[string]any{"k": 1}}}, IsError: true, Meta: map[string]any{"m": true}},

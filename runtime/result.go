@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"unsafe"
 )
 
@@ -50,13 +51,29 @@ func InvalidArguments(err error) *ToolResult {
 // JSONResult marshals v once and returns it as structuredContent plus one
 // text block holding the same JSON (for clients that ignore structured
 // output).
+//
+// structuredContent must be an object, so a result that encodes as null
+// never goes out as such: a nil map is sent as {} (an empty map), and a
+// nil pointer (a tool that returned nil, nil) becomes an error result
+// saying the tool returned nothing; clients do not check the content of
+// an error result against the output schema.
 func JSONResult(v any) (*ToolResult, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("marshal tool result: %w", err)
 	}
+	if string(b) == "null" {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Map {
+			return EncodedResult([]byte("{}")), nil
+		}
+		return ErrorResult(NoResult), nil
+	}
 	return EncodedResult(b), nil
 }
+
+// NoResult is the text of the error result of a tool that returned a nil
+// pointer and a nil error.
+const NoResult = "the tool returned no result (a nil pointer and no error)"
 
 // encodedResult is an EncodedResult with everything it points to, so
 // building one is a single allocation.

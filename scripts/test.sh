@@ -23,8 +23,7 @@ step "npm ci for the TypeScript SSE client test (runtime/sse)"
 step "go test -race ./... (unit, golden, end-to-end)"
 go test -race -count=1 ./...
 
-step "peer Go SDK clients (interop module: go-sdk, mcp-go)"
-# interop/authproxy (zitadel, chromedp) has its own steps below.
+step "interop module: peer Go SDK clients (go-sdk, mcp-go) and the schema/decoder/encoder differential test against a reference JSON Schema validator (FuzzInputAgreement seeds included); interop/authproxy has its own steps below"
 (cd interop && go vet ./... && go test -race -count=1 $(go list ./... | grep -v /authproxy))
 
 step "official conformance suite 0.1.16, stateful"
@@ -33,7 +32,7 @@ step "official conformance suite 0.1.16, stateful"
 step "official conformance suite 0.1.16, stateless"
 ./interop/conformance/run.sh stateless
 
-step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, 2025-11-25 experimental tasks)"
+step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, 2025-11-25 experimental tasks, structured results checked against outputSchema)"
 ./interop/ts/run.sh
 
 step "TypeScript client 2.4 (2026-07-28 negotiated with server/discover, MRTR, tasks)"

@@ -7,7 +7,9 @@
 # test runner; then, against
 # the generated quickstart server, quickstart.test.mjs (the SDK's
 # SSEClientTransport and StreamableHTTPClientTransport on one server at
-# once).
+# once); and against the differential test's corpus server,
+# structured.test.mjs (nil and zero-enum results checked by the SDK
+# against their output schemas).
 #
 #   interop/ts/run.sh [--url URL]
 #
@@ -68,6 +70,17 @@ if [ -z "$external" ]; then
 	if ! (cd "$here" && MCP_BASE=${SERVER_URL%/mcp} node --test --test-reporter=spec quickstart.test.mjs); then
 		echo "---- server log (tail) ----" >&2
 		tail -50 "$work/quickstart.log" >&2
+		exit 1
+	fi
+
+	stop_conformance_server
+	echo "==> go build ./schemadiff/cmd/corpus-server (interop module: structured results)"
+	(cd "$root/interop" && go build -o "$work/corpus-server" ./schemadiff/cmd/corpus-server)
+	start_conformance_server node "$work/corpus-server" "$work/corpus.log"
+	echo "==> node --test structured.test.mjs"
+	if ! (cd "$here" && MCP_URL=$SERVER_URL node --test --test-reporter=spec structured.test.mjs); then
+		echo "---- server log (tail) ----" >&2
+		tail -50 "$work/corpus.log" >&2
 		exit 1
 	fi
 fi

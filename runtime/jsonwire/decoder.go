@@ -303,6 +303,14 @@ func (d *Decoder) recordAt(n int, name, msg string) {
 		}
 		b = append(b, name...)
 	}
+	// One error per field: the first failure of a value (say, "expected
+	// string") makes every later check of it (minLength on the zero
+	// value left behind) noise.
+	for i := range d.errs {
+		if d.errs[i].Path == string(b) {
+			return
+		}
+	}
 	// string(b) copies, so paths never alias the input.
 	d.errs = append(d.errs, FieldError{Path: string(b), Msg: msg})
 }

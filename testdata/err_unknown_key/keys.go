@@ -47,3 +47,15 @@ func H() (string, error) { return "", nil }
 //
 //mcp:tool tsak=optional
 func I() (string, error) { return "", nil }
+
+// JIn has misspelt mcp tag keys.
+type JIn struct {
+	Title string `json:"title" mcp:"minlength=3"`
+	Days  int    `json:"days" mcp:"maxium=7"`
+	Other string `json:"other" mcp:"colour=red"`
+}
+
+// J takes JIn.
+//
+//mcp:tool
+func J(in JIn) (string, error) { return "", nil }

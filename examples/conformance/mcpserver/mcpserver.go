@@ -7,13 +7,14 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"os"
+
 	"github.com/mcpgen/mcpgen/examples/conformance"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"math"
-	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -97,7 +98,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_simple_text",
 			Description: "SimpleText returns a single fixed text block.",
-			InputSchema: json.RawMessage(schemaTestSimpleTextIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -106,7 +107,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_image_content",
 			Description: "ImageContent returns a 1x1 red PNG as an image content block.",
-			InputSchema: json.RawMessage(schemaTestImageContentIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -115,7 +116,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_audio_content",
 			Description: "AudioContent returns a short silent WAV file as an audio content block.",
-			InputSchema: json.RawMessage(schemaTestAudioContentIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -124,7 +125,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_embedded_resource",
 			Description: "EmbeddedResource returns a text resource embedded in the tool result.",
-			InputSchema: json.RawMessage(schemaTestEmbeddedResourceIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -133,7 +134,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_multiple_content_types",
 			Description: "MultipleContentTypes returns a text block, an image and an embedded JSON\nresource in one result.",
-			InputSchema: json.RawMessage(schemaTestMultipleContentTypesIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -142,7 +143,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_tool_with_logging",
 			Description: "ToolWithLogging sends three info-level log notifications, 50 ms apart,\nwhile it runs.",
-			InputSchema: json.RawMessage(schemaTestToolWithLoggingIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -151,7 +152,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_error_handling",
 			Description: "ErrorHandling always fails, so the client sees a tool result with\nisError set rather than a protocol error.",
-			InputSchema: json.RawMessage(schemaTestErrorHandlingIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -160,7 +161,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_tool_with_progress",
 			Description: "ToolWithProgress reports progress 0, 50 and 100 out of 100, 50 ms apart,\nwhen the caller asked for progress.",
-			InputSchema: json.RawMessage(schemaTestToolWithProgressIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -169,31 +170,31 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_sampling",
 			Description: "Sampling asks the client's language model to answer the prompt\n(sampling/createMessage) and returns the answer.",
-			InputSchema: json.RawMessage(schemaTestSamplingIn),
+			InputSchema: json.RawMessage(schemaSamplingInput),
 			Handler:     toolTestSampling,
 		},
 		{
 			Name:        "test_elicitation",
 			Description: "Elicitation asks the user, through the client, for a username and an\nemail address (elicitation/create) and returns what they answered.",
-			InputSchema: json.RawMessage(schemaTestElicitationIn),
+			InputSchema: json.RawMessage(schemaElicitationInput),
 			Handler:     toolTestElicitation,
 		},
 		{
 			Name:        "test_elicitation_sep1034_defaults",
 			Description: "ElicitationDefaults asks the user for values of every primitive type,\neach with a default (SEP-1034).",
-			InputSchema: json.RawMessage(schemaTestElicitationSep1034DefaultsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestElicitationSep1034Defaults,
 		},
 		{
 			Name:        "test_elicitation_sep1330_enums",
 			Description: "ElicitationEnums asks the user to pick from the five enum shapes of\nSEP-1330: untitled and titled single-select, the legacy enumNames form,\nand untitled and titled multi-select.",
-			InputSchema: json.RawMessage(schemaTestElicitationSep1330EnumsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestElicitationSep1330Enums,
 		},
 		{
 			Name:        "json_schema_2020_12_tool",
 			Description: "JSONSchema202012 takes a name, a nested address and contact details and\nechoes them back. Give a phone or an email: the phone when contactMethod\nis \"phone\", otherwise the email.",
-			InputSchema: json.RawMessage(schemaJsonSchema202012ToolIn),
+			InputSchema: json.RawMessage(schemaSchemaInput),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -202,7 +203,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_reconnection",
 			Description: "Reconnection closes the response stream of its own call, waits, and\nthen returns its result, which the client receives by resuming the\nstream (SEP-1699 polling: GET with Last-Event-ID).",
-			InputSchema: json.RawMessage(schemaTestReconnectionIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -211,8 +212,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "add_numbers",
 			Description:  "AddNumbers adds two numbers.",
-			InputSchema:  json.RawMessage(schemaAddNumbersIn),
-			OutputSchema: json.RawMessage(schemaAddNumbersOut),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint:   runtime.Bool(true),
 				IdempotentHint: runtime.Bool(true),
@@ -222,19 +223,19 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_missing_capability",
 			Description: "MissingCapability needs the client's sampling capability: a client that\ndid not declare it gets the -32021 error (the runtime raises it from\nCreateMessage on 2026 requests).",
-			InputSchema: json.RawMessage(schemaTestMissingCapabilityIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestMissingCapability,
 		},
 		{
 			Name:        "test_streaming_elicitation",
 			Description: "StreamingElicitation asks the user for a name. On 2026 requests that\nis an input_required result, never a request on the response stream.",
-			InputSchema: json.RawMessage(schemaTestStreamingElicitationIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestStreamingElicitation,
 		},
 		{
 			Name:        "test_logging_tool",
 			Description: "LoggingTool logs at info level three times. On 2026 requests the\nruntime sends the messages only when the request's _meta carries a\nlogLevel.",
-			InputSchema: json.RawMessage(schemaTestLoggingToolIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -243,7 +244,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_trigger_tool_change",
 			Description: "TriggerToolChange announces a change of the tool list to the listen\nstreams that asked for toolsListChanged. The fixture set itself stays\nthe same, so repeated tools/list calls keep their order.",
-			InputSchema: json.RawMessage(schemaTestTriggerToolChangeIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -252,7 +253,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_trigger_prompt_change",
 			Description: "TriggerPromptChange is TriggerToolChange for the prompt list.",
-			InputSchema: json.RawMessage(schemaTestTriggerPromptChangeIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -261,55 +262,55 @@ var definition = runtime.Definition{
 		{
 			Name:        "test_input_required_result_elicitation",
 			Description: "InputRequiredElicitation asks the user's name and greets them.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultElicitationIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultElicitation,
 		},
 		{
 			Name:        "test_input_required_result_sampling",
 			Description: "InputRequiredSampling asks the client's model a question.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultSamplingIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultSampling,
 		},
 		{
 			Name:        "test_input_required_result_list_roots",
 			Description: "InputRequiredListRoots lists the client's roots.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultListRootsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultListRoots,
 		},
 		{
 			Name:        "test_input_required_result_request_state",
 			Description: "InputRequiredRequestState asks for a confirmation; the runtime keeps\nthe request's state in the sealed requestState between rounds.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultRequestStateIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultRequestState,
 		},
 		{
 			Name:        "test_input_required_result_multiple_inputs",
 			Description: "InputRequiredMultipleInputs asks for a name, a greeting from the model\nand the client's roots in one round: it makes all three calls before it\nlooks at their errors, so a 2026 client gets the three requests at\nonce.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultMultipleInputsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultMultipleInputs,
 		},
 		{
 			Name:        "test_input_required_result_multi_round",
 			Description: "InputRequiredMultiRound asks two questions, one per round: the answer\nof the first travels in requestState while the second is asked.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultMultiRoundIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultMultiRound,
 		},
 		{
 			Name:        "test_input_required_result_tampered_state",
 			Description: "InputRequiredTamperedState asks for a confirmation; a retry whose\nrequestState was altered is rejected by the runtime with a JSON-RPC\nerror before this function runs again.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultTamperedStateIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultTamperedState,
 		},
 		{
 			Name:        "test_input_required_result_capabilities",
 			Description: "InputRequiredCapabilities asks only for what the client declared in\nthis request's capabilities.",
-			InputSchema: json.RawMessage(schemaTestInputRequiredResultCapabilitiesIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolTestInputRequiredResultCapabilities,
 		},
 		{
 			Name:        "test_x_mcp_header",
 			Description: "XMCPHeader echoes its region argument, which the runtime has checked\nagainst the Mcp-Param-Region header.",
-			InputSchema: json.RawMessage(schemaTestXMcpHeaderIn),
+			InputSchema: json.RawMessage(schemaHeaderInput),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -318,21 +319,21 @@ var definition = runtime.Definition{
 		{
 			Name:        "greet",
 			Description: "Greet is a synchronous tool (never a task).",
-			InputSchema: json.RawMessage(schemaGreetIn),
+			InputSchema: json.RawMessage(schemaNameArgs),
 			Handler:     toolGreet,
 		},
 		{
 			Name:        "slow_compute",
 			Description: "SlowCompute works for the given number of seconds, reporting progress\neach second, then returns a result. Cancelling its task stops it.",
-			InputSchema: json.RawMessage(schemaSlowComputeIn),
+			InputSchema: json.RawMessage(schemaSlowComputeInput),
 			TaskSupport: runtime.TaskOptional,
 			Handler:     toolSlowCompute,
 		},
 		{
 			Name:         "tasks_cancelled_count",
 			Description:  "TasksCancelledCount reports how many slow_compute runs saw their\ncontext cancelled, so a client can check that tasks/cancel reached the\ntool.",
-			InputSchema:  json.RawMessage(schemaTasksCancelledCountIn),
-			OutputSchema: json.RawMessage(schemaTasksCancelledCountOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaInt64Result),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -341,21 +342,21 @@ var definition = runtime.Definition{
 		{
 			Name:        "failing_job",
 			Description: "FailingJob fails after about a second with a tool error (a completed\ntask whose result has isError). It runs only as a task.",
-			InputSchema: json.RawMessage(schemaFailingJobIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			TaskSupport: runtime.TaskRequired,
 			Handler:     toolFailingJob,
 		},
 		{
 			Name:        "protocol_error_job",
 			Description: "ProtocolErrorJob fails with a JSON-RPC error (a failed task).",
-			InputSchema: json.RawMessage(schemaProtocolErrorJobIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			TaskSupport: runtime.TaskOptional,
 			Handler:     toolProtocolErrorJob,
 		},
 		{
 			Name:        "confirm_delete",
 			Description: "ConfirmDelete asks the user to confirm, then reports what it did. As a\ntask, the question is the task's input request.",
-			InputSchema: json.RawMessage(schemaConfirmDeleteIn),
+			InputSchema: json.RawMessage(schemaFilenameArgs),
 			Annotations: &runtime.ToolAnnotations{
 				DestructiveHint: runtime.Bool(true),
 			},
@@ -365,21 +366,21 @@ var definition = runtime.Definition{
 		{
 			Name:        "multi_input",
 			Description: "MultiInput asks two questions at once (two input requests pending\ntogether) and completes when both are answered.",
-			InputSchema: json.RawMessage(schemaMultiInputIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			TaskSupport: runtime.TaskOptional,
 			Handler:     toolMultiInput,
 		},
 		{
 			Name:        "test_tool_with_task",
 			Description: "ToolWithTask asks for the user's name before it becomes a task (on\n2026 requests: an input_required result, then a task once the client\nanswers), then works for a second and greets.",
-			InputSchema: json.RawMessage(schemaTestToolWithTaskIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			TaskSupport: runtime.TaskRequired,
 			Handler:     toolTestToolWithTask,
 		},
 		{
 			Name:        "test_touch_watched_resource",
 			Description: "TouchWatchedResource announces that test://watched-resource changed.\nSessions subscribed to it (resources/subscribe) receive\nnotifications/resources/updated on their standalone GET stream, and\n2026 subscriptions/listen streams that named it on theirs: the browser\ntest (interop/browser) uses it to see a notification arrive on a\nstream the server opened for no request.",
-			InputSchema: json.RawMessage(schemaTestTouchWatchedResourceIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -482,15 +483,25 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool test_simple_text.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaTestSimpleTextIn = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaNoArguments      = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaSamplingInput    = `{"type":"object","properties":{"prompt":{"type":"string","description":"The prompt to send to the client's language model."}},"required":["prompt"],"additionalProperties":false}`
+	schemaElicitationInput = `{"type":"object","properties":{"message":{"type":"string","description":"The message to show the user."}},"required":["message"],"additionalProperties":false}`
+	schemaSchemaInput      = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"contactMethod":{"type":"string","description":"ContactMethod is how the caller prefers to be reached.","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false,"$anchor":"addressDef"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
+	schemaAddInput         = `{"type":"object","properties":{"a":{"type":"number","description":"The first addend."},"b":{"type":"number","description":"The second addend."}},"required":["a","b"],"additionalProperties":false}`
+	schemaAddOutputResult  = `{"type":"object","properties":{"sum":{"type":"number","description":"The sum a + b."}},"required":["sum"],"additionalProperties":false}`
+	schemaHeaderInput      = `{"type":"object","properties":{"region":{"type":"string","description":"Region to run in, for example \"us-west1\".","x-mcp-header":"Region"},"level":{"type":"integer","description":"Log level of the run; not mirrored."}},"required":["region"],"additionalProperties":false}`
+	schemaNameArgs         = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
+	schemaSlowComputeInput = `{"type":"object","properties":{"seconds":{"type":"number","description":"How long to work, in seconds (0 returns at once).","minimum":0,"maximum":3600},"label":{"type":"string","description":"A label echoed in the result."}},"required":["seconds"],"additionalProperties":false}`
+	schemaInt64Result      = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
+	schemaFilenameArgs     = `{"type":"object","properties":{"filename":{"type":"string"}},"required":["filename"],"additionalProperties":false}`
 )
 
 // toolTestSimpleText calls SimpleText for tool test_simple_text.
 func toolTestSimpleText(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestSimpleTextArgs
-	if err := decodeTestSimpleTextArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.SimpleText(ctx)
@@ -500,15 +511,9 @@ func toolTestSimpleText(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_image_content.
-const (
-	schemaTestImageContentIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestImageContent calls ImageContent for tool test_image_content.
 func toolTestImageContent(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestImageContentArgs
-	if err := decodeTestImageContentArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ImageContent(ctx)
@@ -518,15 +523,9 @@ func toolTestImageContent(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.ContentResult(out), nil
 }
 
-// Schemas of tool test_audio_content.
-const (
-	schemaTestAudioContentIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestAudioContent calls AudioContent for tool test_audio_content.
 func toolTestAudioContent(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestAudioContentArgs
-	if err := decodeTestAudioContentArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.AudioContent(ctx)
@@ -536,15 +535,9 @@ func toolTestAudioContent(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.ContentResult(out), nil
 }
 
-// Schemas of tool test_embedded_resource.
-const (
-	schemaTestEmbeddedResourceIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestEmbeddedResource calls EmbeddedResource for tool test_embedded_resource.
 func toolTestEmbeddedResource(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestEmbeddedResourceArgs
-	if err := decodeTestEmbeddedResourceArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.EmbeddedResource(ctx)
@@ -554,15 +547,9 @@ func toolTestEmbeddedResource(ctx context.Context, c *runtime.Call) (*runtime.To
 	return runtime.ContentResult(out), nil
 }
 
-// Schemas of tool test_multiple_content_types.
-const (
-	schemaTestMultipleContentTypesIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestMultipleContentTypes calls MultipleContentTypes for tool test_multiple_content_types.
 func toolTestMultipleContentTypes(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestMultipleContentTypesArgs
-	if err := decodeTestMultipleContentTypesArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.MultipleContentTypes(ctx)
@@ -572,15 +559,9 @@ func toolTestMultipleContentTypes(ctx context.Context, c *runtime.Call) (*runtim
 	return runtime.ContentResult(out...), nil
 }
 
-// Schemas of tool test_tool_with_logging.
-const (
-	schemaTestToolWithLoggingIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestToolWithLogging calls ToolWithLogging for tool test_tool_with_logging.
 func toolTestToolWithLogging(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestToolWithLoggingArgs
-	if err := decodeTestToolWithLoggingArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ToolWithLogging(ctx, c.Session)
@@ -590,15 +571,9 @@ func toolTestToolWithLogging(ctx context.Context, c *runtime.Call) (*runtime.Too
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_error_handling.
-const (
-	schemaTestErrorHandlingIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestErrorHandling calls ErrorHandling for tool test_error_handling.
 func toolTestErrorHandling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestErrorHandlingArgs
-	if err := decodeTestErrorHandlingArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ErrorHandling(ctx)
@@ -608,15 +583,9 @@ func toolTestErrorHandling(ctx context.Context, c *runtime.Call) (*runtime.ToolR
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_tool_with_progress.
-const (
-	schemaTestToolWithProgressIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestToolWithProgress calls ToolWithProgress for tool test_tool_with_progress.
 func toolTestToolWithProgress(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestToolWithProgressArgs
-	if err := decodeTestToolWithProgressArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ToolWithProgress(ctx, c.Session)
@@ -626,15 +595,12 @@ func toolTestToolWithProgress(ctx context.Context, c *runtime.Call) (*runtime.To
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_sampling.
-const (
-	schemaTestSamplingIn = `{"type":"object","properties":{"prompt":{"type":"string","description":"The prompt to send to the client's language model."}},"required":["prompt"],"additionalProperties":false}`
-)
-
 // toolTestSampling calls Sampling for tool test_sampling.
 func toolTestSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.SamplingInput
-	if err := decodeTestSamplingArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readSamplingInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Sampling(ctx, c.Session, in)
@@ -644,15 +610,12 @@ func toolTestSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_elicitation.
-const (
-	schemaTestElicitationIn = `{"type":"object","properties":{"message":{"type":"string","description":"The message to show the user."}},"required":["message"],"additionalProperties":false}`
-)
-
 // toolTestElicitation calls Elicitation for tool test_elicitation.
 func toolTestElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.ElicitationInput
-	if err := decodeTestElicitationArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readElicitationInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Elicitation(ctx, c.Session, in)
@@ -662,15 +625,9 @@ func toolTestElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolRes
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_elicitation_sep1034_defaults.
-const (
-	schemaTestElicitationSep1034DefaultsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestElicitationSep1034Defaults calls ElicitationDefaults for tool test_elicitation_sep1034_defaults.
 func toolTestElicitationSep1034Defaults(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestElicitationSep1034DefaultsArgs
-	if err := decodeTestElicitationSep1034DefaultsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ElicitationDefaults(ctx, c.Session)
@@ -680,15 +637,9 @@ func toolTestElicitationSep1034Defaults(ctx context.Context, c *runtime.Call) (*
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_elicitation_sep1330_enums.
-const (
-	schemaTestElicitationSep1330EnumsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestElicitationSep1330Enums calls ElicitationEnums for tool test_elicitation_sep1330_enums.
 func toolTestElicitationSep1330Enums(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestElicitationSep1330EnumsArgs
-	if err := decodeTestElicitationSep1330EnumsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ElicitationEnums(ctx, c.Session)
@@ -698,15 +649,12 @@ func toolTestElicitationSep1330Enums(ctx context.Context, c *runtime.Call) (*run
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool json_schema_2020_12_tool.
-const (
-	schemaJsonSchema202012ToolIn = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"},"contactMethod":{"type":"string","description":"ContactMethod is how the caller prefers to be reached.","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"$defs":{"address":{"type":"object","description":"Address is a postal address.","properties":{"street":{"type":"string"},"city":{"type":"string"}},"additionalProperties":false,"$anchor":"addressDef"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]}}`
-)
-
 // toolJsonSchema202012Tool calls JSONSchema202012 for tool json_schema_2020_12_tool.
 func toolJsonSchema202012Tool(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.SchemaInput
-	if err := decodeJsonSchema202012ToolArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readSchemaInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.JSONSchema202012(ctx, in)
@@ -716,15 +664,9 @@ func toolJsonSchema202012Tool(ctx context.Context, c *runtime.Call) (*runtime.To
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_reconnection.
-const (
-	schemaTestReconnectionIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestReconnection calls Reconnection for tool test_reconnection.
 func toolTestReconnection(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestReconnectionArgs
-	if err := decodeTestReconnectionArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Reconnection(ctx, c.Session)
@@ -734,16 +676,12 @@ func toolTestReconnection(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool add_numbers.
-const (
-	schemaAddNumbersIn  = `{"type":"object","properties":{"a":{"type":"number","description":"The first addend."},"b":{"type":"number","description":"The second addend."}},"required":["a","b"],"additionalProperties":false}`
-	schemaAddNumbersOut = `{"type":"object","properties":{"sum":{"type":"number","description":"The sum a + b."}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAddNumbers calls AddNumbers for tool add_numbers.
 func toolAddNumbers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.AddInput
-	if err := decodeAddNumbersArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.AddNumbers(ctx, in)
@@ -753,15 +691,9 @@ func toolAddNumbers(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool test_missing_capability.
-const (
-	schemaTestMissingCapabilityIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestMissingCapability calls MissingCapability for tool test_missing_capability.
 func toolTestMissingCapability(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestMissingCapabilityArgs
-	if err := decodeTestMissingCapabilityArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.MissingCapability(ctx, c.Session)
@@ -771,15 +703,9 @@ func toolTestMissingCapability(ctx context.Context, c *runtime.Call) (*runtime.T
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_streaming_elicitation.
-const (
-	schemaTestStreamingElicitationIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestStreamingElicitation calls StreamingElicitation for tool test_streaming_elicitation.
 func toolTestStreamingElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestStreamingElicitationArgs
-	if err := decodeTestStreamingElicitationArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.StreamingElicitation(ctx, c.Session)
@@ -789,15 +715,9 @@ func toolTestStreamingElicitation(ctx context.Context, c *runtime.Call) (*runtim
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_logging_tool.
-const (
-	schemaTestLoggingToolIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestLoggingTool calls LoggingTool for tool test_logging_tool.
 func toolTestLoggingTool(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestLoggingToolArgs
-	if err := decodeTestLoggingToolArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.LoggingTool(ctx, c.Session)
@@ -807,15 +727,9 @@ func toolTestLoggingTool(ctx context.Context, c *runtime.Call) (*runtime.ToolRes
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_trigger_tool_change.
-const (
-	schemaTestTriggerToolChangeIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestTriggerToolChange calls TriggerToolChange for tool test_trigger_tool_change.
 func toolTestTriggerToolChange(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestTriggerToolChangeArgs
-	if err := decodeTestTriggerToolChangeArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.TriggerToolChange(ctx, c.Session)
@@ -825,15 +739,9 @@ func toolTestTriggerToolChange(ctx context.Context, c *runtime.Call) (*runtime.T
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_trigger_prompt_change.
-const (
-	schemaTestTriggerPromptChangeIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestTriggerPromptChange calls TriggerPromptChange for tool test_trigger_prompt_change.
 func toolTestTriggerPromptChange(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestTriggerPromptChangeArgs
-	if err := decodeTestTriggerPromptChangeArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.TriggerPromptChange(ctx, c.Session)
@@ -843,15 +751,9 @@ func toolTestTriggerPromptChange(ctx context.Context, c *runtime.Call) (*runtime
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_elicitation.
-const (
-	schemaTestInputRequiredResultElicitationIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultElicitation calls InputRequiredElicitation for tool test_input_required_result_elicitation.
 func toolTestInputRequiredResultElicitation(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultElicitationArgs
-	if err := decodeTestInputRequiredResultElicitationArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredElicitation(ctx, c.Session)
@@ -861,15 +763,9 @@ func toolTestInputRequiredResultElicitation(ctx context.Context, c *runtime.Call
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_sampling.
-const (
-	schemaTestInputRequiredResultSamplingIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultSampling calls InputRequiredSampling for tool test_input_required_result_sampling.
 func toolTestInputRequiredResultSampling(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultSamplingArgs
-	if err := decodeTestInputRequiredResultSamplingArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredSampling(ctx, c.Session)
@@ -879,15 +775,9 @@ func toolTestInputRequiredResultSampling(ctx context.Context, c *runtime.Call) (
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_list_roots.
-const (
-	schemaTestInputRequiredResultListRootsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultListRoots calls InputRequiredListRoots for tool test_input_required_result_list_roots.
 func toolTestInputRequiredResultListRoots(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultListRootsArgs
-	if err := decodeTestInputRequiredResultListRootsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredListRoots(ctx, c.Session)
@@ -897,15 +787,9 @@ func toolTestInputRequiredResultListRoots(ctx context.Context, c *runtime.Call) 
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_request_state.
-const (
-	schemaTestInputRequiredResultRequestStateIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultRequestState calls InputRequiredRequestState for tool test_input_required_result_request_state.
 func toolTestInputRequiredResultRequestState(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultRequestStateArgs
-	if err := decodeTestInputRequiredResultRequestStateArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredRequestState(ctx, c.Session)
@@ -915,15 +799,9 @@ func toolTestInputRequiredResultRequestState(ctx context.Context, c *runtime.Cal
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_multiple_inputs.
-const (
-	schemaTestInputRequiredResultMultipleInputsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultMultipleInputs calls InputRequiredMultipleInputs for tool test_input_required_result_multiple_inputs.
 func toolTestInputRequiredResultMultipleInputs(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultMultipleInputsArgs
-	if err := decodeTestInputRequiredResultMultipleInputsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredMultipleInputs(ctx, c.Session)
@@ -933,15 +811,9 @@ func toolTestInputRequiredResultMultipleInputs(ctx context.Context, c *runtime.C
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_multi_round.
-const (
-	schemaTestInputRequiredResultMultiRoundIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultMultiRound calls InputRequiredMultiRound for tool test_input_required_result_multi_round.
 func toolTestInputRequiredResultMultiRound(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultMultiRoundArgs
-	if err := decodeTestInputRequiredResultMultiRoundArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredMultiRound(ctx, c.Session)
@@ -951,15 +823,9 @@ func toolTestInputRequiredResultMultiRound(ctx context.Context, c *runtime.Call)
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_tampered_state.
-const (
-	schemaTestInputRequiredResultTamperedStateIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultTamperedState calls InputRequiredTamperedState for tool test_input_required_result_tampered_state.
 func toolTestInputRequiredResultTamperedState(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultTamperedStateArgs
-	if err := decodeTestInputRequiredResultTamperedStateArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredTamperedState(ctx, c.Session)
@@ -969,15 +835,9 @@ func toolTestInputRequiredResultTamperedState(ctx context.Context, c *runtime.Ca
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_input_required_result_capabilities.
-const (
-	schemaTestInputRequiredResultCapabilitiesIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestInputRequiredResultCapabilities calls InputRequiredCapabilities for tool test_input_required_result_capabilities.
 func toolTestInputRequiredResultCapabilities(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestInputRequiredResultCapabilitiesArgs
-	if err := decodeTestInputRequiredResultCapabilitiesArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.InputRequiredCapabilities(ctx, c.Session)
@@ -987,15 +847,12 @@ func toolTestInputRequiredResultCapabilities(ctx context.Context, c *runtime.Cal
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_x_mcp_header.
-const (
-	schemaTestXMcpHeaderIn = `{"type":"object","properties":{"region":{"type":"string","description":"Region to run in, for example \"us-west1\".","x-mcp-header":"Region"},"level":{"type":"integer","description":"Log level of the run; not mirrored."}},"required":["region"],"additionalProperties":false}`
-)
-
 // toolTestXMcpHeader calls XMCPHeader for tool test_x_mcp_header.
 func toolTestXMcpHeader(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.HeaderInput
-	if err := decodeTestXMcpHeaderArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readHeaderInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.XMCPHeader(ctx, in)
@@ -1005,15 +862,12 @@ func toolTestXMcpHeader(ctx context.Context, c *runtime.Call) (*runtime.ToolResu
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool greet.
-const (
-	schemaGreetIn = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
-)
-
 // toolGreet calls Greet for tool greet.
 func toolGreet(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in GreetArgs
-	if err := decodeGreetArgs(c.Arguments, &in); err != nil {
+	var in nameArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readNameArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.Greet(in.Name)
@@ -1023,15 +877,12 @@ func toolGreet(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool slow_compute.
-const (
-	schemaSlowComputeIn = `{"type":"object","properties":{"seconds":{"type":"number","description":"How long to work, in seconds (0 returns at once).","minimum":0,"maximum":3600},"label":{"type":"string","description":"A label echoed in the result."}},"required":["seconds"],"additionalProperties":false}`
-)
-
 // toolSlowCompute calls SlowCompute for tool slow_compute.
 func toolSlowCompute(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in conformance.SlowComputeInput
-	if err := decodeSlowComputeArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readSlowComputeInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.SlowCompute(ctx, c.Session, in)
@@ -1041,16 +892,9 @@ func toolSlowCompute(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool tasks_cancelled_count.
-const (
-	schemaTasksCancelledCountIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaTasksCancelledCountOut = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
-)
-
 // toolTasksCancelledCount calls TasksCancelledCount for tool tasks_cancelled_count.
 func toolTasksCancelledCount(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TasksCancelledCountArgs
-	if err := decodeTasksCancelledCountArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.TasksCancelledCount()
@@ -1060,15 +904,9 @@ func toolTasksCancelledCount(ctx context.Context, c *runtime.Call) (*runtime.Too
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool failing_job.
-const (
-	schemaFailingJobIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolFailingJob calls FailingJob for tool failing_job.
 func toolFailingJob(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in FailingJobArgs
-	if err := decodeFailingJobArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.FailingJob(ctx)
@@ -1078,15 +916,9 @@ func toolFailingJob(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool protocol_error_job.
-const (
-	schemaProtocolErrorJobIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolProtocolErrorJob calls ProtocolErrorJob for tool protocol_error_job.
 func toolProtocolErrorJob(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ProtocolErrorJobArgs
-	if err := decodeProtocolErrorJobArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ProtocolErrorJob(ctx)
@@ -1096,15 +928,12 @@ func toolProtocolErrorJob(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool confirm_delete.
-const (
-	schemaConfirmDeleteIn = `{"type":"object","properties":{"filename":{"type":"string"}},"required":["filename"],"additionalProperties":false}`
-)
-
 // toolConfirmDelete calls ConfirmDelete for tool confirm_delete.
 func toolConfirmDelete(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ConfirmDeleteArgs
-	if err := decodeConfirmDeleteArgs(c.Arguments, &in); err != nil {
+	var in filenameArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readFilenameArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ConfirmDelete(ctx, c.Session, in.Filename)
@@ -1114,15 +943,9 @@ func toolConfirmDelete(ctx context.Context, c *runtime.Call) (*runtime.ToolResul
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool multi_input.
-const (
-	schemaMultiInputIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolMultiInput calls MultiInput for tool multi_input.
 func toolMultiInput(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in MultiInputArgs
-	if err := decodeMultiInputArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.MultiInput(ctx, c.Session)
@@ -1132,15 +955,9 @@ func toolMultiInput(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, 
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_tool_with_task.
-const (
-	schemaTestToolWithTaskIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestToolWithTask calls ToolWithTask for tool test_tool_with_task.
 func toolTestToolWithTask(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestToolWithTaskArgs
-	if err := decodeTestToolWithTaskArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.ToolWithTask(ctx, c.Session)
@@ -1150,15 +967,9 @@ func toolTestToolWithTask(ctx context.Context, c *runtime.Call) (*runtime.ToolRe
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool test_touch_watched_resource.
-const (
-	schemaTestTouchWatchedResourceIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolTestTouchWatchedResource calls TouchWatchedResource for tool test_touch_watched_resource.
 func toolTestTouchWatchedResource(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TestTouchWatchedResourceArgs
-	if err := decodeTestTouchWatchedResourceArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := conformance.TouchWatchedResource(ctx, c.Session)
@@ -1250,486 +1061,8 @@ func promptTestInputRequiredResultPrompt(ctx context.Context, c *runtime.Call) (
 func completeTestPromptWithArgumentsArg1(ctx context.Context, c *runtime.Call, value string) ([]string, error) {
 	return conformance.CompleteArg1(ctx, value)
 }
-func decodeAddNumbersArgs(data []byte, v *conformance.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
 
-// ConfirmDeleteArgs holds the arguments of a tool declared with plain parameters.
-type ConfirmDeleteArgs struct {
-	Filename string
-}
-
-func decodeConfirmDeleteArgs(data []byte, v *ConfirmDeleteArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readConfirmDeleteArgs(d, v)
-	return d.Finish()
-}
-
-// FailingJobArgs holds the arguments of a tool declared with plain parameters.
-type FailingJobArgs struct{}
-
-func decodeFailingJobArgs(data []byte, v *FailingJobArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readFailingJobArgs(d, v)
-	return d.Finish()
-}
-
-// GreetArgs holds the arguments of a tool declared with plain parameters.
-type GreetArgs struct {
-	Name string
-}
-
-func decodeGreetArgs(data []byte, v *GreetArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readGreetArgs(d, v)
-	return d.Finish()
-}
-
-func decodeJsonSchema202012ToolArgs(data []byte, v *conformance.SchemaInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSchemaInput(d, v)
-	return d.Finish()
-}
-
-// MultiInputArgs holds the arguments of a tool declared with plain parameters.
-type MultiInputArgs struct{}
-
-func decodeMultiInputArgs(data []byte, v *MultiInputArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readMultiInputArgs(d, v)
-	return d.Finish()
-}
-
-// ProtocolErrorJobArgs holds the arguments of a tool declared with plain parameters.
-type ProtocolErrorJobArgs struct{}
-
-func decodeProtocolErrorJobArgs(data []byte, v *ProtocolErrorJobArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readProtocolErrorJobArgs(d, v)
-	return d.Finish()
-}
-
-func decodeSlowComputeArgs(data []byte, v *conformance.SlowComputeInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSlowComputeInput(d, v)
-	return d.Finish()
-}
-
-// TasksCancelledCountArgs holds the arguments of a tool declared with plain parameters.
-type TasksCancelledCountArgs struct{}
-
-func decodeTasksCancelledCountArgs(data []byte, v *TasksCancelledCountArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTasksCancelledCountArgs(d, v)
-	return d.Finish()
-}
-
-// TestAudioContentArgs holds the arguments of a tool declared with plain parameters.
-type TestAudioContentArgs struct{}
-
-func decodeTestAudioContentArgs(data []byte, v *TestAudioContentArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestAudioContentArgs(d, v)
-	return d.Finish()
-}
-
-func decodeTestElicitationArgs(data []byte, v *conformance.ElicitationInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readElicitationInput(d, v)
-	return d.Finish()
-}
-
-// TestElicitationSep1034DefaultsArgs holds the arguments of a tool declared with plain parameters.
-type TestElicitationSep1034DefaultsArgs struct{}
-
-func decodeTestElicitationSep1034DefaultsArgs(data []byte, v *TestElicitationSep1034DefaultsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestElicitationSep1034DefaultsArgs(d, v)
-	return d.Finish()
-}
-
-// TestElicitationSep1330EnumsArgs holds the arguments of a tool declared with plain parameters.
-type TestElicitationSep1330EnumsArgs struct{}
-
-func decodeTestElicitationSep1330EnumsArgs(data []byte, v *TestElicitationSep1330EnumsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestElicitationSep1330EnumsArgs(d, v)
-	return d.Finish()
-}
-
-// TestEmbeddedResourceArgs holds the arguments of a tool declared with plain parameters.
-type TestEmbeddedResourceArgs struct{}
-
-func decodeTestEmbeddedResourceArgs(data []byte, v *TestEmbeddedResourceArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestEmbeddedResourceArgs(d, v)
-	return d.Finish()
-}
-
-// TestErrorHandlingArgs holds the arguments of a tool declared with plain parameters.
-type TestErrorHandlingArgs struct{}
-
-func decodeTestErrorHandlingArgs(data []byte, v *TestErrorHandlingArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestErrorHandlingArgs(d, v)
-	return d.Finish()
-}
-
-// TestImageContentArgs holds the arguments of a tool declared with plain parameters.
-type TestImageContentArgs struct{}
-
-func decodeTestImageContentArgs(data []byte, v *TestImageContentArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestImageContentArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultCapabilitiesArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultCapabilitiesArgs struct{}
-
-func decodeTestInputRequiredResultCapabilitiesArgs(data []byte, v *TestInputRequiredResultCapabilitiesArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultCapabilitiesArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultElicitationArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultElicitationArgs struct{}
-
-func decodeTestInputRequiredResultElicitationArgs(data []byte, v *TestInputRequiredResultElicitationArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultElicitationArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultListRootsArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultListRootsArgs struct{}
-
-func decodeTestInputRequiredResultListRootsArgs(data []byte, v *TestInputRequiredResultListRootsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultListRootsArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultMultiRoundArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultMultiRoundArgs struct{}
-
-func decodeTestInputRequiredResultMultiRoundArgs(data []byte, v *TestInputRequiredResultMultiRoundArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultMultiRoundArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultMultipleInputsArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultMultipleInputsArgs struct{}
-
-func decodeTestInputRequiredResultMultipleInputsArgs(data []byte, v *TestInputRequiredResultMultipleInputsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultMultipleInputsArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultRequestStateArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultRequestStateArgs struct{}
-
-func decodeTestInputRequiredResultRequestStateArgs(data []byte, v *TestInputRequiredResultRequestStateArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultRequestStateArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultSamplingArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultSamplingArgs struct{}
-
-func decodeTestInputRequiredResultSamplingArgs(data []byte, v *TestInputRequiredResultSamplingArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultSamplingArgs(d, v)
-	return d.Finish()
-}
-
-// TestInputRequiredResultTamperedStateArgs holds the arguments of a tool declared with plain parameters.
-type TestInputRequiredResultTamperedStateArgs struct{}
-
-func decodeTestInputRequiredResultTamperedStateArgs(data []byte, v *TestInputRequiredResultTamperedStateArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestInputRequiredResultTamperedStateArgs(d, v)
-	return d.Finish()
-}
-
-// TestLoggingToolArgs holds the arguments of a tool declared with plain parameters.
-type TestLoggingToolArgs struct{}
-
-func decodeTestLoggingToolArgs(data []byte, v *TestLoggingToolArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestLoggingToolArgs(d, v)
-	return d.Finish()
-}
-
-// TestMissingCapabilityArgs holds the arguments of a tool declared with plain parameters.
-type TestMissingCapabilityArgs struct{}
-
-func decodeTestMissingCapabilityArgs(data []byte, v *TestMissingCapabilityArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestMissingCapabilityArgs(d, v)
-	return d.Finish()
-}
-
-// TestMultipleContentTypesArgs holds the arguments of a tool declared with plain parameters.
-type TestMultipleContentTypesArgs struct{}
-
-func decodeTestMultipleContentTypesArgs(data []byte, v *TestMultipleContentTypesArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestMultipleContentTypesArgs(d, v)
-	return d.Finish()
-}
-
-// TestReconnectionArgs holds the arguments of a tool declared with plain parameters.
-type TestReconnectionArgs struct{}
-
-func decodeTestReconnectionArgs(data []byte, v *TestReconnectionArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestReconnectionArgs(d, v)
-	return d.Finish()
-}
-
-func decodeTestSamplingArgs(data []byte, v *conformance.SamplingInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSamplingInput(d, v)
-	return d.Finish()
-}
-
-// TestSimpleTextArgs holds the arguments of a tool declared with plain parameters.
-type TestSimpleTextArgs struct{}
-
-func decodeTestSimpleTextArgs(data []byte, v *TestSimpleTextArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestSimpleTextArgs(d, v)
-	return d.Finish()
-}
-
-// TestStreamingElicitationArgs holds the arguments of a tool declared with plain parameters.
-type TestStreamingElicitationArgs struct{}
-
-func decodeTestStreamingElicitationArgs(data []byte, v *TestStreamingElicitationArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestStreamingElicitationArgs(d, v)
-	return d.Finish()
-}
-
-// TestToolWithLoggingArgs holds the arguments of a tool declared with plain parameters.
-type TestToolWithLoggingArgs struct{}
-
-func decodeTestToolWithLoggingArgs(data []byte, v *TestToolWithLoggingArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestToolWithLoggingArgs(d, v)
-	return d.Finish()
-}
-
-// TestToolWithProgressArgs holds the arguments of a tool declared with plain parameters.
-type TestToolWithProgressArgs struct{}
-
-func decodeTestToolWithProgressArgs(data []byte, v *TestToolWithProgressArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestToolWithProgressArgs(d, v)
-	return d.Finish()
-}
-
-// TestToolWithTaskArgs holds the arguments of a tool declared with plain parameters.
-type TestToolWithTaskArgs struct{}
-
-func decodeTestToolWithTaskArgs(data []byte, v *TestToolWithTaskArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestToolWithTaskArgs(d, v)
-	return d.Finish()
-}
-
-// TestTouchWatchedResourceArgs holds the arguments of a tool declared with plain parameters.
-type TestTouchWatchedResourceArgs struct{}
-
-func decodeTestTouchWatchedResourceArgs(data []byte, v *TestTouchWatchedResourceArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestTouchWatchedResourceArgs(d, v)
-	return d.Finish()
-}
-
-// TestTriggerPromptChangeArgs holds the arguments of a tool declared with plain parameters.
-type TestTriggerPromptChangeArgs struct{}
-
-func decodeTestTriggerPromptChangeArgs(data []byte, v *TestTriggerPromptChangeArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestTriggerPromptChangeArgs(d, v)
-	return d.Finish()
-}
-
-// TestTriggerToolChangeArgs holds the arguments of a tool declared with plain parameters.
-type TestTriggerToolChangeArgs struct{}
-
-func decodeTestTriggerToolChangeArgs(data []byte, v *TestTriggerToolChangeArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTestTriggerToolChangeArgs(d, v)
-	return d.Finish()
-}
-
-func decodeTestXMcpHeaderArgs(data []byte, v *conformance.HeaderInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readHeaderInput(d, v)
-	return d.Finish()
-}
-
+// readAddInput reads a conformance.AddInput object.
 func readAddInput(d *jsonwire.Decoder, v *conformance.AddInput) {
 	var hasA, hasB bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1752,6 +1085,7 @@ func readAddInput(d *jsonwire.Decoder, v *conformance.AddInput) {
 	}
 }
 
+// readAddress reads a conformance.Address object.
 func readAddress(d *jsonwire.Decoder, v *conformance.Address) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -1765,22 +1099,7 @@ func readAddress(d *jsonwire.Decoder, v *conformance.Address) {
 	}
 }
 
-func readConfirmDeleteArgs(d *jsonwire.Decoder, v *ConfirmDeleteArgs) {
-	var hasFilename bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "filename":
-			v.Filename = d.String()
-			hasFilename = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasFilename {
-		d.Missing("filename")
-	}
-}
-
+// readElicitationInput reads a conformance.ElicitationInput object.
 func readElicitationInput(d *jsonwire.Decoder, v *conformance.ElicitationInput) {
 	var hasMessage bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1797,31 +1116,28 @@ func readElicitationInput(d *jsonwire.Decoder, v *conformance.ElicitationInput) 
 	}
 }
 
-func readFailingJobArgs(d *jsonwire.Decoder, v *FailingJobArgs) {
+// filenameArgs holds the arguments of a tool declared with plain parameters.
+type filenameArgs struct {
+	Filename string
+}
+
+func readFilenameArgs(d *jsonwire.Decoder, v *filenameArgs) {
+	var hasFilename bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
+		case "filename":
+			v.Filename = d.String()
+			hasFilename = true
 		default:
 			d.UnknownField(name)
 		}
 	}
-}
-
-func readGreetArgs(d *jsonwire.Decoder, v *GreetArgs) {
-	var hasName bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "name":
-			v.Name = d.String()
-			hasName = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasName {
-		d.Missing("name")
+	if !hasFilename {
+		d.Missing("filename")
 	}
 }
 
+// readHeaderInput reads a conformance.HeaderInput object.
 func readHeaderInput(d *jsonwire.Decoder, v *conformance.HeaderInput) {
 	var hasRegion bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1840,24 +1156,28 @@ func readHeaderInput(d *jsonwire.Decoder, v *conformance.HeaderInput) {
 	}
 }
 
-func readMultiInputArgs(d *jsonwire.Decoder, v *MultiInputArgs) {
+// nameArgs holds the arguments of a tool declared with plain parameters.
+type nameArgs struct {
+	Name string
+}
+
+func readNameArgs(d *jsonwire.Decoder, v *nameArgs) {
+	var hasName bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
+		case "name":
+			v.Name = d.String()
+			hasName = true
 		default:
 			d.UnknownField(name)
 		}
 	}
-}
-
-func readProtocolErrorJobArgs(d *jsonwire.Decoder, v *ProtocolErrorJobArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
+	if !hasName {
+		d.Missing("name")
 	}
 }
 
+// readSamplingInput reads a conformance.SamplingInput object.
 func readSamplingInput(d *jsonwire.Decoder, v *conformance.SamplingInput) {
 	var hasPrompt bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1874,6 +1194,7 @@ func readSamplingInput(d *jsonwire.Decoder, v *conformance.SamplingInput) {
 	}
 }
 
+// readSchemaInput reads a conformance.SchemaInput object.
 func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
 	var hasContactMethod bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1901,13 +1222,14 @@ func readSchemaInput(d *jsonwire.Decoder, v *conformance.SchemaInput) {
 	}
 	if hasContactMethod {
 		switch v.ContactMethod {
-		case "", conformance.ContactPhone, conformance.ContactEmail:
+		case conformance.ContactPhone, conformance.ContactEmail:
 		default:
 			d.Fail("contactMethod", "must be one of \"phone\", \"email\" (enum)")
 		}
 	}
 }
 
+// readSlowComputeInput reads a conformance.SlowComputeInput object.
 func readSlowComputeInput(d *jsonwire.Decoder, v *conformance.SlowComputeInput) {
 	var hasSeconds bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -1933,253 +1255,11 @@ func readSlowComputeInput(d *jsonwire.Decoder, v *conformance.SlowComputeInput) 
 	}
 }
 
-func readTasksCancelledCountArgs(d *jsonwire.Decoder, v *TasksCancelledCountArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestAudioContentArgs(d *jsonwire.Decoder, v *TestAudioContentArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestElicitationSep1034DefaultsArgs(d *jsonwire.Decoder, v *TestElicitationSep1034DefaultsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestElicitationSep1330EnumsArgs(d *jsonwire.Decoder, v *TestElicitationSep1330EnumsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestEmbeddedResourceArgs(d *jsonwire.Decoder, v *TestEmbeddedResourceArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestErrorHandlingArgs(d *jsonwire.Decoder, v *TestErrorHandlingArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestImageContentArgs(d *jsonwire.Decoder, v *TestImageContentArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultCapabilitiesArgs(d *jsonwire.Decoder, v *TestInputRequiredResultCapabilitiesArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultElicitationArgs(d *jsonwire.Decoder, v *TestInputRequiredResultElicitationArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultListRootsArgs(d *jsonwire.Decoder, v *TestInputRequiredResultListRootsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultMultiRoundArgs(d *jsonwire.Decoder, v *TestInputRequiredResultMultiRoundArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultMultipleInputsArgs(d *jsonwire.Decoder, v *TestInputRequiredResultMultipleInputsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultRequestStateArgs(d *jsonwire.Decoder, v *TestInputRequiredResultRequestStateArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultSamplingArgs(d *jsonwire.Decoder, v *TestInputRequiredResultSamplingArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestInputRequiredResultTamperedStateArgs(d *jsonwire.Decoder, v *TestInputRequiredResultTamperedStateArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestLoggingToolArgs(d *jsonwire.Decoder, v *TestLoggingToolArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestMissingCapabilityArgs(d *jsonwire.Decoder, v *TestMissingCapabilityArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestMultipleContentTypesArgs(d *jsonwire.Decoder, v *TestMultipleContentTypesArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestReconnectionArgs(d *jsonwire.Decoder, v *TestReconnectionArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestSimpleTextArgs(d *jsonwire.Decoder, v *TestSimpleTextArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestStreamingElicitationArgs(d *jsonwire.Decoder, v *TestStreamingElicitationArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestToolWithLoggingArgs(d *jsonwire.Decoder, v *TestToolWithLoggingArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestToolWithProgressArgs(d *jsonwire.Decoder, v *TestToolWithProgressArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestToolWithTaskArgs(d *jsonwire.Decoder, v *TestToolWithTaskArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestTouchWatchedResourceArgs(d *jsonwire.Decoder, v *TestTouchWatchedResourceArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestTriggerPromptChangeArgs(d *jsonwire.Decoder, v *TestTriggerPromptChangeArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTestTriggerToolChangeArgs(d *jsonwire.Decoder, v *TestTriggerToolChangeArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
 // encodeJSONAddOutput encodes v as encoding/json.Marshal would, without reflection.
 func encodeJSONAddOutput(v *conformance.AddOutput) ([]byte, error) {
 	return appendJSONAddOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONAddOutput(b []byte, v *conformance.AddOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')

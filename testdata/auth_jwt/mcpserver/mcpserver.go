@@ -7,13 +7,14 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"os"
+
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/auth"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"github.com/mcpgen/mcpgen/testdata/auth_jwt"
-	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -53,8 +54,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "whoami",
 			Description:  "WhoAmI returns who the caller's access token speaks for.",
-			InputSchema:  json.RawMessage(schemaWhoamiIn),
-			OutputSchema: json.RawMessage(schemaWhoamiOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaWhoAmIOutputResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -63,7 +64,7 @@ var definition = runtime.Definition{
 		{
 			Name:        "admin_report",
 			Description: "Report returns a report; only tokens with reports:read may call it.",
-			InputSchema: json.RawMessage(schemaAdminReportIn),
+			InputSchema: json.RawMessage(schemaMonthArgs),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -73,16 +74,17 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool whoami.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaWhoamiIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaWhoamiOut = `{"type":"object","properties":{"subject":{"type":"string"},"client_id":{"type":"string"},"scopes":{"type":["array","null"],"items":{"type":"string"}}},"required":["subject","client_id","scopes"],"additionalProperties":false}`
+	schemaNoArguments        = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaWhoAmIOutputResult = `{"type":"object","properties":{"subject":{"type":"string"},"client_id":{"type":"string"},"scopes":{"type":["array","null"],"items":{"type":"string"}}},"required":["subject","client_id","scopes"],"additionalProperties":false}`
+	schemaMonthArgs          = `{"type":"object","properties":{"month":{"type":"string"}},"required":["month"],"additionalProperties":false}`
 )
 
 // toolWhoami calls WhoAmI for tool whoami.
 func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in WhoamiArgs
-	if err := decodeWhoamiArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := authjwt.WhoAmI(ctx, auth.TokenFromContext(ctx))
@@ -92,15 +94,12 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONWhoAmIOutput(&out))
 }
 
-// Schemas of tool admin_report.
-const (
-	schemaAdminReportIn = `{"type":"object","properties":{"month":{"type":"string"}},"required":["month"],"additionalProperties":false}`
-)
-
 // toolAdminReport calls Report for tool admin_report.
 func toolAdminReport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in AdminReportArgs
-	if err := decodeAdminReportArgs(c.Arguments, &in); err != nil {
+	var in monthArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readMonthArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := authjwt.Report(auth.TokenFromContext(ctx), in.Month)
@@ -110,35 +109,12 @@ func toolAdminReport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	return runtime.TextResult(out), nil
 }
 
-// AdminReportArgs holds the arguments of a tool declared with plain parameters.
-type AdminReportArgs struct {
+// monthArgs holds the arguments of a tool declared with plain parameters.
+type monthArgs struct {
 	Month string
 }
 
-func decodeAdminReportArgs(data []byte, v *AdminReportArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAdminReportArgs(d, v)
-	return d.Finish()
-}
-
-// WhoamiArgs holds the arguments of a tool declared with plain parameters.
-type WhoamiArgs struct{}
-
-func decodeWhoamiArgs(data []byte, v *WhoamiArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readWhoamiArgs(d, v)
-	return d.Finish()
-}
-
-func readAdminReportArgs(d *jsonwire.Decoder, v *AdminReportArgs) {
+func readMonthArgs(d *jsonwire.Decoder, v *monthArgs) {
 	var hasMonth bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -154,19 +130,11 @@ func readAdminReportArgs(d *jsonwire.Decoder, v *AdminReportArgs) {
 	}
 }
 
-func readWhoamiArgs(d *jsonwire.Decoder, v *WhoamiArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
 // encodeJSONWhoAmIOutput encodes v as encoding/json.Marshal would, without reflection.
 func encodeJSONWhoAmIOutput(v *authjwt.WhoAmIOutput) ([]byte, error) {
 	return appendJSONWhoAmIOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONWhoAmIOutput(b []byte, v *authjwt.WhoAmIOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')

@@ -7,13 +7,14 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"os"
+
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"github.com/mcpgen/mcpgen/testdata/basic"
-	"math"
-	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -54,8 +55,8 @@ var definition = runtime.Definition{
 			Name:         "echo",
 			Title:        "Echo",
 			Description:  "Echo repeats a text.",
-			InputSchema:  json.RawMessage(schemaEchoIn),
-			OutputSchema: json.RawMessage(schemaEchoOut),
+			InputSchema:  json.RawMessage(schemaEchoInput),
+			OutputSchema: json.RawMessage(schemaEchoOutputResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint:   runtime.Bool(true),
 				IdempotentHint: runtime.Bool(true),
@@ -65,20 +66,20 @@ var definition = runtime.Definition{
 		{
 			Name:         "add",
 			Description:  "Add adds two integers.",
-			InputSchema:  json.RawMessage(schemaAddIn),
-			OutputSchema: json.RawMessage(schemaAddOut),
+			InputSchema:  json.RawMessage(schemaABArgs),
+			OutputSchema: json.RawMessage(schemaIntResult),
 			Handler:      toolAdd,
 		},
 		{
 			Name:        "greet",
 			Description: "Greet says hello to someone.",
-			InputSchema: json.RawMessage(schemaGreetIn),
+			InputSchema: json.RawMessage(schemaNameTitleArgs),
 			Handler:     toolGreet,
 		},
 		{
 			Name:        "fail",
 			Description: "Fail always fails, to show tool errors.",
-			InputSchema: json.RawMessage(schemaFailIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				DestructiveHint: runtime.Bool(false),
 			},
@@ -87,16 +88,23 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool echo.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaEchoIn  = `{"type":"object","properties":{"text":{"type":"string","description":"Text to echo back."},"times":{"type":"integer","description":"Times to repeat the text.","minimum":1,"maximum":5,"default":1}},"required":["text"],"additionalProperties":false}`
-	schemaEchoOut = `{"type":"object","properties":{"text":{"type":"string","description":"the echoed text"}},"required":["text"],"additionalProperties":false}`
+	schemaEchoInput        = `{"type":"object","properties":{"text":{"type":"string","description":"Text to echo back."},"times":{"type":"integer","description":"Times to repeat the text.","minimum":1,"maximum":5,"default":1}},"required":["text"],"additionalProperties":false}`
+	schemaEchoOutputResult = `{"type":"object","properties":{"text":{"type":"string","description":"the echoed text"}},"required":["text"],"additionalProperties":false}`
+	schemaABArgs           = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
+	schemaIntResult        = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
+	schemaNameTitleArgs    = `{"type":"object","properties":{"name":{"type":"string"},"title":{"type":["string","null"]}},"required":["name"],"additionalProperties":false}`
+	schemaNoArguments      = `{"type":"object","properties":{},"additionalProperties":false}`
 )
 
 // toolEcho calls Echo for tool echo.
 func toolEcho(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in basic.EchoInput
-	if err := decodeEchoArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readEchoInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := basic.Echo(ctx, in)
@@ -106,16 +114,12 @@ func toolEcho(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 	return runtime.Encoded(encodeJSONEchoOutput(&out))
 }
 
-// Schemas of tool add.
-const (
-	schemaAddIn  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAddOut = `{"type":"object","properties":{"result":{"type":"integer"}},"required":["result"]}`
-)
-
 // toolAdd calls Add for tool add.
 func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in AddArgs
-	if err := decodeAddArgs(c.Arguments, &in); err != nil {
+	var in aBArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readABArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := basic.Add(in.A, in.B)
@@ -125,15 +129,12 @@ func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) 
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool greet.
-const (
-	schemaGreetIn = `{"type":"object","properties":{"name":{"type":"string"},"title":{"type":"string"}},"required":["name"],"additionalProperties":false}`
-)
-
 // toolGreet calls Greet for tool greet.
 func toolGreet(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in GreetArgs
-	if err := decodeGreetArgs(c.Arguments, &in); err != nil {
+	var in nameTitleArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readNameTitleArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := basic.Greet(ctx, in.Name, in.Title)
@@ -143,15 +144,9 @@ func toolGreet(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool fail.
-const (
-	schemaFailIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolFail calls Fail for tool fail.
 func toolFail(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in FailArgs
-	if err := decodeFailArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	if err := basic.Fail(ctx); err != nil {
@@ -160,62 +155,13 @@ func toolFail(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 	return runtime.ContentResult(), nil
 }
 
-// AddArgs holds the arguments of a tool declared with plain parameters.
-type AddArgs struct {
+// aBArgs holds the arguments of a tool declared with plain parameters.
+type aBArgs struct {
 	A int
 	B int
 }
 
-func decodeAddArgs(data []byte, v *AddArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddArgs(d, v)
-	return d.Finish()
-}
-
-func decodeEchoArgs(data []byte, v *basic.EchoInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readEchoInput(d, v)
-	return d.Finish()
-}
-
-// FailArgs holds the arguments of a tool declared with plain parameters.
-type FailArgs struct{}
-
-func decodeFailArgs(data []byte, v *FailArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readFailArgs(d, v)
-	return d.Finish()
-}
-
-// GreetArgs holds the arguments of a tool declared with plain parameters.
-type GreetArgs struct {
-	Name  string
-	Title *string
-}
-
-func decodeGreetArgs(data []byte, v *GreetArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readGreetArgs(d, v)
-	return d.Finish()
-}
-
-func readAddArgs(d *jsonwire.Decoder, v *AddArgs) {
+func readABArgs(d *jsonwire.Decoder, v *aBArgs) {
 	var hasA, hasB bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -237,6 +183,7 @@ func readAddArgs(d *jsonwire.Decoder, v *AddArgs) {
 	}
 }
 
+// readEchoInput reads a basic.EchoInput object.
 func readEchoInput(d *jsonwire.Decoder, v *basic.EchoInput) {
 	var hasText, hasTimes bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -266,16 +213,13 @@ func readEchoInput(d *jsonwire.Decoder, v *basic.EchoInput) {
 	}
 }
 
-func readFailArgs(d *jsonwire.Decoder, v *FailArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
+// nameTitleArgs holds the arguments of a tool declared with plain parameters.
+type nameTitleArgs struct {
+	Name  string
+	Title *string
 }
 
-func readGreetArgs(d *jsonwire.Decoder, v *GreetArgs) {
+func readNameTitleArgs(d *jsonwire.Decoder, v *nameTitleArgs) {
 	var hasName bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -303,6 +247,7 @@ func readGreetArgs(d *jsonwire.Decoder, v *GreetArgs) {
 func encodeJSONEchoOutput(v *basic.EchoOutput) ([]byte, error) {
 	return appendJSONEchoOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONEchoOutput(b []byte, v *basic.EchoOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')

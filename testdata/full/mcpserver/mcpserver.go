@@ -7,14 +7,15 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"net/http"
+	"os"
+
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"github.com/mcpgen/mcpgen/testdata/full"
-	"math"
-	"net/http"
-	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -69,8 +70,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "search",
 			Description:  "Search finds documents.\n\nIt returns the best hits first.",
-			InputSchema:  json.RawMessage(schemaSearchIn),
-			OutputSchema: json.RawMessage(schemaSearchOut),
+			InputSchema:  json.RawMessage(schemaQuery),
+			OutputSchema: json.RawMessage(schemaHitsResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint:  runtime.Bool(true),
 				OpenWorldHint: runtime.Bool(true),
@@ -81,23 +82,23 @@ var definition = runtime.Definition{
 		{
 			Name:         "tags",
 			Description:  "Tags lists the tags of a document.",
-			InputSchema:  json.RawMessage(schemaTagsIn),
-			OutputSchema: json.RawMessage(schemaTagsOut),
+			InputSchema:  json.RawMessage(schemaIdArgs),
+			OutputSchema: json.RawMessage(schemaStringsResult),
 			Handler:      toolTags,
 		},
 		{
 			Name:         "counts",
 			Description:  "Counts returns per-tag counts; it may run as a task.",
-			InputSchema:  json.RawMessage(schemaCountsIn),
-			OutputSchema: json.RawMessage(schemaCountsOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaIntMapResult),
 			TaskSupport:  runtime.TaskOptional,
 			Handler:      toolCounts,
 		},
 		{
 			Name:         "ready",
 			Description:  "Ready reports whether the index is ready.",
-			InputSchema:  json.RawMessage(schemaReadyIn),
-			OutputSchema: json.RawMessage(schemaReadyOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaBoolResult),
 			Annotations: &runtime.ToolAnnotations{
 				IdempotentHint: runtime.Bool(true),
 			},
@@ -106,31 +107,31 @@ var definition = runtime.Definition{
 		{
 			Name:        "whoami",
 			Description: "Whoami echoes a request header; it shows the injected parameters.",
-			InputSchema: json.RawMessage(schemaWhoamiIn),
+			InputSchema: json.RawMessage(schemaPrefixArgs),
 			Handler:     toolWhoami,
 		},
 		{
 			Name:        "logo",
 			Description: "Logo returns an image.",
-			InputSchema: json.RawMessage(schemaLogoIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolLogo,
 		},
 		{
 			Name:        "parts",
 			Description: "Parts returns several content blocks.",
-			InputSchema: json.RawMessage(schemaPartsIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Handler:     toolParts,
 		},
 		{
 			Name:        "raw",
 			Description: "Raw builds its own result.",
-			InputSchema: json.RawMessage(schemaRawIn),
+			InputSchema: json.RawMessage(schemaNArgs),
 			Handler:     toolRaw,
 		},
 		{
 			Name:        "reindex",
 			Description: "Reindex rebuilds the index.",
-			InputSchema: json.RawMessage(schemaReindexIn),
+			InputSchema: json.RawMessage(schemaNoArguments),
 			Annotations: &runtime.ToolAnnotations{
 				DestructiveHint: runtime.Bool(true),
 				IdempotentHint:  runtime.Bool(false),
@@ -226,16 +227,26 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool search.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaSearchIn  = `{"type":"object","properties":{"q":{"type":"string","description":"Words to look for."},"limit":{"type":"integer","description":"at most this many hits"}},"required":["q"],"additionalProperties":false}`
-	schemaSearchOut = `{"type":"object","properties":{"items":{"type":["array","null"],"items":{"type":"object","description":"Hit is one search result.","properties":{"title":{"type":"string"},"score":{"type":"number"}},"required":["title","score"],"additionalProperties":false}},"total":{"type":"integer"}},"required":["items","total"],"additionalProperties":false}`
+	schemaQuery         = `{"type":"object","properties":{"q":{"type":"string","description":"Words to look for."},"limit":{"type":"integer","description":"at most this many hits"}},"required":["q"],"additionalProperties":false}`
+	schemaHitsResult    = `{"type":"object","properties":{"items":{"type":["array","null"],"items":{"type":"object","description":"Hit is one search result.","properties":{"title":{"type":"string"},"score":{"type":"number"}},"required":["title","score"],"additionalProperties":false}},"total":{"type":"integer"}},"required":["items","total"],"additionalProperties":false}`
+	schemaIdArgs        = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
+	schemaStringsResult = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
+	schemaNoArguments   = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaIntMapResult  = `{"type":"object","additionalProperties":{"type":"integer"}}`
+	schemaBoolResult    = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
+	schemaPrefixArgs    = `{"type":"object","properties":{"prefix":{"type":"string"}},"required":["prefix"],"additionalProperties":false}`
+	schemaNArgs         = `{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"],"additionalProperties":false}`
 )
 
 // toolSearch calls Search for tool search.
 func toolSearch(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in full.Query
-	if err := decodeSearchArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readQuery(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Search(ctx, &in)
@@ -245,16 +256,12 @@ func toolSearch(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool tags.
-const (
-	schemaTagsIn  = `{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}`
-	schemaTagsOut = `{"type":"object","properties":{"result":{"type":["array","null"],"items":{"type":"string"}}},"required":["result"]}`
-)
-
 // toolTags calls Tags for tool tags.
 func toolTags(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in TagsArgs
-	if err := decodeTagsArgs(c.Arguments, &in); err != nil {
+	var in idArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readIdArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Tags(ctx, in.Id)
@@ -264,16 +271,9 @@ func toolTags(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool counts.
-const (
-	schemaCountsIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaCountsOut = `{"type":"object","additionalProperties":{"type":"integer"}}`
-)
-
 // toolCounts calls Counts for tool counts.
 func toolCounts(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in CountsArgs
-	if err := decodeCountsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Counts(ctx)
@@ -283,16 +283,9 @@ func toolCounts(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.JSONResult(out)
 }
 
-// Schemas of tool ready.
-const (
-	schemaReadyIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaReadyOut = `{"type":"object","properties":{"result":{"type":"boolean"}},"required":["result"]}`
-)
-
 // toolReady calls Ready for tool ready.
 func toolReady(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ReadyArgs
-	if err := decodeReadyArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Ready()
@@ -302,15 +295,12 @@ func toolReady(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error
 	return runtime.WrappedResult(out)
 }
 
-// Schemas of tool whoami.
-const (
-	schemaWhoamiIn = `{"type":"object","properties":{"prefix":{"type":"string"}},"required":["prefix"],"additionalProperties":false}`
-)
-
 // toolWhoami calls Whoami for tool whoami.
 func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in WhoamiArgs
-	if err := decodeWhoamiArgs(c.Arguments, &in); err != nil {
+	var in prefixArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readPrefixArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Whoami(ctx, c.Header(), c.Request, c.Session, in.Prefix)
@@ -320,15 +310,9 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.TextResult(out), nil
 }
 
-// Schemas of tool logo.
-const (
-	schemaLogoIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolLogo calls Logo for tool logo.
 func toolLogo(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in LogoArgs
-	if err := decodeLogoArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Logo(ctx)
@@ -338,15 +322,9 @@ func toolLogo(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 	return runtime.ContentResult(out), nil
 }
 
-// Schemas of tool parts.
-const (
-	schemaPartsIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolParts calls Parts for tool parts.
 func toolParts(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in PartsArgs
-	if err := decodePartsArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := full.Parts(ctx)
@@ -356,29 +334,20 @@ func toolParts(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error
 	return runtime.ContentResult(out...), nil
 }
 
-// Schemas of tool raw.
-const (
-	schemaRawIn = `{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"],"additionalProperties":false}`
-)
-
 // toolRaw calls Raw for tool raw.
 func toolRaw(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in RawArgs
-	if err := decodeRawArgs(c.Arguments, &in); err != nil {
+	var in nArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readNArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	return full.Raw(ctx, in.N)
 }
 
-// Schemas of tool reindex.
-const (
-	schemaReindexIn = `{"type":"object","properties":{},"additionalProperties":false}`
-)
-
 // toolReindex calls Reindex for tool reindex.
 func toolReindex(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ReindexArgs
-	if err := decodeReindexArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	if err := full.Reindex(ctx); err != nil {
@@ -462,206 +431,12 @@ func completeProfileId(ctx context.Context, c *runtime.Call, value string) ([]st
 	return full.UserIDs(ctx, value)
 }
 
-// CountsArgs holds the arguments of a tool declared with plain parameters.
-type CountsArgs struct{}
-
-func decodeCountsArgs(data []byte, v *CountsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readCountsArgs(d, v)
-	return d.Finish()
-}
-
-// LogoArgs holds the arguments of a tool declared with plain parameters.
-type LogoArgs struct{}
-
-func decodeLogoArgs(data []byte, v *LogoArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readLogoArgs(d, v)
-	return d.Finish()
-}
-
-// PartsArgs holds the arguments of a tool declared with plain parameters.
-type PartsArgs struct{}
-
-func decodePartsArgs(data []byte, v *PartsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readPartsArgs(d, v)
-	return d.Finish()
-}
-
-// RawArgs holds the arguments of a tool declared with plain parameters.
-type RawArgs struct {
-	N int
-}
-
-func decodeRawArgs(data []byte, v *RawArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readRawArgs(d, v)
-	return d.Finish()
-}
-
-// ReadyArgs holds the arguments of a tool declared with plain parameters.
-type ReadyArgs struct{}
-
-func decodeReadyArgs(data []byte, v *ReadyArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readReadyArgs(d, v)
-	return d.Finish()
-}
-
-// ReindexArgs holds the arguments of a tool declared with plain parameters.
-type ReindexArgs struct{}
-
-func decodeReindexArgs(data []byte, v *ReindexArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readReindexArgs(d, v)
-	return d.Finish()
-}
-
-func decodeSearchArgs(data []byte, v *full.Query) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readQuery(d, v)
-	return d.Finish()
-}
-
-// TagsArgs holds the arguments of a tool declared with plain parameters.
-type TagsArgs struct {
+// idArgs holds the arguments of a tool declared with plain parameters.
+type idArgs struct {
 	Id string
 }
 
-func decodeTagsArgs(data []byte, v *TagsArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTagsArgs(d, v)
-	return d.Finish()
-}
-
-// WhoamiArgs holds the arguments of a tool declared with plain parameters.
-type WhoamiArgs struct {
-	Prefix string
-}
-
-func decodeWhoamiArgs(data []byte, v *WhoamiArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readWhoamiArgs(d, v)
-	return d.Finish()
-}
-
-func readCountsArgs(d *jsonwire.Decoder, v *CountsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readLogoArgs(d *jsonwire.Decoder, v *LogoArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readPartsArgs(d *jsonwire.Decoder, v *PartsArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readQuery(d *jsonwire.Decoder, v *full.Query) {
-	var hasQ bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "q":
-			v.Q = d.String()
-			hasQ = true
-		case "limit":
-			v.Limit = int(d.Int(math.MinInt, math.MaxInt))
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasQ {
-		d.Missing("q")
-	}
-}
-
-func readRawArgs(d *jsonwire.Decoder, v *RawArgs) {
-	var hasN bool
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		case "n":
-			v.N = int(d.Int(math.MinInt, math.MaxInt))
-			hasN = true
-		default:
-			d.UnknownField(name)
-		}
-	}
-	if !hasN {
-		d.Missing("n")
-	}
-}
-
-func readReadyArgs(d *jsonwire.Decoder, v *ReadyArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readReindexArgs(d *jsonwire.Decoder, v *ReindexArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readTagsArgs(d *jsonwire.Decoder, v *TagsArgs) {
+func readIdArgs(d *jsonwire.Decoder, v *idArgs) {
 	var hasId bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -677,7 +452,33 @@ func readTagsArgs(d *jsonwire.Decoder, v *TagsArgs) {
 	}
 }
 
-func readWhoamiArgs(d *jsonwire.Decoder, v *WhoamiArgs) {
+// nArgs holds the arguments of a tool declared with plain parameters.
+type nArgs struct {
+	N int
+}
+
+func readNArgs(d *jsonwire.Decoder, v *nArgs) {
+	var hasN bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "n":
+			v.N = int(d.Int(math.MinInt, math.MaxInt))
+			hasN = true
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasN {
+		d.Missing("n")
+	}
+}
+
+// prefixArgs holds the arguments of a tool declared with plain parameters.
+type prefixArgs struct {
+	Prefix string
+}
+
+func readPrefixArgs(d *jsonwire.Decoder, v *prefixArgs) {
 	var hasPrefix bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -690,5 +491,24 @@ func readWhoamiArgs(d *jsonwire.Decoder, v *WhoamiArgs) {
 	}
 	if !hasPrefix {
 		d.Missing("prefix")
+	}
+}
+
+// readQuery reads a full.Query object.
+func readQuery(d *jsonwire.Decoder, v *full.Query) {
+	var hasQ bool
+	for name, ok := d.Field(); ok; name, ok = d.Field() {
+		switch name {
+		case "q":
+			v.Q = d.String()
+			hasQ = true
+		case "limit":
+			v.Limit = int(d.Int(math.MinInt, math.MaxInt))
+		default:
+			d.UnknownField(name)
+		}
+	}
+	if !hasQ {
+		d.Missing("q")
 	}
 }

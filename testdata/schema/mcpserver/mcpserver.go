@@ -7,13 +7,14 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"strconv"
+
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"github.com/mcpgen/mcpgen/testdata/schema"
-	"os"
-	"strconv"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -49,23 +50,26 @@ var definition = runtime.Definition{
 		{
 			Name:         "send",
 			Description:  "Send sends a message.",
-			InputSchema:  json.RawMessage(schemaSendIn),
-			OutputSchema: json.RawMessage(schemaSendOut),
+			InputSchema:  json.RawMessage(schemaInput),
+			OutputSchema: json.RawMessage(schemaOutputResult),
 			Handler:      toolSend,
 		},
 	},
 }
 
-// Schemas of tool send.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaSendIn  = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"contact":{"type":"object","description":"Contact is how to reach someone. Its keywords keep the order written\n(not sorted) and come after the generated members.","properties":{"phone":{"type":"string"},"country":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"oneOf":[{"required":["phone"]},{"required":["email"]}],"$comment":"one, not both","dependentRequired":{"phone":["country"]}},"home":{"$ref":"#/$defs/address"},"work":{"$ref":"#/$defs/address"},"tree":{"$ref":"#/$defs/Node"},"pages":{"type":"array","items":{"type":"object","description":"Page is generic; every instance gets the keywords.","properties":{"items":{"type":"array","items":{"type":"string"}}},"required":["items"],"additionalProperties":false,"$comment":"a page"}}},"required":["contact"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is recursive, so it lives in $defs.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false,"not":{"required":["self"]}},"address":{"type":"object","description":"Address is a postal address, written once in $defs.","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false,"$anchor":"addr","examples":[{"city":"Paris"}]}},"if":{"required":["home"]},"then":{"required":["tree"]}}`
-	schemaSendOut = `{"type":"object","properties":{"sent":{"type":"boolean"},"contact":{"type":"object","description":"Contact is how to reach someone. Its keywords keep the order written\n(not sorted) and come after the generated members.","properties":{"phone":{"type":"string"},"country":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"oneOf":[{"required":["phone"]},{"required":["email"]}],"$comment":"one, not both","dependentRequired":{"phone":["country"]}}},"required":["sent"],"additionalProperties":false,"$comment":"output too"}`
+	schemaInput        = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"contact":{"type":"object","description":"Contact is how to reach someone. Its keywords keep the order written\n(not sorted) and come after the generated members.","properties":{"phone":{"type":"string"},"country":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"oneOf":[{"required":["phone"]},{"required":["email"]}],"$comment":"one, not both","dependentRequired":{"phone":["country"]}},"home":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"work":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},"tree":{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]},"pages":{"type":"array","items":{"type":"object","description":"Page is generic; every instance gets the keywords.","properties":{"items":{"type":"array","items":{"type":"string"}}},"required":["items"],"additionalProperties":false,"$comment":"a page"}}},"required":["contact"],"additionalProperties":false,"$defs":{"Node":{"type":"object","description":"Node is recursive, so it lives in $defs.","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false,"not":{"required":["self"]}},"address":{"type":"object","description":"Address is a postal address, written once in $defs.","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false,"$anchor":"addr","examples":[{"city":"Paris"}]}},"if":{"required":["home"]},"then":{"required":["tree"]}}`
+	schemaOutputResult = `{"type":"object","properties":{"sent":{"type":"boolean"},"contact":{"type":"object","description":"Contact is how to reach someone. Its keywords keep the order written\n(not sorted) and come after the generated members.","properties":{"phone":{"type":"string"},"country":{"type":"string"},"email":{"type":"string"}},"additionalProperties":false,"oneOf":[{"required":["phone"]},{"required":["email"]}],"$comment":"one, not both","dependentRequired":{"phone":["country"]}}},"required":["sent"],"additionalProperties":false,"$comment":"output too"}`
 )
 
 // toolSend calls Send for tool send.
 func toolSend(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in schema.Input
-	if err := decodeSendArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := schema.Send(ctx, in)
@@ -74,16 +78,8 @@ func toolSend(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error)
 	}
 	return runtime.Encoded(encodeJSONOutput(&out))
 }
-func decodeSendArgs(data []byte, v *schema.Input) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readInput(d, v)
-	return d.Finish()
-}
 
+// readAddress reads a schema.Address object.
 func readAddress(d *jsonwire.Decoder, v *schema.Address) {
 	var hasCity bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -100,6 +96,7 @@ func readAddress(d *jsonwire.Decoder, v *schema.Address) {
 	}
 }
 
+// readContact reads a schema.Contact object.
 func readContact(d *jsonwire.Decoder, v *schema.Contact) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -115,6 +112,7 @@ func readContact(d *jsonwire.Decoder, v *schema.Contact) {
 	}
 }
 
+// readInput reads a schema.Input object.
 func readInput(d *jsonwire.Decoder, v *schema.Input) {
 	var hasContact bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -162,6 +160,7 @@ func readInput(d *jsonwire.Decoder, v *schema.Input) {
 	}
 }
 
+// readNode reads a schema.Node object.
 func readNode(d *jsonwire.Decoder, v *schema.Node) {
 	var hasName bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -173,13 +172,9 @@ func readNode(d *jsonwire.Decoder, v *schema.Node) {
 			v.Children = []*schema.Node{}
 			for _, ok := d.Elem(); ok; _, ok = d.Elem() {
 				var e1 *schema.Node
-				if d.Null() {
-					e1 = nil
-				} else {
-					p2 := new(schema.Node)
-					readNode(d, p2)
-					e1 = p2
-				}
+				p2 := new(schema.Node)
+				readNode(d, p2)
+				e1 = p2
 				v.Children = append(v.Children, e1)
 			}
 		default:
@@ -191,6 +186,7 @@ func readNode(d *jsonwire.Decoder, v *schema.Node) {
 	}
 }
 
+// readPageString reads a schema.Page[string] object.
 func readPageString(d *jsonwire.Decoder, v *schema.Page[string]) {
 	var hasItems bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -214,6 +210,7 @@ func readPageString(d *jsonwire.Decoder, v *schema.Page[string]) {
 func encodeJSONOutput(v *schema.Output) ([]byte, error) {
 	return appendJSONOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONContact(b []byte, v *schema.Contact) ([]byte, error) {
 	var err error
 	sep := byte('{')
@@ -240,6 +237,7 @@ func appendJSONContact(b []byte, v *schema.Contact) ([]byte, error) {
 	}
 	return append(b, '}'), err
 }
+
 func appendJSONOutput(b []byte, v *schema.Output) ([]byte, error) {
 	var err error
 	sep := byte('{')

@@ -7,14 +7,15 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"os"
+
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/sse"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 	"github.com/mcpgen/mcpgen/testdata/transports"
-	"net/http"
-	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -50,8 +51,8 @@ var definition = runtime.Definition{
 		{
 			Name:         "headers",
 			Description:  "Headers returns the value of one request header as the tool sees it,\nand the names of every header it was given.",
-			InputSchema:  json.RawMessage(schemaHeadersIn),
-			OutputSchema: json.RawMessage(schemaHeadersOut),
+			InputSchema:  json.RawMessage(schemaNameArgs),
+			OutputSchema: json.RawMessage(schemaHeadersOutputResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -60,16 +61,19 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool headers.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaHeadersIn  = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
-	schemaHeadersOut = `{"type":"object","properties":{"value":{"type":"string"},"names":{"type":["array","null"],"items":{"type":"string"}}},"required":["value","names"],"additionalProperties":false}`
+	schemaNameArgs            = `{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}`
+	schemaHeadersOutputResult = `{"type":"object","properties":{"value":{"type":"string"},"names":{"type":["array","null"],"items":{"type":"string"}}},"required":["value","names"],"additionalProperties":false}`
 )
 
 // toolHeaders calls Headers for tool headers.
 func toolHeaders(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in HeadersArgs
-	if err := decodeHeadersArgs(c.Arguments, &in); err != nil {
+	var in nameArgs
+	d := jsonwire.Arguments(c.Arguments)
+	readNameArgs(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := transports.Headers(ctx, c.Header(), in.Name)
@@ -79,22 +83,12 @@ func toolHeaders(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, err
 	return runtime.Encoded(encodeJSONHeadersOutput(&out))
 }
 
-// HeadersArgs holds the arguments of a tool declared with plain parameters.
-type HeadersArgs struct {
+// nameArgs holds the arguments of a tool declared with plain parameters.
+type nameArgs struct {
 	Name string
 }
 
-func decodeHeadersArgs(data []byte, v *HeadersArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readHeadersArgs(d, v)
-	return d.Finish()
-}
-
-func readHeadersArgs(d *jsonwire.Decoder, v *HeadersArgs) {
+func readNameArgs(d *jsonwire.Decoder, v *nameArgs) {
 	var hasName bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -114,6 +108,7 @@ func readHeadersArgs(d *jsonwire.Decoder, v *HeadersArgs) {
 func encodeJSONHeadersOutput(v *transports.HeadersOutput) ([]byte, error) {
 	return appendJSONHeadersOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONHeadersOutput(b []byte, v *transports.HeadersOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')

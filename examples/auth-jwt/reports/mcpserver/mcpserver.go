@@ -7,14 +7,15 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"regexp"
+
 	"github.com/mcpgen/mcpgen/examples/auth-jwt/reports"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/auth"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"os"
-	"regexp"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -56,8 +57,8 @@ var definition = runtime.Definition{
 			Name:         "whoami",
 			Title:        "Who am I",
 			Description:  "WhoAmI returns the caller's identity as the server verified it from\nthe bearer token: subject, client id, scopes and issuer.",
-			InputSchema:  json.RawMessage(schemaWhoamiIn),
-			OutputSchema: json.RawMessage(schemaWhoamiOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaIdentityResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -67,8 +68,8 @@ var definition = runtime.Definition{
 			Name:         "admin_report",
 			Title:        "Monthly report",
 			Description:  "AdminReport returns the monthly report. Only tokens granting\nreports:read may call it: others get HTTP 403 insufficient_scope.",
-			InputSchema:  json.RawMessage(schemaAdminReportIn),
-			OutputSchema: json.RawMessage(schemaAdminReportOut),
+			InputSchema:  json.RawMessage(schemaReportInput),
+			OutputSchema: json.RawMessage(schemaReportResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -78,16 +79,18 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool whoami.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaWhoamiIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaWhoamiOut = `{"type":"object","properties":{"subject":{"type":"string","description":"Subject is the user (or service) the token speaks for: the sub claim."},"client_id":{"type":"string","description":"ClientID is the OAuth client the token was issued to."},"scopes":{"type":["array","null"],"description":"Scopes the token grants.","items":{"type":"string"}},"issuer":{"type":"string","description":"Issuer is the authorization server that signed the token."}},"required":["subject","client_id","scopes","issuer"],"additionalProperties":false}`
+	schemaNoArguments    = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaIdentityResult = `{"type":"object","properties":{"subject":{"type":"string","description":"Subject is the user (or service) the token speaks for: the sub claim."},"client_id":{"type":"string","description":"ClientID is the OAuth client the token was issued to."},"scopes":{"type":["array","null"],"description":"Scopes the token grants.","items":{"type":"string"}},"issuer":{"type":"string","description":"Issuer is the authorization server that signed the token."}},"required":["subject","client_id","scopes","issuer"],"additionalProperties":false}`
+	schemaReportInput    = `{"type":"object","properties":{"month":{"type":"string","description":"Month of the report, as YYYY-MM.","pattern":"^[0-9]{4}-[0-9]{2}$"}},"required":["month"],"additionalProperties":false}`
+	schemaReportResult   = `{"type":"object","properties":{"month":{"type":"string"},"requested_by":{"type":"string"},"summary":{"type":"string"}},"required":["month","requested_by","summary"],"additionalProperties":false}`
 )
 
 // toolWhoami calls WhoAmI for tool whoami.
 func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in WhoamiArgs
-	if err := decodeWhoamiArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := reports.WhoAmI(ctx, auth.TokenFromContext(ctx))
@@ -97,16 +100,12 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONIdentity(&out))
 }
 
-// Schemas of tool admin_report.
-const (
-	schemaAdminReportIn  = `{"type":"object","properties":{"month":{"type":"string","description":"Month of the report, as YYYY-MM.","pattern":"^[0-9]{4}-[0-9]{2}$"}},"required":["month"],"additionalProperties":false}`
-	schemaAdminReportOut = `{"type":"object","properties":{"month":{"type":"string"},"requested_by":{"type":"string"},"summary":{"type":"string"}},"required":["month","requested_by","summary"],"additionalProperties":false}`
-)
-
 // toolAdminReport calls AdminReport for tool admin_report.
 func toolAdminReport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in reports.ReportInput
-	if err := decodeAdminReportArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readReportInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := reports.AdminReport(ctx, auth.TokenFromContext(ctx), in)
@@ -115,29 +114,8 @@ func toolAdminReport(ctx context.Context, c *runtime.Call) (*runtime.ToolResult,
 	}
 	return runtime.Encoded(encodeJSONReport(&out))
 }
-func decodeAdminReportArgs(data []byte, v *reports.ReportInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readReportInput(d, v)
-	return d.Finish()
-}
 
-// WhoamiArgs holds the arguments of a tool declared with plain parameters.
-type WhoamiArgs struct{}
-
-func decodeWhoamiArgs(data []byte, v *WhoamiArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readWhoamiArgs(d, v)
-	return d.Finish()
-}
-
+// readReportInput reads a reports.ReportInput object.
 func readReportInput(d *jsonwire.Decoder, v *reports.ReportInput) {
 	var hasMonth bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -158,15 +136,6 @@ func readReportInput(d *jsonwire.Decoder, v *reports.ReportInput) {
 	}
 }
 
-func readWhoamiArgs(d *jsonwire.Decoder, v *WhoamiArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
 var (
 	pattern1 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}$")
 )
@@ -180,6 +149,7 @@ func encodeJSONIdentity(v *reports.Identity) ([]byte, error) {
 func encodeJSONReport(v *reports.Report) ([]byte, error) {
 	return appendJSONReport(make([]byte, 0, 128), v)
 }
+
 func appendJSONIdentity(b []byte, v *reports.Identity) ([]byte, error) {
 	var err error
 	b = append(b, '{')
@@ -204,6 +174,7 @@ func appendJSONIdentity(b []byte, v *reports.Identity) ([]byte, error) {
 	b = jsonwire.AppendString(b, string(v.Issuer))
 	return append(b, '}'), err
 }
+
 func appendJSONReport(b []byte, v *reports.Report) ([]byte, error) {
 	var err error
 	b = append(b, '{')

@@ -7,6 +7,8 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"os"
+
 	"github.com/mcpgen/mcpgen/examples/auth-proxy/profile"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/auth"
@@ -14,7 +16,6 @@ import (
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"os"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -56,8 +57,8 @@ var definition = runtime.Definition{
 			Name:         "whoami",
 			Title:        "Who am I",
 			Description:  "WhoAmI returns who signed in at the identity provider.",
-			InputSchema:  json.RawMessage(schemaWhoamiIn),
-			OutputSchema: json.RawMessage(schemaWhoamiOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaIdentityResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -67,8 +68,8 @@ var definition = runtime.Definition{
 			Name:         "provider_profile",
 			Title:        "Profile at the identity provider",
 			Description:  "ProviderProfile fetches the caller's profile from the identity\nprovider's API with the upstream token (never the caller's own token).",
-			InputSchema:  json.RawMessage(schemaProviderProfileIn),
-			OutputSchema: json.RawMessage(schemaProviderProfileOut),
+			InputSchema:  json.RawMessage(schemaNoArguments),
+			OutputSchema: json.RawMessage(schemaProviderProfileMapResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -77,16 +78,17 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool whoami.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaWhoamiIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaWhoamiOut = `{"type":"object","properties":{"subject":{"type":"string","description":"Subject is the provider's stable user id."},"email":{"type":"string","description":"Email and Name, when the provider shares them."},"name":{"type":"string"},"client_id":{"type":"string","description":"ClientID is the MCP client the proxy issued the token to."}},"required":["subject","client_id"],"additionalProperties":false}`
+	schemaNoArguments              = `{"type":"object","properties":{},"additionalProperties":false}`
+	schemaIdentityResult           = `{"type":"object","properties":{"subject":{"type":"string","description":"Subject is the provider's stable user id."},"email":{"type":"string","description":"Email and Name, when the provider shares them."},"name":{"type":"string"},"client_id":{"type":"string","description":"ClientID is the MCP client the proxy issued the token to."}},"required":["subject","client_id"],"additionalProperties":false}`
+	schemaProviderProfileMapResult = `{"type":"object","additionalProperties":{}}`
 )
 
 // toolWhoami calls WhoAmI for tool whoami.
 func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in WhoamiArgs
-	if err := decodeWhoamiArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := profile.WhoAmI(ctx, auth.TokenFromContext(ctx))
@@ -96,16 +98,9 @@ func toolWhoami(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONIdentity(&out))
 }
 
-// Schemas of tool provider_profile.
-const (
-	schemaProviderProfileIn  = `{"type":"object","properties":{},"additionalProperties":false}`
-	schemaProviderProfileOut = `{"type":"object","additionalProperties":{}}`
-)
-
 // toolProviderProfile calls ProviderProfile for tool provider_profile.
 func toolProviderProfile(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
-	var in ProviderProfileArgs
-	if err := decodeProviderProfileArgs(c.Arguments, &in); err != nil {
+	if err := jsonwire.NoArguments(c.Arguments); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := profile.ProviderProfile(ctx)
@@ -115,54 +110,11 @@ func toolProviderProfile(ctx context.Context, c *runtime.Call) (*runtime.ToolRes
 	return runtime.JSONResult(out)
 }
 
-// ProviderProfileArgs holds the arguments of a tool declared with plain parameters.
-type ProviderProfileArgs struct{}
-
-func decodeProviderProfileArgs(data []byte, v *ProviderProfileArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readProviderProfileArgs(d, v)
-	return d.Finish()
-}
-
-// WhoamiArgs holds the arguments of a tool declared with plain parameters.
-type WhoamiArgs struct{}
-
-func decodeWhoamiArgs(data []byte, v *WhoamiArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readWhoamiArgs(d, v)
-	return d.Finish()
-}
-
-func readProviderProfileArgs(d *jsonwire.Decoder, v *ProviderProfileArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
-func readWhoamiArgs(d *jsonwire.Decoder, v *WhoamiArgs) {
-	for name, ok := d.Field(); ok; name, ok = d.Field() {
-		switch name {
-		default:
-			d.UnknownField(name)
-		}
-	}
-}
-
 // encodeJSONIdentity encodes v as encoding/json.Marshal would, without reflection.
 func encodeJSONIdentity(v *profile.Identity) ([]byte, error) {
 	return appendJSONIdentity(make([]byte, 0, 128), v)
 }
+
 func appendJSONIdentity(b []byte, v *profile.Identity) ([]byte, error) {
 	var err error
 	sep := byte('{')

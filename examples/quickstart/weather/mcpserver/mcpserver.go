@@ -7,16 +7,17 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"os"
+	"strconv"
+	"unicode/utf8"
+
 	"github.com/mcpgen/mcpgen/examples/quickstart/weather"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/sse"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"math"
-	"os"
-	"strconv"
-	"unicode/utf8"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -56,8 +57,8 @@ var definition = runtime.Definition{
 			Name:         "get_forecast",
 			Title:        "Weather forecast",
 			Description:  "Forecast returns a (made-up, deterministic) forecast for a city.",
-			InputSchema:  json.RawMessage(schemaGetForecastIn),
-			OutputSchema: json.RawMessage(schemaGetForecastOut),
+			InputSchema:  json.RawMessage(schemaForecastInput),
+			OutputSchema: json.RawMessage(schemaForecastOutputResult),
 			Annotations: &runtime.ToolAnnotations{
 				ReadOnlyHint: runtime.Bool(true),
 			},
@@ -88,16 +89,19 @@ var definition = runtime.Definition{
 	},
 }
 
-// Schemas of tool get_forecast.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaGetForecastIn  = `{"type":"object","properties":{"city":{"type":"string","description":"City name, for example \"Paris\".","minLength":1},"days":{"type":"integer","description":"Number of days to forecast.","minimum":1,"maximum":7,"default":3},"units":{"type":"string","description":"Temperature scale; celsius when omitted.","enum":["celsius","fahrenheit"]}},"required":["city"],"additionalProperties":false}`
-	schemaGetForecastOut = `{"type":"object","properties":{"city":{"type":"string"},"units":{"type":"string","description":"Units is a temperature scale.","enum":["celsius","fahrenheit"]},"days":{"type":["array","null"],"items":{"type":"object","description":"Day is one day of a forecast.","properties":{"day":{"type":"integer"},"summary":{"type":"string"},"temperature":{"type":"number"}},"required":["day","summary","temperature"],"additionalProperties":false}}},"required":["city","units","days"],"additionalProperties":false}`
+	schemaForecastInput        = `{"type":"object","properties":{"city":{"type":"string","description":"City name, for example \"Paris\".","minLength":1},"days":{"type":"integer","description":"Number of days to forecast.","minimum":1,"maximum":7,"default":3},"units":{"type":"string","description":"Temperature scale; celsius when omitted.","enum":["celsius","fahrenheit"]}},"required":["city"],"additionalProperties":false}`
+	schemaForecastOutputResult = `{"type":"object","properties":{"city":{"type":"string"},"units":{"type":"string","description":"Units is a temperature scale.","enum":["","celsius","fahrenheit"]},"days":{"type":["array","null"],"items":{"type":"object","description":"Day is one day of a forecast.","properties":{"day":{"type":"integer"},"summary":{"type":"string"},"temperature":{"type":"number"}},"required":["day","summary","temperature"],"additionalProperties":false}}},"required":["city","units","days"],"additionalProperties":false}`
 )
 
 // toolGetForecast calls Forecast for tool get_forecast.
 func toolGetForecast(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in weather.ForecastInput
-	if err := decodeGetForecastArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readForecastInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := weather.Forecast(ctx, in)
@@ -124,16 +128,8 @@ func promptPlanTrip(ctx context.Context, c *runtime.Call) (*runtime.PromptResult
 	}
 	return runtime.UserPrompt(out), nil
 }
-func decodeGetForecastArgs(data []byte, v *weather.ForecastInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readForecastInput(d, v)
-	return d.Finish()
-}
 
+// readForecastInput reads a weather.ForecastInput object.
 func readForecastInput(d *jsonwire.Decoder, v *weather.ForecastInput) {
 	var hasCity, hasDays, hasUnits bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -155,7 +151,7 @@ func readForecastInput(d *jsonwire.Decoder, v *weather.ForecastInput) {
 		d.Missing("city")
 	} else {
 		if utf8.RuneCountInString(v.City) < 1 {
-			d.Fail("city", "must be at least 1 characters long (minLength)")
+			d.Fail("city", "must be at least 1 character long (minLength)")
 		}
 	}
 	if !hasDays {
@@ -170,7 +166,7 @@ func readForecastInput(d *jsonwire.Decoder, v *weather.ForecastInput) {
 	}
 	if hasUnits {
 		switch v.Units {
-		case "", weather.Celsius, weather.Fahrenheit:
+		case weather.Celsius, weather.Fahrenheit:
 		default:
 			d.Fail("units", "must be one of \"celsius\", \"fahrenheit\" (enum)")
 		}
@@ -181,6 +177,7 @@ func readForecastInput(d *jsonwire.Decoder, v *weather.ForecastInput) {
 func encodeJSONForecastOutput(v *weather.ForecastOutput) ([]byte, error) {
 	return appendJSONForecastOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONDay(b []byte, v *weather.Day) ([]byte, error) {
 	var err error
 	b = append(b, '{')
@@ -194,6 +191,7 @@ func appendJSONDay(b []byte, v *weather.Day) ([]byte, error) {
 	}
 	return append(b, '}'), err
 }
+
 func appendJSONForecastOutput(b []byte, v *weather.ForecastOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')

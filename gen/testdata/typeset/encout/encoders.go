@@ -29,6 +29,7 @@ func encodeJSONScalars(v *encfixture.Scalars) ([]byte, error) {
 func encodeJSONTree(v *encfixture.Tree) ([]byte, error) {
 	return appendJSONTree(make([]byte, 0, 128), v)
 }
+
 func appendJSONComposite(b []byte, v *encfixture.Composite) ([]byte, error) {
 	var err error
 	sep := byte('{')
@@ -220,6 +221,7 @@ func appendJSONComposite(b []byte, v *encfixture.Composite) ([]byte, error) {
 	}
 	return append(b, '}'), err
 }
+
 func appendJSONInner(b []byte, v *encfixture.Inner) ([]byte, error) {
 	var err error
 	b = append(b, '{')
@@ -233,6 +235,7 @@ func appendJSONInner(b []byte, v *encfixture.Inner) ([]byte, error) {
 	}
 	return append(b, '}'), err
 }
+
 func appendJSONScalars(b []byte, v *encfixture.Scalars) ([]byte, error) {
 	var err error
 	b = append(b, '{')
@@ -274,6 +277,7 @@ func appendJSONScalars(b []byte, v *encfixture.Scalars) ([]byte, error) {
 	b = strconv.AppendInt(b, int64(v.NoTag), 10)
 	return append(b, '}'), err
 }
+
 func appendJSONTree(b []byte, v *encfixture.Tree) ([]byte, error) {
 	var err error
 	b = append(b, '{')

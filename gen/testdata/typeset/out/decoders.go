@@ -13,134 +13,7 @@ import (
 	"unicode/utf8"
 )
 
-func decodeA(data []byte, v *fixture.A) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readA(d, v)
-	return d.Finish()
-}
-
-func decodeBasic(data []byte, v *fixture.Basic) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readBasic(d, v)
-	return d.Finish()
-}
-
-func decodeBasic2(data []byte, v *fixture.Basic) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readBasic(d, v)
-	return d.Finish()
-}
-
-func decodeConstraints(data []byte, v *fixture.Constraints) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readConstraints(d, v)
-	return d.Finish()
-}
-
-func decodeDocs(data []byte, v *fixture.Docs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readDocs(d, v)
-	return d.Finish()
-}
-
-func decodeExtra(data []byte, v *fixture.Extra) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readExtra(d, v)
-	return d.Finish()
-}
-
-// flatArgs holds the arguments of a tool declared with plain parameters.
-type flatArgs struct {
-	A     int
-	B     *string
-	Unit  fixture.Units
-	Nodes []fixture.Node
-}
-
-func decodeFlatArgs(data []byte, v *flatArgs) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readFlatArgs(d, v)
-	return d.Finish()
-}
-
-func decodeNode(data []byte, v *fixture.Node) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readNode(d, v)
-	return d.Finish()
-}
-
-func decodePaged(data []byte, v *fixture.Paged) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readPaged(d, v)
-	return d.Finish()
-}
-
-func decodeSpecial(data []byte, v *fixture.Special) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readSpecial(d, v)
-	return d.Finish()
-}
-
-func decodeTags(data []byte, v *fixture.Tags) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTags(d, v)
-	return d.Finish()
-}
-
-func decodeTree(data []byte, v *fixture.Tree) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readTree(d, v)
-	return d.Finish()
-}
-
+// readA reads a fixture.A object.
 func readA(d *jsonwire.Decoder, v *fixture.A) {
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
@@ -158,6 +31,7 @@ func readA(d *jsonwire.Decoder, v *fixture.A) {
 	}
 }
 
+// readB reads a fixture.B object.
 func readB(d *jsonwire.Decoder, v *fixture.B) {
 	var hasA bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -179,6 +53,7 @@ func readB(d *jsonwire.Decoder, v *fixture.B) {
 	}
 }
 
+// readBasic reads a fixture.Basic object.
 func readBasic(d *jsonwire.Decoder, v *fixture.Basic) {
 	var hasS, hasB, hasI, hasI8, hasI16, hasI32, hasI64, hasU, hasU8, hasU16, hasU32, hasU64, hasF32, hasF64 bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -273,8 +148,9 @@ func readBasic(d *jsonwire.Decoder, v *fixture.Basic) {
 	}
 }
 
+// readConstraints reads a fixture.Constraints object.
 func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
-	var hasDays, hasName, hasColor, hasSize, hasWhen, hasUnit, hasLevel, hasRatio, hasEvery, hasRepeat, hasFlag bool
+	var hasDays, hasName, hasColor, hasSize, hasWhen, hasMail, hasUnit, hasLevel, hasRatio, hasEvery, hasRepeat, hasFlag bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		case "days":
@@ -294,6 +170,7 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 			hasWhen = true
 		case "mail":
 			v.Mail = d.String()
+			hasMail = true
 		case "trace":
 			v.Trace = d.String()
 		case "unit":
@@ -304,12 +181,11 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 			hasLevel = true
 		case "ratio":
 			if d.Null() {
-				v.Ratio = nil
-			} else {
-				p1 := new(float64)
-				*p1 = d.Float(64)
-				v.Ratio = p1
+				break
 			}
+			p1 := new(float64)
+			*p1 = d.Float(64)
+			v.Ratio = p1
 			hasRatio = true
 		case "every":
 			if t1, err := time.ParseDuration(d.String()); err == nil {
@@ -371,15 +247,20 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 		}
 	}
 	if hasWhen {
-		if _, err := time.Parse(time.RFC3339Nano, v.When); err != nil {
+		if !jsonwire.Format("date-time", v.When) {
 			d.Fail("when", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
+		}
+	}
+	if hasMail {
+		if !jsonwire.Format("email", v.Mail) {
+			d.Fail("mail", "must be an email address such as name@example.com (format email)")
 		}
 	}
 	if !hasUnit {
 		v.Unit = "f"
 	} else {
 		switch v.Unit {
-		case "", fixture.Celsius, fixture.Fahrenheit:
+		case fixture.Celsius, fixture.Fahrenheit:
 		default:
 			d.Fail("unit", "must be one of \"c\", \"f\" (enum)")
 		}
@@ -415,6 +296,7 @@ func readConstraints(d *jsonwire.Decoder, v *fixture.Constraints) {
 	}
 }
 
+// readDocs reads a fixture.Docs object.
 func readDocs(d *jsonwire.Decoder, v *fixture.Docs) {
 	var hasCity, hasUnit, hasUnits bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -439,20 +321,21 @@ func readDocs(d *jsonwire.Decoder, v *fixture.Docs) {
 	}
 	if hasUnit {
 		switch v.Unit {
-		case "", fixture.Celsius, fixture.Fahrenheit:
+		case fixture.Celsius, fixture.Fahrenheit:
 		default:
 			d.Fail("unit", "must be one of \"c\", \"f\" (enum)")
 		}
 	}
 	if hasUnits {
 		switch v.Units {
-		case "", fixture.Celsius, fixture.Fahrenheit:
+		case fixture.Celsius, fixture.Fahrenheit:
 		default:
 			d.Fail("units", "must be one of \"c\", \"f\" (enum)")
 		}
 	}
 }
 
+// readEmbedded reads a fixture.Embedded object.
 func readEmbedded(d *jsonwire.Decoder, v *fixture.Embedded) {
 	var hasInner, hasRenamed bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -475,6 +358,7 @@ func readEmbedded(d *jsonwire.Decoder, v *fixture.Embedded) {
 	}
 }
 
+// readExtra reads a fixture.Extra object.
 func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 	var hasL, hasR, hasShared, hasEmbedded, hasOpt bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -492,12 +376,15 @@ func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 			readEmbedded(d, &v.Embedded)
 			hasEmbedded = true
 		case "up2":
-			if err := v.Up2.UnmarshalJSON(d.Raw()); err != nil {
-				d.Fail("up2", err.Error())
+			if k := d.Peek(); k != jsonwire.String {
+				d.Fail("up2", "expected string, got "+k.String())
+				d.Skip()
+			} else if err := v.Up2.UnmarshalJSON(d.Raw()); err != nil {
+				d.Fail("up2", "must be a valid fixture.Upper (its own decoding method rejected it)")
 			}
 		case "ip":
 			if err := v.IP.UnmarshalText([]byte(d.String())); err != nil {
-				d.Fail("ip", err.Error())
+				d.Fail("ip", "must be a valid netip.Addr (its own decoding method rejected it)")
 			}
 		case "opt":
 			if d.Null() {
@@ -542,7 +429,7 @@ func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 				v.When = nil
 			} else {
 				p1 := new(time.Time)
-				if t2, err := time.Parse(time.RFC3339Nano, d.String()); err == nil {
+				if t2, ok := jsonwire.DateTime(d.String()); ok {
 					*p1 = t2
 				} else {
 					d.Fail("when", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
@@ -665,6 +552,14 @@ func readExtra(d *jsonwire.Decoder, v *fixture.Extra) {
 	}
 }
 
+// flatArgs holds the arguments of a tool declared with plain parameters.
+type flatArgs struct {
+	A     int
+	B     *string
+	Unit  fixture.Units
+	Nodes []fixture.Node
+}
+
 func readFlatArgs(d *jsonwire.Decoder, v *flatArgs) {
 	var hasA, hasUnit, hasNodes bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -712,6 +607,7 @@ func readFlatArgs(d *jsonwire.Decoder, v *flatArgs) {
 	}
 }
 
+// readItem reads a fixture.Item object.
 func readItem(d *jsonwire.Decoder, v *fixture.Item) {
 	var hasID bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -728,6 +624,7 @@ func readItem(d *jsonwire.Decoder, v *fixture.Item) {
 	}
 }
 
+// readNode reads a fixture.Node object.
 func readNode(d *jsonwire.Decoder, v *fixture.Node) {
 	var hasName bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -739,13 +636,9 @@ func readNode(d *jsonwire.Decoder, v *fixture.Node) {
 			v.Children = []*fixture.Node{}
 			for _, ok := d.Elem(); ok; _, ok = d.Elem() {
 				var e1 *fixture.Node
-				if d.Null() {
-					e1 = nil
-				} else {
-					p2 := new(fixture.Node)
-					readNode(d, p2)
-					e1 = p2
-				}
+				p2 := new(fixture.Node)
+				readNode(d, p2)
+				e1 = p2
 				v.Children = append(v.Children, e1)
 			}
 		default:
@@ -757,6 +650,7 @@ func readNode(d *jsonwire.Decoder, v *fixture.Node) {
 	}
 }
 
+// readPageItem reads a fixture.Page[fixture.Item] object.
 func readPageItem(d *jsonwire.Decoder, v *fixture.Page[fixture.Item]) {
 	var hasItems bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -780,6 +674,7 @@ func readPageItem(d *jsonwire.Decoder, v *fixture.Page[fixture.Item]) {
 	}
 }
 
+// readPaged reads a fixture.Paged object.
 func readPaged(d *jsonwire.Decoder, v *fixture.Paged) {
 	var hasPage bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -796,12 +691,13 @@ func readPaged(d *jsonwire.Decoder, v *fixture.Paged) {
 	}
 }
 
+// readSpecial reads a fixture.Special object.
 func readSpecial(d *jsonwire.Decoder, v *fixture.Special) {
 	var hasAt, hasData, hasList bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
 		switch name {
 		case "at":
-			if t1, err := time.Parse(time.RFC3339Nano, d.String()); err == nil {
+			if t1, ok := jsonwire.DateTime(d.String()); ok {
 				v.At = t1
 			} else {
 				d.Fail("at", "must be a date-time such as 2006-01-02T15:04:05Z (format date-time)")
@@ -872,7 +768,7 @@ func readSpecial(d *jsonwire.Decoder, v *fixture.Special) {
 			}
 		case "upper":
 			if err := v.Upper.UnmarshalJSON(d.Raw()); err != nil {
-				d.Fail("upper", err.Error())
+				d.Fail("upper", "must be a valid fixture.Upper (its own decoding method rejected it)")
 			}
 		case "opt":
 			if d.Null() {
@@ -920,6 +816,7 @@ func readSpecial(d *jsonwire.Decoder, v *fixture.Special) {
 	}
 }
 
+// readTags reads a fixture.Tags object.
 func readTags(d *jsonwire.Decoder, v *fixture.Tags) {
 	var hasRenamed, hasDash, hasNoTag, hasInner, hasNamed bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -977,6 +874,7 @@ func readTags(d *jsonwire.Decoder, v *fixture.Tags) {
 	}
 }
 
+// readTree reads a fixture.Tree object.
 func readTree(d *jsonwire.Decoder, v *fixture.Tree) {
 	var hasRoot bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {

@@ -7,14 +7,15 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"os"
+	"strconv"
+
 	"github.com/mcpgen/mcpgen/interop/bench/servers/mcpgen/add"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"math"
-	"os"
-	"strconv"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -50,23 +51,26 @@ var definition = runtime.Definition{
 		{
 			Name:         "add",
 			Description:  "Add adds two integers.",
-			InputSchema:  json.RawMessage(schemaAddIn),
-			OutputSchema: json.RawMessage(schemaAddOut),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd,
 		},
 	},
 }
 
-// Schemas of tool add.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaAddIn  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAddOut = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
+	schemaAddInput        = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
+	schemaAddOutputResult = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
 )
 
 // toolAdd calls Add for tool add.
 func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add.AddInput
-	if err := decodeAddArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add.Add(ctx, in)
@@ -75,16 +79,8 @@ func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) 
 	}
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
-func decodeAddArgs(data []byte, v *add.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
 
+// readAddInput reads a add.AddInput object.
 func readAddInput(d *jsonwire.Decoder, v *add.AddInput) {
 	var hasA, hasB bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -111,6 +107,7 @@ func readAddInput(d *jsonwire.Decoder, v *add.AddInput) {
 func encodeJSONAddOutput(v *add.AddOutput) ([]byte, error) {
 	return appendJSONAddOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONAddOutput(b []byte, v *add.AddOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')

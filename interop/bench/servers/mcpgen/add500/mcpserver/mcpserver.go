@@ -7,14 +7,15 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"os"
+	"strconv"
+
 	"github.com/mcpgen/mcpgen/interop/bench/servers/mcpgen/add500"
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/jsonwire"
 	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
-	"math"
-	"os"
-	"strconv"
 )
 
 // The runtime must support the generated code's feature level: an older
@@ -549,3516 +550,3519 @@ var definition = runtime.Definition{
 		{
 			Name:         "add",
 			Description:  "Add adds two integers.",
-			InputSchema:  json.RawMessage(schemaAddIn),
-			OutputSchema: json.RawMessage(schemaAddOut),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd,
 		},
 		{
 			Name:         "add_001",
 			Description:  "Add001 adds two integers and 1.",
-			InputSchema:  json.RawMessage(schemaAdd001In),
-			OutputSchema: json.RawMessage(schemaAdd001Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd001,
 		},
 		{
 			Name:         "add_002",
 			Description:  "Add002 adds two integers and 2.",
-			InputSchema:  json.RawMessage(schemaAdd002In),
-			OutputSchema: json.RawMessage(schemaAdd002Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd002,
 		},
 		{
 			Name:         "add_003",
 			Description:  "Add003 adds two integers and 3.",
-			InputSchema:  json.RawMessage(schemaAdd003In),
-			OutputSchema: json.RawMessage(schemaAdd003Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd003,
 		},
 		{
 			Name:         "add_004",
 			Description:  "Add004 adds two integers and 4.",
-			InputSchema:  json.RawMessage(schemaAdd004In),
-			OutputSchema: json.RawMessage(schemaAdd004Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd004,
 		},
 		{
 			Name:         "add_005",
 			Description:  "Add005 adds two integers and 5.",
-			InputSchema:  json.RawMessage(schemaAdd005In),
-			OutputSchema: json.RawMessage(schemaAdd005Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd005,
 		},
 		{
 			Name:         "add_006",
 			Description:  "Add006 adds two integers and 6.",
-			InputSchema:  json.RawMessage(schemaAdd006In),
-			OutputSchema: json.RawMessage(schemaAdd006Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd006,
 		},
 		{
 			Name:         "add_007",
 			Description:  "Add007 adds two integers and 7.",
-			InputSchema:  json.RawMessage(schemaAdd007In),
-			OutputSchema: json.RawMessage(schemaAdd007Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd007,
 		},
 		{
 			Name:         "add_008",
 			Description:  "Add008 adds two integers and 8.",
-			InputSchema:  json.RawMessage(schemaAdd008In),
-			OutputSchema: json.RawMessage(schemaAdd008Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd008,
 		},
 		{
 			Name:         "add_009",
 			Description:  "Add009 adds two integers and 9.",
-			InputSchema:  json.RawMessage(schemaAdd009In),
-			OutputSchema: json.RawMessage(schemaAdd009Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd009,
 		},
 		{
 			Name:         "add_010",
 			Description:  "Add010 adds two integers and 10.",
-			InputSchema:  json.RawMessage(schemaAdd010In),
-			OutputSchema: json.RawMessage(schemaAdd010Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd010,
 		},
 		{
 			Name:         "add_011",
 			Description:  "Add011 adds two integers and 11.",
-			InputSchema:  json.RawMessage(schemaAdd011In),
-			OutputSchema: json.RawMessage(schemaAdd011Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd011,
 		},
 		{
 			Name:         "add_012",
 			Description:  "Add012 adds two integers and 12.",
-			InputSchema:  json.RawMessage(schemaAdd012In),
-			OutputSchema: json.RawMessage(schemaAdd012Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd012,
 		},
 		{
 			Name:         "add_013",
 			Description:  "Add013 adds two integers and 13.",
-			InputSchema:  json.RawMessage(schemaAdd013In),
-			OutputSchema: json.RawMessage(schemaAdd013Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd013,
 		},
 		{
 			Name:         "add_014",
 			Description:  "Add014 adds two integers and 14.",
-			InputSchema:  json.RawMessage(schemaAdd014In),
-			OutputSchema: json.RawMessage(schemaAdd014Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd014,
 		},
 		{
 			Name:         "add_015",
 			Description:  "Add015 adds two integers and 15.",
-			InputSchema:  json.RawMessage(schemaAdd015In),
-			OutputSchema: json.RawMessage(schemaAdd015Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd015,
 		},
 		{
 			Name:         "add_016",
 			Description:  "Add016 adds two integers and 16.",
-			InputSchema:  json.RawMessage(schemaAdd016In),
-			OutputSchema: json.RawMessage(schemaAdd016Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd016,
 		},
 		{
 			Name:         "add_017",
 			Description:  "Add017 adds two integers and 17.",
-			InputSchema:  json.RawMessage(schemaAdd017In),
-			OutputSchema: json.RawMessage(schemaAdd017Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd017,
 		},
 		{
 			Name:         "add_018",
 			Description:  "Add018 adds two integers and 18.",
-			InputSchema:  json.RawMessage(schemaAdd018In),
-			OutputSchema: json.RawMessage(schemaAdd018Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd018,
 		},
 		{
 			Name:         "add_019",
 			Description:  "Add019 adds two integers and 19.",
-			InputSchema:  json.RawMessage(schemaAdd019In),
-			OutputSchema: json.RawMessage(schemaAdd019Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd019,
 		},
 		{
 			Name:         "add_020",
 			Description:  "Add020 adds two integers and 20.",
-			InputSchema:  json.RawMessage(schemaAdd020In),
-			OutputSchema: json.RawMessage(schemaAdd020Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd020,
 		},
 		{
 			Name:         "add_021",
 			Description:  "Add021 adds two integers and 21.",
-			InputSchema:  json.RawMessage(schemaAdd021In),
-			OutputSchema: json.RawMessage(schemaAdd021Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd021,
 		},
 		{
 			Name:         "add_022",
 			Description:  "Add022 adds two integers and 22.",
-			InputSchema:  json.RawMessage(schemaAdd022In),
-			OutputSchema: json.RawMessage(schemaAdd022Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd022,
 		},
 		{
 			Name:         "add_023",
 			Description:  "Add023 adds two integers and 23.",
-			InputSchema:  json.RawMessage(schemaAdd023In),
-			OutputSchema: json.RawMessage(schemaAdd023Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd023,
 		},
 		{
 			Name:         "add_024",
 			Description:  "Add024 adds two integers and 24.",
-			InputSchema:  json.RawMessage(schemaAdd024In),
-			OutputSchema: json.RawMessage(schemaAdd024Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd024,
 		},
 		{
 			Name:         "add_025",
 			Description:  "Add025 adds two integers and 25.",
-			InputSchema:  json.RawMessage(schemaAdd025In),
-			OutputSchema: json.RawMessage(schemaAdd025Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd025,
 		},
 		{
 			Name:         "add_026",
 			Description:  "Add026 adds two integers and 26.",
-			InputSchema:  json.RawMessage(schemaAdd026In),
-			OutputSchema: json.RawMessage(schemaAdd026Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd026,
 		},
 		{
 			Name:         "add_027",
 			Description:  "Add027 adds two integers and 27.",
-			InputSchema:  json.RawMessage(schemaAdd027In),
-			OutputSchema: json.RawMessage(schemaAdd027Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd027,
 		},
 		{
 			Name:         "add_028",
 			Description:  "Add028 adds two integers and 28.",
-			InputSchema:  json.RawMessage(schemaAdd028In),
-			OutputSchema: json.RawMessage(schemaAdd028Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd028,
 		},
 		{
 			Name:         "add_029",
 			Description:  "Add029 adds two integers and 29.",
-			InputSchema:  json.RawMessage(schemaAdd029In),
-			OutputSchema: json.RawMessage(schemaAdd029Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd029,
 		},
 		{
 			Name:         "add_030",
 			Description:  "Add030 adds two integers and 30.",
-			InputSchema:  json.RawMessage(schemaAdd030In),
-			OutputSchema: json.RawMessage(schemaAdd030Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd030,
 		},
 		{
 			Name:         "add_031",
 			Description:  "Add031 adds two integers and 31.",
-			InputSchema:  json.RawMessage(schemaAdd031In),
-			OutputSchema: json.RawMessage(schemaAdd031Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd031,
 		},
 		{
 			Name:         "add_032",
 			Description:  "Add032 adds two integers and 32.",
-			InputSchema:  json.RawMessage(schemaAdd032In),
-			OutputSchema: json.RawMessage(schemaAdd032Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd032,
 		},
 		{
 			Name:         "add_033",
 			Description:  "Add033 adds two integers and 33.",
-			InputSchema:  json.RawMessage(schemaAdd033In),
-			OutputSchema: json.RawMessage(schemaAdd033Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd033,
 		},
 		{
 			Name:         "add_034",
 			Description:  "Add034 adds two integers and 34.",
-			InputSchema:  json.RawMessage(schemaAdd034In),
-			OutputSchema: json.RawMessage(schemaAdd034Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd034,
 		},
 		{
 			Name:         "add_035",
 			Description:  "Add035 adds two integers and 35.",
-			InputSchema:  json.RawMessage(schemaAdd035In),
-			OutputSchema: json.RawMessage(schemaAdd035Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd035,
 		},
 		{
 			Name:         "add_036",
 			Description:  "Add036 adds two integers and 36.",
-			InputSchema:  json.RawMessage(schemaAdd036In),
-			OutputSchema: json.RawMessage(schemaAdd036Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd036,
 		},
 		{
 			Name:         "add_037",
 			Description:  "Add037 adds two integers and 37.",
-			InputSchema:  json.RawMessage(schemaAdd037In),
-			OutputSchema: json.RawMessage(schemaAdd037Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd037,
 		},
 		{
 			Name:         "add_038",
 			Description:  "Add038 adds two integers and 38.",
-			InputSchema:  json.RawMessage(schemaAdd038In),
-			OutputSchema: json.RawMessage(schemaAdd038Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd038,
 		},
 		{
 			Name:         "add_039",
 			Description:  "Add039 adds two integers and 39.",
-			InputSchema:  json.RawMessage(schemaAdd039In),
-			OutputSchema: json.RawMessage(schemaAdd039Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd039,
 		},
 		{
 			Name:         "add_040",
 			Description:  "Add040 adds two integers and 40.",
-			InputSchema:  json.RawMessage(schemaAdd040In),
-			OutputSchema: json.RawMessage(schemaAdd040Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd040,
 		},
 		{
 			Name:         "add_041",
 			Description:  "Add041 adds two integers and 41.",
-			InputSchema:  json.RawMessage(schemaAdd041In),
-			OutputSchema: json.RawMessage(schemaAdd041Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd041,
 		},
 		{
 			Name:         "add_042",
 			Description:  "Add042 adds two integers and 42.",
-			InputSchema:  json.RawMessage(schemaAdd042In),
-			OutputSchema: json.RawMessage(schemaAdd042Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd042,
 		},
 		{
 			Name:         "add_043",
 			Description:  "Add043 adds two integers and 43.",
-			InputSchema:  json.RawMessage(schemaAdd043In),
-			OutputSchema: json.RawMessage(schemaAdd043Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd043,
 		},
 		{
 			Name:         "add_044",
 			Description:  "Add044 adds two integers and 44.",
-			InputSchema:  json.RawMessage(schemaAdd044In),
-			OutputSchema: json.RawMessage(schemaAdd044Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd044,
 		},
 		{
 			Name:         "add_045",
 			Description:  "Add045 adds two integers and 45.",
-			InputSchema:  json.RawMessage(schemaAdd045In),
-			OutputSchema: json.RawMessage(schemaAdd045Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd045,
 		},
 		{
 			Name:         "add_046",
 			Description:  "Add046 adds two integers and 46.",
-			InputSchema:  json.RawMessage(schemaAdd046In),
-			OutputSchema: json.RawMessage(schemaAdd046Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd046,
 		},
 		{
 			Name:         "add_047",
 			Description:  "Add047 adds two integers and 47.",
-			InputSchema:  json.RawMessage(schemaAdd047In),
-			OutputSchema: json.RawMessage(schemaAdd047Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd047,
 		},
 		{
 			Name:         "add_048",
 			Description:  "Add048 adds two integers and 48.",
-			InputSchema:  json.RawMessage(schemaAdd048In),
-			OutputSchema: json.RawMessage(schemaAdd048Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd048,
 		},
 		{
 			Name:         "add_049",
 			Description:  "Add049 adds two integers and 49.",
-			InputSchema:  json.RawMessage(schemaAdd049In),
-			OutputSchema: json.RawMessage(schemaAdd049Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd049,
 		},
 		{
 			Name:         "add_050",
 			Description:  "Add050 adds two integers and 50.",
-			InputSchema:  json.RawMessage(schemaAdd050In),
-			OutputSchema: json.RawMessage(schemaAdd050Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd050,
 		},
 		{
 			Name:         "add_051",
 			Description:  "Add051 adds two integers and 51.",
-			InputSchema:  json.RawMessage(schemaAdd051In),
-			OutputSchema: json.RawMessage(schemaAdd051Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd051,
 		},
 		{
 			Name:         "add_052",
 			Description:  "Add052 adds two integers and 52.",
-			InputSchema:  json.RawMessage(schemaAdd052In),
-			OutputSchema: json.RawMessage(schemaAdd052Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd052,
 		},
 		{
 			Name:         "add_053",
 			Description:  "Add053 adds two integers and 53.",
-			InputSchema:  json.RawMessage(schemaAdd053In),
-			OutputSchema: json.RawMessage(schemaAdd053Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd053,
 		},
 		{
 			Name:         "add_054",
 			Description:  "Add054 adds two integers and 54.",
-			InputSchema:  json.RawMessage(schemaAdd054In),
-			OutputSchema: json.RawMessage(schemaAdd054Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd054,
 		},
 		{
 			Name:         "add_055",
 			Description:  "Add055 adds two integers and 55.",
-			InputSchema:  json.RawMessage(schemaAdd055In),
-			OutputSchema: json.RawMessage(schemaAdd055Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd055,
 		},
 		{
 			Name:         "add_056",
 			Description:  "Add056 adds two integers and 56.",
-			InputSchema:  json.RawMessage(schemaAdd056In),
-			OutputSchema: json.RawMessage(schemaAdd056Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd056,
 		},
 		{
 			Name:         "add_057",
 			Description:  "Add057 adds two integers and 57.",
-			InputSchema:  json.RawMessage(schemaAdd057In),
-			OutputSchema: json.RawMessage(schemaAdd057Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd057,
 		},
 		{
 			Name:         "add_058",
 			Description:  "Add058 adds two integers and 58.",
-			InputSchema:  json.RawMessage(schemaAdd058In),
-			OutputSchema: json.RawMessage(schemaAdd058Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd058,
 		},
 		{
 			Name:         "add_059",
 			Description:  "Add059 adds two integers and 59.",
-			InputSchema:  json.RawMessage(schemaAdd059In),
-			OutputSchema: json.RawMessage(schemaAdd059Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd059,
 		},
 		{
 			Name:         "add_060",
 			Description:  "Add060 adds two integers and 60.",
-			InputSchema:  json.RawMessage(schemaAdd060In),
-			OutputSchema: json.RawMessage(schemaAdd060Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd060,
 		},
 		{
 			Name:         "add_061",
 			Description:  "Add061 adds two integers and 61.",
-			InputSchema:  json.RawMessage(schemaAdd061In),
-			OutputSchema: json.RawMessage(schemaAdd061Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd061,
 		},
 		{
 			Name:         "add_062",
 			Description:  "Add062 adds two integers and 62.",
-			InputSchema:  json.RawMessage(schemaAdd062In),
-			OutputSchema: json.RawMessage(schemaAdd062Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd062,
 		},
 		{
 			Name:         "add_063",
 			Description:  "Add063 adds two integers and 63.",
-			InputSchema:  json.RawMessage(schemaAdd063In),
-			OutputSchema: json.RawMessage(schemaAdd063Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd063,
 		},
 		{
 			Name:         "add_064",
 			Description:  "Add064 adds two integers and 64.",
-			InputSchema:  json.RawMessage(schemaAdd064In),
-			OutputSchema: json.RawMessage(schemaAdd064Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd064,
 		},
 		{
 			Name:         "add_065",
 			Description:  "Add065 adds two integers and 65.",
-			InputSchema:  json.RawMessage(schemaAdd065In),
-			OutputSchema: json.RawMessage(schemaAdd065Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd065,
 		},
 		{
 			Name:         "add_066",
 			Description:  "Add066 adds two integers and 66.",
-			InputSchema:  json.RawMessage(schemaAdd066In),
-			OutputSchema: json.RawMessage(schemaAdd066Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd066,
 		},
 		{
 			Name:         "add_067",
 			Description:  "Add067 adds two integers and 67.",
-			InputSchema:  json.RawMessage(schemaAdd067In),
-			OutputSchema: json.RawMessage(schemaAdd067Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd067,
 		},
 		{
 			Name:         "add_068",
 			Description:  "Add068 adds two integers and 68.",
-			InputSchema:  json.RawMessage(schemaAdd068In),
-			OutputSchema: json.RawMessage(schemaAdd068Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd068,
 		},
 		{
 			Name:         "add_069",
 			Description:  "Add069 adds two integers and 69.",
-			InputSchema:  json.RawMessage(schemaAdd069In),
-			OutputSchema: json.RawMessage(schemaAdd069Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd069,
 		},
 		{
 			Name:         "add_070",
 			Description:  "Add070 adds two integers and 70.",
-			InputSchema:  json.RawMessage(schemaAdd070In),
-			OutputSchema: json.RawMessage(schemaAdd070Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd070,
 		},
 		{
 			Name:         "add_071",
 			Description:  "Add071 adds two integers and 71.",
-			InputSchema:  json.RawMessage(schemaAdd071In),
-			OutputSchema: json.RawMessage(schemaAdd071Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd071,
 		},
 		{
 			Name:         "add_072",
 			Description:  "Add072 adds two integers and 72.",
-			InputSchema:  json.RawMessage(schemaAdd072In),
-			OutputSchema: json.RawMessage(schemaAdd072Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd072,
 		},
 		{
 			Name:         "add_073",
 			Description:  "Add073 adds two integers and 73.",
-			InputSchema:  json.RawMessage(schemaAdd073In),
-			OutputSchema: json.RawMessage(schemaAdd073Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd073,
 		},
 		{
 			Name:         "add_074",
 			Description:  "Add074 adds two integers and 74.",
-			InputSchema:  json.RawMessage(schemaAdd074In),
-			OutputSchema: json.RawMessage(schemaAdd074Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd074,
 		},
 		{
 			Name:         "add_075",
 			Description:  "Add075 adds two integers and 75.",
-			InputSchema:  json.RawMessage(schemaAdd075In),
-			OutputSchema: json.RawMessage(schemaAdd075Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd075,
 		},
 		{
 			Name:         "add_076",
 			Description:  "Add076 adds two integers and 76.",
-			InputSchema:  json.RawMessage(schemaAdd076In),
-			OutputSchema: json.RawMessage(schemaAdd076Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd076,
 		},
 		{
 			Name:         "add_077",
 			Description:  "Add077 adds two integers and 77.",
-			InputSchema:  json.RawMessage(schemaAdd077In),
-			OutputSchema: json.RawMessage(schemaAdd077Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd077,
 		},
 		{
 			Name:         "add_078",
 			Description:  "Add078 adds two integers and 78.",
-			InputSchema:  json.RawMessage(schemaAdd078In),
-			OutputSchema: json.RawMessage(schemaAdd078Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd078,
 		},
 		{
 			Name:         "add_079",
 			Description:  "Add079 adds two integers and 79.",
-			InputSchema:  json.RawMessage(schemaAdd079In),
-			OutputSchema: json.RawMessage(schemaAdd079Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd079,
 		},
 		{
 			Name:         "add_080",
 			Description:  "Add080 adds two integers and 80.",
-			InputSchema:  json.RawMessage(schemaAdd080In),
-			OutputSchema: json.RawMessage(schemaAdd080Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd080,
 		},
 		{
 			Name:         "add_081",
 			Description:  "Add081 adds two integers and 81.",
-			InputSchema:  json.RawMessage(schemaAdd081In),
-			OutputSchema: json.RawMessage(schemaAdd081Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd081,
 		},
 		{
 			Name:         "add_082",
 			Description:  "Add082 adds two integers and 82.",
-			InputSchema:  json.RawMessage(schemaAdd082In),
-			OutputSchema: json.RawMessage(schemaAdd082Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd082,
 		},
 		{
 			Name:         "add_083",
 			Description:  "Add083 adds two integers and 83.",
-			InputSchema:  json.RawMessage(schemaAdd083In),
-			OutputSchema: json.RawMessage(schemaAdd083Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd083,
 		},
 		{
 			Name:         "add_084",
 			Description:  "Add084 adds two integers and 84.",
-			InputSchema:  json.RawMessage(schemaAdd084In),
-			OutputSchema: json.RawMessage(schemaAdd084Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd084,
 		},
 		{
 			Name:         "add_085",
 			Description:  "Add085 adds two integers and 85.",
-			InputSchema:  json.RawMessage(schemaAdd085In),
-			OutputSchema: json.RawMessage(schemaAdd085Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd085,
 		},
 		{
 			Name:         "add_086",
 			Description:  "Add086 adds two integers and 86.",
-			InputSchema:  json.RawMessage(schemaAdd086In),
-			OutputSchema: json.RawMessage(schemaAdd086Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd086,
 		},
 		{
 			Name:         "add_087",
 			Description:  "Add087 adds two integers and 87.",
-			InputSchema:  json.RawMessage(schemaAdd087In),
-			OutputSchema: json.RawMessage(schemaAdd087Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd087,
 		},
 		{
 			Name:         "add_088",
 			Description:  "Add088 adds two integers and 88.",
-			InputSchema:  json.RawMessage(schemaAdd088In),
-			OutputSchema: json.RawMessage(schemaAdd088Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd088,
 		},
 		{
 			Name:         "add_089",
 			Description:  "Add089 adds two integers and 89.",
-			InputSchema:  json.RawMessage(schemaAdd089In),
-			OutputSchema: json.RawMessage(schemaAdd089Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd089,
 		},
 		{
 			Name:         "add_090",
 			Description:  "Add090 adds two integers and 90.",
-			InputSchema:  json.RawMessage(schemaAdd090In),
-			OutputSchema: json.RawMessage(schemaAdd090Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd090,
 		},
 		{
 			Name:         "add_091",
 			Description:  "Add091 adds two integers and 91.",
-			InputSchema:  json.RawMessage(schemaAdd091In),
-			OutputSchema: json.RawMessage(schemaAdd091Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd091,
 		},
 		{
 			Name:         "add_092",
 			Description:  "Add092 adds two integers and 92.",
-			InputSchema:  json.RawMessage(schemaAdd092In),
-			OutputSchema: json.RawMessage(schemaAdd092Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd092,
 		},
 		{
 			Name:         "add_093",
 			Description:  "Add093 adds two integers and 93.",
-			InputSchema:  json.RawMessage(schemaAdd093In),
-			OutputSchema: json.RawMessage(schemaAdd093Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd093,
 		},
 		{
 			Name:         "add_094",
 			Description:  "Add094 adds two integers and 94.",
-			InputSchema:  json.RawMessage(schemaAdd094In),
-			OutputSchema: json.RawMessage(schemaAdd094Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd094,
 		},
 		{
 			Name:         "add_095",
 			Description:  "Add095 adds two integers and 95.",
-			InputSchema:  json.RawMessage(schemaAdd095In),
-			OutputSchema: json.RawMessage(schemaAdd095Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd095,
 		},
 		{
 			Name:         "add_096",
 			Description:  "Add096 adds two integers and 96.",
-			InputSchema:  json.RawMessage(schemaAdd096In),
-			OutputSchema: json.RawMessage(schemaAdd096Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd096,
 		},
 		{
 			Name:         "add_097",
 			Description:  "Add097 adds two integers and 97.",
-			InputSchema:  json.RawMessage(schemaAdd097In),
-			OutputSchema: json.RawMessage(schemaAdd097Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd097,
 		},
 		{
 			Name:         "add_098",
 			Description:  "Add098 adds two integers and 98.",
-			InputSchema:  json.RawMessage(schemaAdd098In),
-			OutputSchema: json.RawMessage(schemaAdd098Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd098,
 		},
 		{
 			Name:         "add_099",
 			Description:  "Add099 adds two integers and 99.",
-			InputSchema:  json.RawMessage(schemaAdd099In),
-			OutputSchema: json.RawMessage(schemaAdd099Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd099,
 		},
 		{
 			Name:         "add_100",
 			Description:  "Add100 adds two integers and 100.",
-			InputSchema:  json.RawMessage(schemaAdd100In),
-			OutputSchema: json.RawMessage(schemaAdd100Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd100,
 		},
 		{
 			Name:         "add_101",
 			Description:  "Add101 adds two integers and 101.",
-			InputSchema:  json.RawMessage(schemaAdd101In),
-			OutputSchema: json.RawMessage(schemaAdd101Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd101,
 		},
 		{
 			Name:         "add_102",
 			Description:  "Add102 adds two integers and 102.",
-			InputSchema:  json.RawMessage(schemaAdd102In),
-			OutputSchema: json.RawMessage(schemaAdd102Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd102,
 		},
 		{
 			Name:         "add_103",
 			Description:  "Add103 adds two integers and 103.",
-			InputSchema:  json.RawMessage(schemaAdd103In),
-			OutputSchema: json.RawMessage(schemaAdd103Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd103,
 		},
 		{
 			Name:         "add_104",
 			Description:  "Add104 adds two integers and 104.",
-			InputSchema:  json.RawMessage(schemaAdd104In),
-			OutputSchema: json.RawMessage(schemaAdd104Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd104,
 		},
 		{
 			Name:         "add_105",
 			Description:  "Add105 adds two integers and 105.",
-			InputSchema:  json.RawMessage(schemaAdd105In),
-			OutputSchema: json.RawMessage(schemaAdd105Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd105,
 		},
 		{
 			Name:         "add_106",
 			Description:  "Add106 adds two integers and 106.",
-			InputSchema:  json.RawMessage(schemaAdd106In),
-			OutputSchema: json.RawMessage(schemaAdd106Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd106,
 		},
 		{
 			Name:         "add_107",
 			Description:  "Add107 adds two integers and 107.",
-			InputSchema:  json.RawMessage(schemaAdd107In),
-			OutputSchema: json.RawMessage(schemaAdd107Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd107,
 		},
 		{
 			Name:         "add_108",
 			Description:  "Add108 adds two integers and 108.",
-			InputSchema:  json.RawMessage(schemaAdd108In),
-			OutputSchema: json.RawMessage(schemaAdd108Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd108,
 		},
 		{
 			Name:         "add_109",
 			Description:  "Add109 adds two integers and 109.",
-			InputSchema:  json.RawMessage(schemaAdd109In),
-			OutputSchema: json.RawMessage(schemaAdd109Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd109,
 		},
 		{
 			Name:         "add_110",
 			Description:  "Add110 adds two integers and 110.",
-			InputSchema:  json.RawMessage(schemaAdd110In),
-			OutputSchema: json.RawMessage(schemaAdd110Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd110,
 		},
 		{
 			Name:         "add_111",
 			Description:  "Add111 adds two integers and 111.",
-			InputSchema:  json.RawMessage(schemaAdd111In),
-			OutputSchema: json.RawMessage(schemaAdd111Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd111,
 		},
 		{
 			Name:         "add_112",
 			Description:  "Add112 adds two integers and 112.",
-			InputSchema:  json.RawMessage(schemaAdd112In),
-			OutputSchema: json.RawMessage(schemaAdd112Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd112,
 		},
 		{
 			Name:         "add_113",
 			Description:  "Add113 adds two integers and 113.",
-			InputSchema:  json.RawMessage(schemaAdd113In),
-			OutputSchema: json.RawMessage(schemaAdd113Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd113,
 		},
 		{
 			Name:         "add_114",
 			Description:  "Add114 adds two integers and 114.",
-			InputSchema:  json.RawMessage(schemaAdd114In),
-			OutputSchema: json.RawMessage(schemaAdd114Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd114,
 		},
 		{
 			Name:         "add_115",
 			Description:  "Add115 adds two integers and 115.",
-			InputSchema:  json.RawMessage(schemaAdd115In),
-			OutputSchema: json.RawMessage(schemaAdd115Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd115,
 		},
 		{
 			Name:         "add_116",
 			Description:  "Add116 adds two integers and 116.",
-			InputSchema:  json.RawMessage(schemaAdd116In),
-			OutputSchema: json.RawMessage(schemaAdd116Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd116,
 		},
 		{
 			Name:         "add_117",
 			Description:  "Add117 adds two integers and 117.",
-			InputSchema:  json.RawMessage(schemaAdd117In),
-			OutputSchema: json.RawMessage(schemaAdd117Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd117,
 		},
 		{
 			Name:         "add_118",
 			Description:  "Add118 adds two integers and 118.",
-			InputSchema:  json.RawMessage(schemaAdd118In),
-			OutputSchema: json.RawMessage(schemaAdd118Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd118,
 		},
 		{
 			Name:         "add_119",
 			Description:  "Add119 adds two integers and 119.",
-			InputSchema:  json.RawMessage(schemaAdd119In),
-			OutputSchema: json.RawMessage(schemaAdd119Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd119,
 		},
 		{
 			Name:         "add_120",
 			Description:  "Add120 adds two integers and 120.",
-			InputSchema:  json.RawMessage(schemaAdd120In),
-			OutputSchema: json.RawMessage(schemaAdd120Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd120,
 		},
 		{
 			Name:         "add_121",
 			Description:  "Add121 adds two integers and 121.",
-			InputSchema:  json.RawMessage(schemaAdd121In),
-			OutputSchema: json.RawMessage(schemaAdd121Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd121,
 		},
 		{
 			Name:         "add_122",
 			Description:  "Add122 adds two integers and 122.",
-			InputSchema:  json.RawMessage(schemaAdd122In),
-			OutputSchema: json.RawMessage(schemaAdd122Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd122,
 		},
 		{
 			Name:         "add_123",
 			Description:  "Add123 adds two integers and 123.",
-			InputSchema:  json.RawMessage(schemaAdd123In),
-			OutputSchema: json.RawMessage(schemaAdd123Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd123,
 		},
 		{
 			Name:         "add_124",
 			Description:  "Add124 adds two integers and 124.",
-			InputSchema:  json.RawMessage(schemaAdd124In),
-			OutputSchema: json.RawMessage(schemaAdd124Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd124,
 		},
 		{
 			Name:         "add_125",
 			Description:  "Add125 adds two integers and 125.",
-			InputSchema:  json.RawMessage(schemaAdd125In),
-			OutputSchema: json.RawMessage(schemaAdd125Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd125,
 		},
 		{
 			Name:         "add_126",
 			Description:  "Add126 adds two integers and 126.",
-			InputSchema:  json.RawMessage(schemaAdd126In),
-			OutputSchema: json.RawMessage(schemaAdd126Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd126,
 		},
 		{
 			Name:         "add_127",
 			Description:  "Add127 adds two integers and 127.",
-			InputSchema:  json.RawMessage(schemaAdd127In),
-			OutputSchema: json.RawMessage(schemaAdd127Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd127,
 		},
 		{
 			Name:         "add_128",
 			Description:  "Add128 adds two integers and 128.",
-			InputSchema:  json.RawMessage(schemaAdd128In),
-			OutputSchema: json.RawMessage(schemaAdd128Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd128,
 		},
 		{
 			Name:         "add_129",
 			Description:  "Add129 adds two integers and 129.",
-			InputSchema:  json.RawMessage(schemaAdd129In),
-			OutputSchema: json.RawMessage(schemaAdd129Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd129,
 		},
 		{
 			Name:         "add_130",
 			Description:  "Add130 adds two integers and 130.",
-			InputSchema:  json.RawMessage(schemaAdd130In),
-			OutputSchema: json.RawMessage(schemaAdd130Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd130,
 		},
 		{
 			Name:         "add_131",
 			Description:  "Add131 adds two integers and 131.",
-			InputSchema:  json.RawMessage(schemaAdd131In),
-			OutputSchema: json.RawMessage(schemaAdd131Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd131,
 		},
 		{
 			Name:         "add_132",
 			Description:  "Add132 adds two integers and 132.",
-			InputSchema:  json.RawMessage(schemaAdd132In),
-			OutputSchema: json.RawMessage(schemaAdd132Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd132,
 		},
 		{
 			Name:         "add_133",
 			Description:  "Add133 adds two integers and 133.",
-			InputSchema:  json.RawMessage(schemaAdd133In),
-			OutputSchema: json.RawMessage(schemaAdd133Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd133,
 		},
 		{
 			Name:         "add_134",
 			Description:  "Add134 adds two integers and 134.",
-			InputSchema:  json.RawMessage(schemaAdd134In),
-			OutputSchema: json.RawMessage(schemaAdd134Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd134,
 		},
 		{
 			Name:         "add_135",
 			Description:  "Add135 adds two integers and 135.",
-			InputSchema:  json.RawMessage(schemaAdd135In),
-			OutputSchema: json.RawMessage(schemaAdd135Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd135,
 		},
 		{
 			Name:         "add_136",
 			Description:  "Add136 adds two integers and 136.",
-			InputSchema:  json.RawMessage(schemaAdd136In),
-			OutputSchema: json.RawMessage(schemaAdd136Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd136,
 		},
 		{
 			Name:         "add_137",
 			Description:  "Add137 adds two integers and 137.",
-			InputSchema:  json.RawMessage(schemaAdd137In),
-			OutputSchema: json.RawMessage(schemaAdd137Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd137,
 		},
 		{
 			Name:         "add_138",
 			Description:  "Add138 adds two integers and 138.",
-			InputSchema:  json.RawMessage(schemaAdd138In),
-			OutputSchema: json.RawMessage(schemaAdd138Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd138,
 		},
 		{
 			Name:         "add_139",
 			Description:  "Add139 adds two integers and 139.",
-			InputSchema:  json.RawMessage(schemaAdd139In),
-			OutputSchema: json.RawMessage(schemaAdd139Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd139,
 		},
 		{
 			Name:         "add_140",
 			Description:  "Add140 adds two integers and 140.",
-			InputSchema:  json.RawMessage(schemaAdd140In),
-			OutputSchema: json.RawMessage(schemaAdd140Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd140,
 		},
 		{
 			Name:         "add_141",
 			Description:  "Add141 adds two integers and 141.",
-			InputSchema:  json.RawMessage(schemaAdd141In),
-			OutputSchema: json.RawMessage(schemaAdd141Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd141,
 		},
 		{
 			Name:         "add_142",
 			Description:  "Add142 adds two integers and 142.",
-			InputSchema:  json.RawMessage(schemaAdd142In),
-			OutputSchema: json.RawMessage(schemaAdd142Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd142,
 		},
 		{
 			Name:         "add_143",
 			Description:  "Add143 adds two integers and 143.",
-			InputSchema:  json.RawMessage(schemaAdd143In),
-			OutputSchema: json.RawMessage(schemaAdd143Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd143,
 		},
 		{
 			Name:         "add_144",
 			Description:  "Add144 adds two integers and 144.",
-			InputSchema:  json.RawMessage(schemaAdd144In),
-			OutputSchema: json.RawMessage(schemaAdd144Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd144,
 		},
 		{
 			Name:         "add_145",
 			Description:  "Add145 adds two integers and 145.",
-			InputSchema:  json.RawMessage(schemaAdd145In),
-			OutputSchema: json.RawMessage(schemaAdd145Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd145,
 		},
 		{
 			Name:         "add_146",
 			Description:  "Add146 adds two integers and 146.",
-			InputSchema:  json.RawMessage(schemaAdd146In),
-			OutputSchema: json.RawMessage(schemaAdd146Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd146,
 		},
 		{
 			Name:         "add_147",
 			Description:  "Add147 adds two integers and 147.",
-			InputSchema:  json.RawMessage(schemaAdd147In),
-			OutputSchema: json.RawMessage(schemaAdd147Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd147,
 		},
 		{
 			Name:         "add_148",
 			Description:  "Add148 adds two integers and 148.",
-			InputSchema:  json.RawMessage(schemaAdd148In),
-			OutputSchema: json.RawMessage(schemaAdd148Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd148,
 		},
 		{
 			Name:         "add_149",
 			Description:  "Add149 adds two integers and 149.",
-			InputSchema:  json.RawMessage(schemaAdd149In),
-			OutputSchema: json.RawMessage(schemaAdd149Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd149,
 		},
 		{
 			Name:         "add_150",
 			Description:  "Add150 adds two integers and 150.",
-			InputSchema:  json.RawMessage(schemaAdd150In),
-			OutputSchema: json.RawMessage(schemaAdd150Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd150,
 		},
 		{
 			Name:         "add_151",
 			Description:  "Add151 adds two integers and 151.",
-			InputSchema:  json.RawMessage(schemaAdd151In),
-			OutputSchema: json.RawMessage(schemaAdd151Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd151,
 		},
 		{
 			Name:         "add_152",
 			Description:  "Add152 adds two integers and 152.",
-			InputSchema:  json.RawMessage(schemaAdd152In),
-			OutputSchema: json.RawMessage(schemaAdd152Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd152,
 		},
 		{
 			Name:         "add_153",
 			Description:  "Add153 adds two integers and 153.",
-			InputSchema:  json.RawMessage(schemaAdd153In),
-			OutputSchema: json.RawMessage(schemaAdd153Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd153,
 		},
 		{
 			Name:         "add_154",
 			Description:  "Add154 adds two integers and 154.",
-			InputSchema:  json.RawMessage(schemaAdd154In),
-			OutputSchema: json.RawMessage(schemaAdd154Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd154,
 		},
 		{
 			Name:         "add_155",
 			Description:  "Add155 adds two integers and 155.",
-			InputSchema:  json.RawMessage(schemaAdd155In),
-			OutputSchema: json.RawMessage(schemaAdd155Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd155,
 		},
 		{
 			Name:         "add_156",
 			Description:  "Add156 adds two integers and 156.",
-			InputSchema:  json.RawMessage(schemaAdd156In),
-			OutputSchema: json.RawMessage(schemaAdd156Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd156,
 		},
 		{
 			Name:         "add_157",
 			Description:  "Add157 adds two integers and 157.",
-			InputSchema:  json.RawMessage(schemaAdd157In),
-			OutputSchema: json.RawMessage(schemaAdd157Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd157,
 		},
 		{
 			Name:         "add_158",
 			Description:  "Add158 adds two integers and 158.",
-			InputSchema:  json.RawMessage(schemaAdd158In),
-			OutputSchema: json.RawMessage(schemaAdd158Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd158,
 		},
 		{
 			Name:         "add_159",
 			Description:  "Add159 adds two integers and 159.",
-			InputSchema:  json.RawMessage(schemaAdd159In),
-			OutputSchema: json.RawMessage(schemaAdd159Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd159,
 		},
 		{
 			Name:         "add_160",
 			Description:  "Add160 adds two integers and 160.",
-			InputSchema:  json.RawMessage(schemaAdd160In),
-			OutputSchema: json.RawMessage(schemaAdd160Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd160,
 		},
 		{
 			Name:         "add_161",
 			Description:  "Add161 adds two integers and 161.",
-			InputSchema:  json.RawMessage(schemaAdd161In),
-			OutputSchema: json.RawMessage(schemaAdd161Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd161,
 		},
 		{
 			Name:         "add_162",
 			Description:  "Add162 adds two integers and 162.",
-			InputSchema:  json.RawMessage(schemaAdd162In),
-			OutputSchema: json.RawMessage(schemaAdd162Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd162,
 		},
 		{
 			Name:         "add_163",
 			Description:  "Add163 adds two integers and 163.",
-			InputSchema:  json.RawMessage(schemaAdd163In),
-			OutputSchema: json.RawMessage(schemaAdd163Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd163,
 		},
 		{
 			Name:         "add_164",
 			Description:  "Add164 adds two integers and 164.",
-			InputSchema:  json.RawMessage(schemaAdd164In),
-			OutputSchema: json.RawMessage(schemaAdd164Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd164,
 		},
 		{
 			Name:         "add_165",
 			Description:  "Add165 adds two integers and 165.",
-			InputSchema:  json.RawMessage(schemaAdd165In),
-			OutputSchema: json.RawMessage(schemaAdd165Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd165,
 		},
 		{
 			Name:         "add_166",
 			Description:  "Add166 adds two integers and 166.",
-			InputSchema:  json.RawMessage(schemaAdd166In),
-			OutputSchema: json.RawMessage(schemaAdd166Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd166,
 		},
 		{
 			Name:         "add_167",
 			Description:  "Add167 adds two integers and 167.",
-			InputSchema:  json.RawMessage(schemaAdd167In),
-			OutputSchema: json.RawMessage(schemaAdd167Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd167,
 		},
 		{
 			Name:         "add_168",
 			Description:  "Add168 adds two integers and 168.",
-			InputSchema:  json.RawMessage(schemaAdd168In),
-			OutputSchema: json.RawMessage(schemaAdd168Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd168,
 		},
 		{
 			Name:         "add_169",
 			Description:  "Add169 adds two integers and 169.",
-			InputSchema:  json.RawMessage(schemaAdd169In),
-			OutputSchema: json.RawMessage(schemaAdd169Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd169,
 		},
 		{
 			Name:         "add_170",
 			Description:  "Add170 adds two integers and 170.",
-			InputSchema:  json.RawMessage(schemaAdd170In),
-			OutputSchema: json.RawMessage(schemaAdd170Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd170,
 		},
 		{
 			Name:         "add_171",
 			Description:  "Add171 adds two integers and 171.",
-			InputSchema:  json.RawMessage(schemaAdd171In),
-			OutputSchema: json.RawMessage(schemaAdd171Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd171,
 		},
 		{
 			Name:         "add_172",
 			Description:  "Add172 adds two integers and 172.",
-			InputSchema:  json.RawMessage(schemaAdd172In),
-			OutputSchema: json.RawMessage(schemaAdd172Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd172,
 		},
 		{
 			Name:         "add_173",
 			Description:  "Add173 adds two integers and 173.",
-			InputSchema:  json.RawMessage(schemaAdd173In),
-			OutputSchema: json.RawMessage(schemaAdd173Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd173,
 		},
 		{
 			Name:         "add_174",
 			Description:  "Add174 adds two integers and 174.",
-			InputSchema:  json.RawMessage(schemaAdd174In),
-			OutputSchema: json.RawMessage(schemaAdd174Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd174,
 		},
 		{
 			Name:         "add_175",
 			Description:  "Add175 adds two integers and 175.",
-			InputSchema:  json.RawMessage(schemaAdd175In),
-			OutputSchema: json.RawMessage(schemaAdd175Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd175,
 		},
 		{
 			Name:         "add_176",
 			Description:  "Add176 adds two integers and 176.",
-			InputSchema:  json.RawMessage(schemaAdd176In),
-			OutputSchema: json.RawMessage(schemaAdd176Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd176,
 		},
 		{
 			Name:         "add_177",
 			Description:  "Add177 adds two integers and 177.",
-			InputSchema:  json.RawMessage(schemaAdd177In),
-			OutputSchema: json.RawMessage(schemaAdd177Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd177,
 		},
 		{
 			Name:         "add_178",
 			Description:  "Add178 adds two integers and 178.",
-			InputSchema:  json.RawMessage(schemaAdd178In),
-			OutputSchema: json.RawMessage(schemaAdd178Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd178,
 		},
 		{
 			Name:         "add_179",
 			Description:  "Add179 adds two integers and 179.",
-			InputSchema:  json.RawMessage(schemaAdd179In),
-			OutputSchema: json.RawMessage(schemaAdd179Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd179,
 		},
 		{
 			Name:         "add_180",
 			Description:  "Add180 adds two integers and 180.",
-			InputSchema:  json.RawMessage(schemaAdd180In),
-			OutputSchema: json.RawMessage(schemaAdd180Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd180,
 		},
 		{
 			Name:         "add_181",
 			Description:  "Add181 adds two integers and 181.",
-			InputSchema:  json.RawMessage(schemaAdd181In),
-			OutputSchema: json.RawMessage(schemaAdd181Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd181,
 		},
 		{
 			Name:         "add_182",
 			Description:  "Add182 adds two integers and 182.",
-			InputSchema:  json.RawMessage(schemaAdd182In),
-			OutputSchema: json.RawMessage(schemaAdd182Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd182,
 		},
 		{
 			Name:         "add_183",
 			Description:  "Add183 adds two integers and 183.",
-			InputSchema:  json.RawMessage(schemaAdd183In),
-			OutputSchema: json.RawMessage(schemaAdd183Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd183,
 		},
 		{
 			Name:         "add_184",
 			Description:  "Add184 adds two integers and 184.",
-			InputSchema:  json.RawMessage(schemaAdd184In),
-			OutputSchema: json.RawMessage(schemaAdd184Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd184,
 		},
 		{
 			Name:         "add_185",
 			Description:  "Add185 adds two integers and 185.",
-			InputSchema:  json.RawMessage(schemaAdd185In),
-			OutputSchema: json.RawMessage(schemaAdd185Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd185,
 		},
 		{
 			Name:         "add_186",
 			Description:  "Add186 adds two integers and 186.",
-			InputSchema:  json.RawMessage(schemaAdd186In),
-			OutputSchema: json.RawMessage(schemaAdd186Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd186,
 		},
 		{
 			Name:         "add_187",
 			Description:  "Add187 adds two integers and 187.",
-			InputSchema:  json.RawMessage(schemaAdd187In),
-			OutputSchema: json.RawMessage(schemaAdd187Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd187,
 		},
 		{
 			Name:         "add_188",
 			Description:  "Add188 adds two integers and 188.",
-			InputSchema:  json.RawMessage(schemaAdd188In),
-			OutputSchema: json.RawMessage(schemaAdd188Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd188,
 		},
 		{
 			Name:         "add_189",
 			Description:  "Add189 adds two integers and 189.",
-			InputSchema:  json.RawMessage(schemaAdd189In),
-			OutputSchema: json.RawMessage(schemaAdd189Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd189,
 		},
 		{
 			Name:         "add_190",
 			Description:  "Add190 adds two integers and 190.",
-			InputSchema:  json.RawMessage(schemaAdd190In),
-			OutputSchema: json.RawMessage(schemaAdd190Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd190,
 		},
 		{
 			Name:         "add_191",
 			Description:  "Add191 adds two integers and 191.",
-			InputSchema:  json.RawMessage(schemaAdd191In),
-			OutputSchema: json.RawMessage(schemaAdd191Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd191,
 		},
 		{
 			Name:         "add_192",
 			Description:  "Add192 adds two integers and 192.",
-			InputSchema:  json.RawMessage(schemaAdd192In),
-			OutputSchema: json.RawMessage(schemaAdd192Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd192,
 		},
 		{
 			Name:         "add_193",
 			Description:  "Add193 adds two integers and 193.",
-			InputSchema:  json.RawMessage(schemaAdd193In),
-			OutputSchema: json.RawMessage(schemaAdd193Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd193,
 		},
 		{
 			Name:         "add_194",
 			Description:  "Add194 adds two integers and 194.",
-			InputSchema:  json.RawMessage(schemaAdd194In),
-			OutputSchema: json.RawMessage(schemaAdd194Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd194,
 		},
 		{
 			Name:         "add_195",
 			Description:  "Add195 adds two integers and 195.",
-			InputSchema:  json.RawMessage(schemaAdd195In),
-			OutputSchema: json.RawMessage(schemaAdd195Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd195,
 		},
 		{
 			Name:         "add_196",
 			Description:  "Add196 adds two integers and 196.",
-			InputSchema:  json.RawMessage(schemaAdd196In),
-			OutputSchema: json.RawMessage(schemaAdd196Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd196,
 		},
 		{
 			Name:         "add_197",
 			Description:  "Add197 adds two integers and 197.",
-			InputSchema:  json.RawMessage(schemaAdd197In),
-			OutputSchema: json.RawMessage(schemaAdd197Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd197,
 		},
 		{
 			Name:         "add_198",
 			Description:  "Add198 adds two integers and 198.",
-			InputSchema:  json.RawMessage(schemaAdd198In),
-			OutputSchema: json.RawMessage(schemaAdd198Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd198,
 		},
 		{
 			Name:         "add_199",
 			Description:  "Add199 adds two integers and 199.",
-			InputSchema:  json.RawMessage(schemaAdd199In),
-			OutputSchema: json.RawMessage(schemaAdd199Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd199,
 		},
 		{
 			Name:         "add_200",
 			Description:  "Add200 adds two integers and 200.",
-			InputSchema:  json.RawMessage(schemaAdd200In),
-			OutputSchema: json.RawMessage(schemaAdd200Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd200,
 		},
 		{
 			Name:         "add_201",
 			Description:  "Add201 adds two integers and 201.",
-			InputSchema:  json.RawMessage(schemaAdd201In),
-			OutputSchema: json.RawMessage(schemaAdd201Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd201,
 		},
 		{
 			Name:         "add_202",
 			Description:  "Add202 adds two integers and 202.",
-			InputSchema:  json.RawMessage(schemaAdd202In),
-			OutputSchema: json.RawMessage(schemaAdd202Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd202,
 		},
 		{
 			Name:         "add_203",
 			Description:  "Add203 adds two integers and 203.",
-			InputSchema:  json.RawMessage(schemaAdd203In),
-			OutputSchema: json.RawMessage(schemaAdd203Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd203,
 		},
 		{
 			Name:         "add_204",
 			Description:  "Add204 adds two integers and 204.",
-			InputSchema:  json.RawMessage(schemaAdd204In),
-			OutputSchema: json.RawMessage(schemaAdd204Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd204,
 		},
 		{
 			Name:         "add_205",
 			Description:  "Add205 adds two integers and 205.",
-			InputSchema:  json.RawMessage(schemaAdd205In),
-			OutputSchema: json.RawMessage(schemaAdd205Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd205,
 		},
 		{
 			Name:         "add_206",
 			Description:  "Add206 adds two integers and 206.",
-			InputSchema:  json.RawMessage(schemaAdd206In),
-			OutputSchema: json.RawMessage(schemaAdd206Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd206,
 		},
 		{
 			Name:         "add_207",
 			Description:  "Add207 adds two integers and 207.",
-			InputSchema:  json.RawMessage(schemaAdd207In),
-			OutputSchema: json.RawMessage(schemaAdd207Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd207,
 		},
 		{
 			Name:         "add_208",
 			Description:  "Add208 adds two integers and 208.",
-			InputSchema:  json.RawMessage(schemaAdd208In),
-			OutputSchema: json.RawMessage(schemaAdd208Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd208,
 		},
 		{
 			Name:         "add_209",
 			Description:  "Add209 adds two integers and 209.",
-			InputSchema:  json.RawMessage(schemaAdd209In),
-			OutputSchema: json.RawMessage(schemaAdd209Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd209,
 		},
 		{
 			Name:         "add_210",
 			Description:  "Add210 adds two integers and 210.",
-			InputSchema:  json.RawMessage(schemaAdd210In),
-			OutputSchema: json.RawMessage(schemaAdd210Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd210,
 		},
 		{
 			Name:         "add_211",
 			Description:  "Add211 adds two integers and 211.",
-			InputSchema:  json.RawMessage(schemaAdd211In),
-			OutputSchema: json.RawMessage(schemaAdd211Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd211,
 		},
 		{
 			Name:         "add_212",
 			Description:  "Add212 adds two integers and 212.",
-			InputSchema:  json.RawMessage(schemaAdd212In),
-			OutputSchema: json.RawMessage(schemaAdd212Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd212,
 		},
 		{
 			Name:         "add_213",
 			Description:  "Add213 adds two integers and 213.",
-			InputSchema:  json.RawMessage(schemaAdd213In),
-			OutputSchema: json.RawMessage(schemaAdd213Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd213,
 		},
 		{
 			Name:         "add_214",
 			Description:  "Add214 adds two integers and 214.",
-			InputSchema:  json.RawMessage(schemaAdd214In),
-			OutputSchema: json.RawMessage(schemaAdd214Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd214,
 		},
 		{
 			Name:         "add_215",
 			Description:  "Add215 adds two integers and 215.",
-			InputSchema:  json.RawMessage(schemaAdd215In),
-			OutputSchema: json.RawMessage(schemaAdd215Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd215,
 		},
 		{
 			Name:         "add_216",
 			Description:  "Add216 adds two integers and 216.",
-			InputSchema:  json.RawMessage(schemaAdd216In),
-			OutputSchema: json.RawMessage(schemaAdd216Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd216,
 		},
 		{
 			Name:         "add_217",
 			Description:  "Add217 adds two integers and 217.",
-			InputSchema:  json.RawMessage(schemaAdd217In),
-			OutputSchema: json.RawMessage(schemaAdd217Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd217,
 		},
 		{
 			Name:         "add_218",
 			Description:  "Add218 adds two integers and 218.",
-			InputSchema:  json.RawMessage(schemaAdd218In),
-			OutputSchema: json.RawMessage(schemaAdd218Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd218,
 		},
 		{
 			Name:         "add_219",
 			Description:  "Add219 adds two integers and 219.",
-			InputSchema:  json.RawMessage(schemaAdd219In),
-			OutputSchema: json.RawMessage(schemaAdd219Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd219,
 		},
 		{
 			Name:         "add_220",
 			Description:  "Add220 adds two integers and 220.",
-			InputSchema:  json.RawMessage(schemaAdd220In),
-			OutputSchema: json.RawMessage(schemaAdd220Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd220,
 		},
 		{
 			Name:         "add_221",
 			Description:  "Add221 adds two integers and 221.",
-			InputSchema:  json.RawMessage(schemaAdd221In),
-			OutputSchema: json.RawMessage(schemaAdd221Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd221,
 		},
 		{
 			Name:         "add_222",
 			Description:  "Add222 adds two integers and 222.",
-			InputSchema:  json.RawMessage(schemaAdd222In),
-			OutputSchema: json.RawMessage(schemaAdd222Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd222,
 		},
 		{
 			Name:         "add_223",
 			Description:  "Add223 adds two integers and 223.",
-			InputSchema:  json.RawMessage(schemaAdd223In),
-			OutputSchema: json.RawMessage(schemaAdd223Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd223,
 		},
 		{
 			Name:         "add_224",
 			Description:  "Add224 adds two integers and 224.",
-			InputSchema:  json.RawMessage(schemaAdd224In),
-			OutputSchema: json.RawMessage(schemaAdd224Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd224,
 		},
 		{
 			Name:         "add_225",
 			Description:  "Add225 adds two integers and 225.",
-			InputSchema:  json.RawMessage(schemaAdd225In),
-			OutputSchema: json.RawMessage(schemaAdd225Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd225,
 		},
 		{
 			Name:         "add_226",
 			Description:  "Add226 adds two integers and 226.",
-			InputSchema:  json.RawMessage(schemaAdd226In),
-			OutputSchema: json.RawMessage(schemaAdd226Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd226,
 		},
 		{
 			Name:         "add_227",
 			Description:  "Add227 adds two integers and 227.",
-			InputSchema:  json.RawMessage(schemaAdd227In),
-			OutputSchema: json.RawMessage(schemaAdd227Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd227,
 		},
 		{
 			Name:         "add_228",
 			Description:  "Add228 adds two integers and 228.",
-			InputSchema:  json.RawMessage(schemaAdd228In),
-			OutputSchema: json.RawMessage(schemaAdd228Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd228,
 		},
 		{
 			Name:         "add_229",
 			Description:  "Add229 adds two integers and 229.",
-			InputSchema:  json.RawMessage(schemaAdd229In),
-			OutputSchema: json.RawMessage(schemaAdd229Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd229,
 		},
 		{
 			Name:         "add_230",
 			Description:  "Add230 adds two integers and 230.",
-			InputSchema:  json.RawMessage(schemaAdd230In),
-			OutputSchema: json.RawMessage(schemaAdd230Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd230,
 		},
 		{
 			Name:         "add_231",
 			Description:  "Add231 adds two integers and 231.",
-			InputSchema:  json.RawMessage(schemaAdd231In),
-			OutputSchema: json.RawMessage(schemaAdd231Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd231,
 		},
 		{
 			Name:         "add_232",
 			Description:  "Add232 adds two integers and 232.",
-			InputSchema:  json.RawMessage(schemaAdd232In),
-			OutputSchema: json.RawMessage(schemaAdd232Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd232,
 		},
 		{
 			Name:         "add_233",
 			Description:  "Add233 adds two integers and 233.",
-			InputSchema:  json.RawMessage(schemaAdd233In),
-			OutputSchema: json.RawMessage(schemaAdd233Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd233,
 		},
 		{
 			Name:         "add_234",
 			Description:  "Add234 adds two integers and 234.",
-			InputSchema:  json.RawMessage(schemaAdd234In),
-			OutputSchema: json.RawMessage(schemaAdd234Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd234,
 		},
 		{
 			Name:         "add_235",
 			Description:  "Add235 adds two integers and 235.",
-			InputSchema:  json.RawMessage(schemaAdd235In),
-			OutputSchema: json.RawMessage(schemaAdd235Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd235,
 		},
 		{
 			Name:         "add_236",
 			Description:  "Add236 adds two integers and 236.",
-			InputSchema:  json.RawMessage(schemaAdd236In),
-			OutputSchema: json.RawMessage(schemaAdd236Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd236,
 		},
 		{
 			Name:         "add_237",
 			Description:  "Add237 adds two integers and 237.",
-			InputSchema:  json.RawMessage(schemaAdd237In),
-			OutputSchema: json.RawMessage(schemaAdd237Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd237,
 		},
 		{
 			Name:         "add_238",
 			Description:  "Add238 adds two integers and 238.",
-			InputSchema:  json.RawMessage(schemaAdd238In),
-			OutputSchema: json.RawMessage(schemaAdd238Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd238,
 		},
 		{
 			Name:         "add_239",
 			Description:  "Add239 adds two integers and 239.",
-			InputSchema:  json.RawMessage(schemaAdd239In),
-			OutputSchema: json.RawMessage(schemaAdd239Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd239,
 		},
 		{
 			Name:         "add_240",
 			Description:  "Add240 adds two integers and 240.",
-			InputSchema:  json.RawMessage(schemaAdd240In),
-			OutputSchema: json.RawMessage(schemaAdd240Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd240,
 		},
 		{
 			Name:         "add_241",
 			Description:  "Add241 adds two integers and 241.",
-			InputSchema:  json.RawMessage(schemaAdd241In),
-			OutputSchema: json.RawMessage(schemaAdd241Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd241,
 		},
 		{
 			Name:         "add_242",
 			Description:  "Add242 adds two integers and 242.",
-			InputSchema:  json.RawMessage(schemaAdd242In),
-			OutputSchema: json.RawMessage(schemaAdd242Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd242,
 		},
 		{
 			Name:         "add_243",
 			Description:  "Add243 adds two integers and 243.",
-			InputSchema:  json.RawMessage(schemaAdd243In),
-			OutputSchema: json.RawMessage(schemaAdd243Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd243,
 		},
 		{
 			Name:         "add_244",
 			Description:  "Add244 adds two integers and 244.",
-			InputSchema:  json.RawMessage(schemaAdd244In),
-			OutputSchema: json.RawMessage(schemaAdd244Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd244,
 		},
 		{
 			Name:         "add_245",
 			Description:  "Add245 adds two integers and 245.",
-			InputSchema:  json.RawMessage(schemaAdd245In),
-			OutputSchema: json.RawMessage(schemaAdd245Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd245,
 		},
 		{
 			Name:         "add_246",
 			Description:  "Add246 adds two integers and 246.",
-			InputSchema:  json.RawMessage(schemaAdd246In),
-			OutputSchema: json.RawMessage(schemaAdd246Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd246,
 		},
 		{
 			Name:         "add_247",
 			Description:  "Add247 adds two integers and 247.",
-			InputSchema:  json.RawMessage(schemaAdd247In),
-			OutputSchema: json.RawMessage(schemaAdd247Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd247,
 		},
 		{
 			Name:         "add_248",
 			Description:  "Add248 adds two integers and 248.",
-			InputSchema:  json.RawMessage(schemaAdd248In),
-			OutputSchema: json.RawMessage(schemaAdd248Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd248,
 		},
 		{
 			Name:         "add_249",
 			Description:  "Add249 adds two integers and 249.",
-			InputSchema:  json.RawMessage(schemaAdd249In),
-			OutputSchema: json.RawMessage(schemaAdd249Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd249,
 		},
 		{
 			Name:         "add_250",
 			Description:  "Add250 adds two integers and 250.",
-			InputSchema:  json.RawMessage(schemaAdd250In),
-			OutputSchema: json.RawMessage(schemaAdd250Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd250,
 		},
 		{
 			Name:         "add_251",
 			Description:  "Add251 adds two integers and 251.",
-			InputSchema:  json.RawMessage(schemaAdd251In),
-			OutputSchema: json.RawMessage(schemaAdd251Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd251,
 		},
 		{
 			Name:         "add_252",
 			Description:  "Add252 adds two integers and 252.",
-			InputSchema:  json.RawMessage(schemaAdd252In),
-			OutputSchema: json.RawMessage(schemaAdd252Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd252,
 		},
 		{
 			Name:         "add_253",
 			Description:  "Add253 adds two integers and 253.",
-			InputSchema:  json.RawMessage(schemaAdd253In),
-			OutputSchema: json.RawMessage(schemaAdd253Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd253,
 		},
 		{
 			Name:         "add_254",
 			Description:  "Add254 adds two integers and 254.",
-			InputSchema:  json.RawMessage(schemaAdd254In),
-			OutputSchema: json.RawMessage(schemaAdd254Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd254,
 		},
 		{
 			Name:         "add_255",
 			Description:  "Add255 adds two integers and 255.",
-			InputSchema:  json.RawMessage(schemaAdd255In),
-			OutputSchema: json.RawMessage(schemaAdd255Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd255,
 		},
 		{
 			Name:         "add_256",
 			Description:  "Add256 adds two integers and 256.",
-			InputSchema:  json.RawMessage(schemaAdd256In),
-			OutputSchema: json.RawMessage(schemaAdd256Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd256,
 		},
 		{
 			Name:         "add_257",
 			Description:  "Add257 adds two integers and 257.",
-			InputSchema:  json.RawMessage(schemaAdd257In),
-			OutputSchema: json.RawMessage(schemaAdd257Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd257,
 		},
 		{
 			Name:         "add_258",
 			Description:  "Add258 adds two integers and 258.",
-			InputSchema:  json.RawMessage(schemaAdd258In),
-			OutputSchema: json.RawMessage(schemaAdd258Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd258,
 		},
 		{
 			Name:         "add_259",
 			Description:  "Add259 adds two integers and 259.",
-			InputSchema:  json.RawMessage(schemaAdd259In),
-			OutputSchema: json.RawMessage(schemaAdd259Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd259,
 		},
 		{
 			Name:         "add_260",
 			Description:  "Add260 adds two integers and 260.",
-			InputSchema:  json.RawMessage(schemaAdd260In),
-			OutputSchema: json.RawMessage(schemaAdd260Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd260,
 		},
 		{
 			Name:         "add_261",
 			Description:  "Add261 adds two integers and 261.",
-			InputSchema:  json.RawMessage(schemaAdd261In),
-			OutputSchema: json.RawMessage(schemaAdd261Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd261,
 		},
 		{
 			Name:         "add_262",
 			Description:  "Add262 adds two integers and 262.",
-			InputSchema:  json.RawMessage(schemaAdd262In),
-			OutputSchema: json.RawMessage(schemaAdd262Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd262,
 		},
 		{
 			Name:         "add_263",
 			Description:  "Add263 adds two integers and 263.",
-			InputSchema:  json.RawMessage(schemaAdd263In),
-			OutputSchema: json.RawMessage(schemaAdd263Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd263,
 		},
 		{
 			Name:         "add_264",
 			Description:  "Add264 adds two integers and 264.",
-			InputSchema:  json.RawMessage(schemaAdd264In),
-			OutputSchema: json.RawMessage(schemaAdd264Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd264,
 		},
 		{
 			Name:         "add_265",
 			Description:  "Add265 adds two integers and 265.",
-			InputSchema:  json.RawMessage(schemaAdd265In),
-			OutputSchema: json.RawMessage(schemaAdd265Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd265,
 		},
 		{
 			Name:         "add_266",
 			Description:  "Add266 adds two integers and 266.",
-			InputSchema:  json.RawMessage(schemaAdd266In),
-			OutputSchema: json.RawMessage(schemaAdd266Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd266,
 		},
 		{
 			Name:         "add_267",
 			Description:  "Add267 adds two integers and 267.",
-			InputSchema:  json.RawMessage(schemaAdd267In),
-			OutputSchema: json.RawMessage(schemaAdd267Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd267,
 		},
 		{
 			Name:         "add_268",
 			Description:  "Add268 adds two integers and 268.",
-			InputSchema:  json.RawMessage(schemaAdd268In),
-			OutputSchema: json.RawMessage(schemaAdd268Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd268,
 		},
 		{
 			Name:         "add_269",
 			Description:  "Add269 adds two integers and 269.",
-			InputSchema:  json.RawMessage(schemaAdd269In),
-			OutputSchema: json.RawMessage(schemaAdd269Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd269,
 		},
 		{
 			Name:         "add_270",
 			Description:  "Add270 adds two integers and 270.",
-			InputSchema:  json.RawMessage(schemaAdd270In),
-			OutputSchema: json.RawMessage(schemaAdd270Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd270,
 		},
 		{
 			Name:         "add_271",
 			Description:  "Add271 adds two integers and 271.",
-			InputSchema:  json.RawMessage(schemaAdd271In),
-			OutputSchema: json.RawMessage(schemaAdd271Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd271,
 		},
 		{
 			Name:         "add_272",
 			Description:  "Add272 adds two integers and 272.",
-			InputSchema:  json.RawMessage(schemaAdd272In),
-			OutputSchema: json.RawMessage(schemaAdd272Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd272,
 		},
 		{
 			Name:         "add_273",
 			Description:  "Add273 adds two integers and 273.",
-			InputSchema:  json.RawMessage(schemaAdd273In),
-			OutputSchema: json.RawMessage(schemaAdd273Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd273,
 		},
 		{
 			Name:         "add_274",
 			Description:  "Add274 adds two integers and 274.",
-			InputSchema:  json.RawMessage(schemaAdd274In),
-			OutputSchema: json.RawMessage(schemaAdd274Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd274,
 		},
 		{
 			Name:         "add_275",
 			Description:  "Add275 adds two integers and 275.",
-			InputSchema:  json.RawMessage(schemaAdd275In),
-			OutputSchema: json.RawMessage(schemaAdd275Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd275,
 		},
 		{
 			Name:         "add_276",
 			Description:  "Add276 adds two integers and 276.",
-			InputSchema:  json.RawMessage(schemaAdd276In),
-			OutputSchema: json.RawMessage(schemaAdd276Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd276,
 		},
 		{
 			Name:         "add_277",
 			Description:  "Add277 adds two integers and 277.",
-			InputSchema:  json.RawMessage(schemaAdd277In),
-			OutputSchema: json.RawMessage(schemaAdd277Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd277,
 		},
 		{
 			Name:         "add_278",
 			Description:  "Add278 adds two integers and 278.",
-			InputSchema:  json.RawMessage(schemaAdd278In),
-			OutputSchema: json.RawMessage(schemaAdd278Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd278,
 		},
 		{
 			Name:         "add_279",
 			Description:  "Add279 adds two integers and 279.",
-			InputSchema:  json.RawMessage(schemaAdd279In),
-			OutputSchema: json.RawMessage(schemaAdd279Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd279,
 		},
 		{
 			Name:         "add_280",
 			Description:  "Add280 adds two integers and 280.",
-			InputSchema:  json.RawMessage(schemaAdd280In),
-			OutputSchema: json.RawMessage(schemaAdd280Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd280,
 		},
 		{
 			Name:         "add_281",
 			Description:  "Add281 adds two integers and 281.",
-			InputSchema:  json.RawMessage(schemaAdd281In),
-			OutputSchema: json.RawMessage(schemaAdd281Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd281,
 		},
 		{
 			Name:         "add_282",
 			Description:  "Add282 adds two integers and 282.",
-			InputSchema:  json.RawMessage(schemaAdd282In),
-			OutputSchema: json.RawMessage(schemaAdd282Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd282,
 		},
 		{
 			Name:         "add_283",
 			Description:  "Add283 adds two integers and 283.",
-			InputSchema:  json.RawMessage(schemaAdd283In),
-			OutputSchema: json.RawMessage(schemaAdd283Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd283,
 		},
 		{
 			Name:         "add_284",
 			Description:  "Add284 adds two integers and 284.",
-			InputSchema:  json.RawMessage(schemaAdd284In),
-			OutputSchema: json.RawMessage(schemaAdd284Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd284,
 		},
 		{
 			Name:         "add_285",
 			Description:  "Add285 adds two integers and 285.",
-			InputSchema:  json.RawMessage(schemaAdd285In),
-			OutputSchema: json.RawMessage(schemaAdd285Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd285,
 		},
 		{
 			Name:         "add_286",
 			Description:  "Add286 adds two integers and 286.",
-			InputSchema:  json.RawMessage(schemaAdd286In),
-			OutputSchema: json.RawMessage(schemaAdd286Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd286,
 		},
 		{
 			Name:         "add_287",
 			Description:  "Add287 adds two integers and 287.",
-			InputSchema:  json.RawMessage(schemaAdd287In),
-			OutputSchema: json.RawMessage(schemaAdd287Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd287,
 		},
 		{
 			Name:         "add_288",
 			Description:  "Add288 adds two integers and 288.",
-			InputSchema:  json.RawMessage(schemaAdd288In),
-			OutputSchema: json.RawMessage(schemaAdd288Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd288,
 		},
 		{
 			Name:         "add_289",
 			Description:  "Add289 adds two integers and 289.",
-			InputSchema:  json.RawMessage(schemaAdd289In),
-			OutputSchema: json.RawMessage(schemaAdd289Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd289,
 		},
 		{
 			Name:         "add_290",
 			Description:  "Add290 adds two integers and 290.",
-			InputSchema:  json.RawMessage(schemaAdd290In),
-			OutputSchema: json.RawMessage(schemaAdd290Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd290,
 		},
 		{
 			Name:         "add_291",
 			Description:  "Add291 adds two integers and 291.",
-			InputSchema:  json.RawMessage(schemaAdd291In),
-			OutputSchema: json.RawMessage(schemaAdd291Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd291,
 		},
 		{
 			Name:         "add_292",
 			Description:  "Add292 adds two integers and 292.",
-			InputSchema:  json.RawMessage(schemaAdd292In),
-			OutputSchema: json.RawMessage(schemaAdd292Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd292,
 		},
 		{
 			Name:         "add_293",
 			Description:  "Add293 adds two integers and 293.",
-			InputSchema:  json.RawMessage(schemaAdd293In),
-			OutputSchema: json.RawMessage(schemaAdd293Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd293,
 		},
 		{
 			Name:         "add_294",
 			Description:  "Add294 adds two integers and 294.",
-			InputSchema:  json.RawMessage(schemaAdd294In),
-			OutputSchema: json.RawMessage(schemaAdd294Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd294,
 		},
 		{
 			Name:         "add_295",
 			Description:  "Add295 adds two integers and 295.",
-			InputSchema:  json.RawMessage(schemaAdd295In),
-			OutputSchema: json.RawMessage(schemaAdd295Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd295,
 		},
 		{
 			Name:         "add_296",
 			Description:  "Add296 adds two integers and 296.",
-			InputSchema:  json.RawMessage(schemaAdd296In),
-			OutputSchema: json.RawMessage(schemaAdd296Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd296,
 		},
 		{
 			Name:         "add_297",
 			Description:  "Add297 adds two integers and 297.",
-			InputSchema:  json.RawMessage(schemaAdd297In),
-			OutputSchema: json.RawMessage(schemaAdd297Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd297,
 		},
 		{
 			Name:         "add_298",
 			Description:  "Add298 adds two integers and 298.",
-			InputSchema:  json.RawMessage(schemaAdd298In),
-			OutputSchema: json.RawMessage(schemaAdd298Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd298,
 		},
 		{
 			Name:         "add_299",
 			Description:  "Add299 adds two integers and 299.",
-			InputSchema:  json.RawMessage(schemaAdd299In),
-			OutputSchema: json.RawMessage(schemaAdd299Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd299,
 		},
 		{
 			Name:         "add_300",
 			Description:  "Add300 adds two integers and 300.",
-			InputSchema:  json.RawMessage(schemaAdd300In),
-			OutputSchema: json.RawMessage(schemaAdd300Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd300,
 		},
 		{
 			Name:         "add_301",
 			Description:  "Add301 adds two integers and 301.",
-			InputSchema:  json.RawMessage(schemaAdd301In),
-			OutputSchema: json.RawMessage(schemaAdd301Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd301,
 		},
 		{
 			Name:         "add_302",
 			Description:  "Add302 adds two integers and 302.",
-			InputSchema:  json.RawMessage(schemaAdd302In),
-			OutputSchema: json.RawMessage(schemaAdd302Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd302,
 		},
 		{
 			Name:         "add_303",
 			Description:  "Add303 adds two integers and 303.",
-			InputSchema:  json.RawMessage(schemaAdd303In),
-			OutputSchema: json.RawMessage(schemaAdd303Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd303,
 		},
 		{
 			Name:         "add_304",
 			Description:  "Add304 adds two integers and 304.",
-			InputSchema:  json.RawMessage(schemaAdd304In),
-			OutputSchema: json.RawMessage(schemaAdd304Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd304,
 		},
 		{
 			Name:         "add_305",
 			Description:  "Add305 adds two integers and 305.",
-			InputSchema:  json.RawMessage(schemaAdd305In),
-			OutputSchema: json.RawMessage(schemaAdd305Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd305,
 		},
 		{
 			Name:         "add_306",
 			Description:  "Add306 adds two integers and 306.",
-			InputSchema:  json.RawMessage(schemaAdd306In),
-			OutputSchema: json.RawMessage(schemaAdd306Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd306,
 		},
 		{
 			Name:         "add_307",
 			Description:  "Add307 adds two integers and 307.",
-			InputSchema:  json.RawMessage(schemaAdd307In),
-			OutputSchema: json.RawMessage(schemaAdd307Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd307,
 		},
 		{
 			Name:         "add_308",
 			Description:  "Add308 adds two integers and 308.",
-			InputSchema:  json.RawMessage(schemaAdd308In),
-			OutputSchema: json.RawMessage(schemaAdd308Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd308,
 		},
 		{
 			Name:         "add_309",
 			Description:  "Add309 adds two integers and 309.",
-			InputSchema:  json.RawMessage(schemaAdd309In),
-			OutputSchema: json.RawMessage(schemaAdd309Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd309,
 		},
 		{
 			Name:         "add_310",
 			Description:  "Add310 adds two integers and 310.",
-			InputSchema:  json.RawMessage(schemaAdd310In),
-			OutputSchema: json.RawMessage(schemaAdd310Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd310,
 		},
 		{
 			Name:         "add_311",
 			Description:  "Add311 adds two integers and 311.",
-			InputSchema:  json.RawMessage(schemaAdd311In),
-			OutputSchema: json.RawMessage(schemaAdd311Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd311,
 		},
 		{
 			Name:         "add_312",
 			Description:  "Add312 adds two integers and 312.",
-			InputSchema:  json.RawMessage(schemaAdd312In),
-			OutputSchema: json.RawMessage(schemaAdd312Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd312,
 		},
 		{
 			Name:         "add_313",
 			Description:  "Add313 adds two integers and 313.",
-			InputSchema:  json.RawMessage(schemaAdd313In),
-			OutputSchema: json.RawMessage(schemaAdd313Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd313,
 		},
 		{
 			Name:         "add_314",
 			Description:  "Add314 adds two integers and 314.",
-			InputSchema:  json.RawMessage(schemaAdd314In),
-			OutputSchema: json.RawMessage(schemaAdd314Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd314,
 		},
 		{
 			Name:         "add_315",
 			Description:  "Add315 adds two integers and 315.",
-			InputSchema:  json.RawMessage(schemaAdd315In),
-			OutputSchema: json.RawMessage(schemaAdd315Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd315,
 		},
 		{
 			Name:         "add_316",
 			Description:  "Add316 adds two integers and 316.",
-			InputSchema:  json.RawMessage(schemaAdd316In),
-			OutputSchema: json.RawMessage(schemaAdd316Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd316,
 		},
 		{
 			Name:         "add_317",
 			Description:  "Add317 adds two integers and 317.",
-			InputSchema:  json.RawMessage(schemaAdd317In),
-			OutputSchema: json.RawMessage(schemaAdd317Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd317,
 		},
 		{
 			Name:         "add_318",
 			Description:  "Add318 adds two integers and 318.",
-			InputSchema:  json.RawMessage(schemaAdd318In),
-			OutputSchema: json.RawMessage(schemaAdd318Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd318,
 		},
 		{
 			Name:         "add_319",
 			Description:  "Add319 adds two integers and 319.",
-			InputSchema:  json.RawMessage(schemaAdd319In),
-			OutputSchema: json.RawMessage(schemaAdd319Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd319,
 		},
 		{
 			Name:         "add_320",
 			Description:  "Add320 adds two integers and 320.",
-			InputSchema:  json.RawMessage(schemaAdd320In),
-			OutputSchema: json.RawMessage(schemaAdd320Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd320,
 		},
 		{
 			Name:         "add_321",
 			Description:  "Add321 adds two integers and 321.",
-			InputSchema:  json.RawMessage(schemaAdd321In),
-			OutputSchema: json.RawMessage(schemaAdd321Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd321,
 		},
 		{
 			Name:         "add_322",
 			Description:  "Add322 adds two integers and 322.",
-			InputSchema:  json.RawMessage(schemaAdd322In),
-			OutputSchema: json.RawMessage(schemaAdd322Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd322,
 		},
 		{
 			Name:         "add_323",
 			Description:  "Add323 adds two integers and 323.",
-			InputSchema:  json.RawMessage(schemaAdd323In),
-			OutputSchema: json.RawMessage(schemaAdd323Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd323,
 		},
 		{
 			Name:         "add_324",
 			Description:  "Add324 adds two integers and 324.",
-			InputSchema:  json.RawMessage(schemaAdd324In),
-			OutputSchema: json.RawMessage(schemaAdd324Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd324,
 		},
 		{
 			Name:         "add_325",
 			Description:  "Add325 adds two integers and 325.",
-			InputSchema:  json.RawMessage(schemaAdd325In),
-			OutputSchema: json.RawMessage(schemaAdd325Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd325,
 		},
 		{
 			Name:         "add_326",
 			Description:  "Add326 adds two integers and 326.",
-			InputSchema:  json.RawMessage(schemaAdd326In),
-			OutputSchema: json.RawMessage(schemaAdd326Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd326,
 		},
 		{
 			Name:         "add_327",
 			Description:  "Add327 adds two integers and 327.",
-			InputSchema:  json.RawMessage(schemaAdd327In),
-			OutputSchema: json.RawMessage(schemaAdd327Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd327,
 		},
 		{
 			Name:         "add_328",
 			Description:  "Add328 adds two integers and 328.",
-			InputSchema:  json.RawMessage(schemaAdd328In),
-			OutputSchema: json.RawMessage(schemaAdd328Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd328,
 		},
 		{
 			Name:         "add_329",
 			Description:  "Add329 adds two integers and 329.",
-			InputSchema:  json.RawMessage(schemaAdd329In),
-			OutputSchema: json.RawMessage(schemaAdd329Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd329,
 		},
 		{
 			Name:         "add_330",
 			Description:  "Add330 adds two integers and 330.",
-			InputSchema:  json.RawMessage(schemaAdd330In),
-			OutputSchema: json.RawMessage(schemaAdd330Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd330,
 		},
 		{
 			Name:         "add_331",
 			Description:  "Add331 adds two integers and 331.",
-			InputSchema:  json.RawMessage(schemaAdd331In),
-			OutputSchema: json.RawMessage(schemaAdd331Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd331,
 		},
 		{
 			Name:         "add_332",
 			Description:  "Add332 adds two integers and 332.",
-			InputSchema:  json.RawMessage(schemaAdd332In),
-			OutputSchema: json.RawMessage(schemaAdd332Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd332,
 		},
 		{
 			Name:         "add_333",
 			Description:  "Add333 adds two integers and 333.",
-			InputSchema:  json.RawMessage(schemaAdd333In),
-			OutputSchema: json.RawMessage(schemaAdd333Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd333,
 		},
 		{
 			Name:         "add_334",
 			Description:  "Add334 adds two integers and 334.",
-			InputSchema:  json.RawMessage(schemaAdd334In),
-			OutputSchema: json.RawMessage(schemaAdd334Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd334,
 		},
 		{
 			Name:         "add_335",
 			Description:  "Add335 adds two integers and 335.",
-			InputSchema:  json.RawMessage(schemaAdd335In),
-			OutputSchema: json.RawMessage(schemaAdd335Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd335,
 		},
 		{
 			Name:         "add_336",
 			Description:  "Add336 adds two integers and 336.",
-			InputSchema:  json.RawMessage(schemaAdd336In),
-			OutputSchema: json.RawMessage(schemaAdd336Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd336,
 		},
 		{
 			Name:         "add_337",
 			Description:  "Add337 adds two integers and 337.",
-			InputSchema:  json.RawMessage(schemaAdd337In),
-			OutputSchema: json.RawMessage(schemaAdd337Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd337,
 		},
 		{
 			Name:         "add_338",
 			Description:  "Add338 adds two integers and 338.",
-			InputSchema:  json.RawMessage(schemaAdd338In),
-			OutputSchema: json.RawMessage(schemaAdd338Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd338,
 		},
 		{
 			Name:         "add_339",
 			Description:  "Add339 adds two integers and 339.",
-			InputSchema:  json.RawMessage(schemaAdd339In),
-			OutputSchema: json.RawMessage(schemaAdd339Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd339,
 		},
 		{
 			Name:         "add_340",
 			Description:  "Add340 adds two integers and 340.",
-			InputSchema:  json.RawMessage(schemaAdd340In),
-			OutputSchema: json.RawMessage(schemaAdd340Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd340,
 		},
 		{
 			Name:         "add_341",
 			Description:  "Add341 adds two integers and 341.",
-			InputSchema:  json.RawMessage(schemaAdd341In),
-			OutputSchema: json.RawMessage(schemaAdd341Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd341,
 		},
 		{
 			Name:         "add_342",
 			Description:  "Add342 adds two integers and 342.",
-			InputSchema:  json.RawMessage(schemaAdd342In),
-			OutputSchema: json.RawMessage(schemaAdd342Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd342,
 		},
 		{
 			Name:         "add_343",
 			Description:  "Add343 adds two integers and 343.",
-			InputSchema:  json.RawMessage(schemaAdd343In),
-			OutputSchema: json.RawMessage(schemaAdd343Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd343,
 		},
 		{
 			Name:         "add_344",
 			Description:  "Add344 adds two integers and 344.",
-			InputSchema:  json.RawMessage(schemaAdd344In),
-			OutputSchema: json.RawMessage(schemaAdd344Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd344,
 		},
 		{
 			Name:         "add_345",
 			Description:  "Add345 adds two integers and 345.",
-			InputSchema:  json.RawMessage(schemaAdd345In),
-			OutputSchema: json.RawMessage(schemaAdd345Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd345,
 		},
 		{
 			Name:         "add_346",
 			Description:  "Add346 adds two integers and 346.",
-			InputSchema:  json.RawMessage(schemaAdd346In),
-			OutputSchema: json.RawMessage(schemaAdd346Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd346,
 		},
 		{
 			Name:         "add_347",
 			Description:  "Add347 adds two integers and 347.",
-			InputSchema:  json.RawMessage(schemaAdd347In),
-			OutputSchema: json.RawMessage(schemaAdd347Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd347,
 		},
 		{
 			Name:         "add_348",
 			Description:  "Add348 adds two integers and 348.",
-			InputSchema:  json.RawMessage(schemaAdd348In),
-			OutputSchema: json.RawMessage(schemaAdd348Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd348,
 		},
 		{
 			Name:         "add_349",
 			Description:  "Add349 adds two integers and 349.",
-			InputSchema:  json.RawMessage(schemaAdd349In),
-			OutputSchema: json.RawMessage(schemaAdd349Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd349,
 		},
 		{
 			Name:         "add_350",
 			Description:  "Add350 adds two integers and 350.",
-			InputSchema:  json.RawMessage(schemaAdd350In),
-			OutputSchema: json.RawMessage(schemaAdd350Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd350,
 		},
 		{
 			Name:         "add_351",
 			Description:  "Add351 adds two integers and 351.",
-			InputSchema:  json.RawMessage(schemaAdd351In),
-			OutputSchema: json.RawMessage(schemaAdd351Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd351,
 		},
 		{
 			Name:         "add_352",
 			Description:  "Add352 adds two integers and 352.",
-			InputSchema:  json.RawMessage(schemaAdd352In),
-			OutputSchema: json.RawMessage(schemaAdd352Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd352,
 		},
 		{
 			Name:         "add_353",
 			Description:  "Add353 adds two integers and 353.",
-			InputSchema:  json.RawMessage(schemaAdd353In),
-			OutputSchema: json.RawMessage(schemaAdd353Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd353,
 		},
 		{
 			Name:         "add_354",
 			Description:  "Add354 adds two integers and 354.",
-			InputSchema:  json.RawMessage(schemaAdd354In),
-			OutputSchema: json.RawMessage(schemaAdd354Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd354,
 		},
 		{
 			Name:         "add_355",
 			Description:  "Add355 adds two integers and 355.",
-			InputSchema:  json.RawMessage(schemaAdd355In),
-			OutputSchema: json.RawMessage(schemaAdd355Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd355,
 		},
 		{
 			Name:         "add_356",
 			Description:  "Add356 adds two integers and 356.",
-			InputSchema:  json.RawMessage(schemaAdd356In),
-			OutputSchema: json.RawMessage(schemaAdd356Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd356,
 		},
 		{
 			Name:         "add_357",
 			Description:  "Add357 adds two integers and 357.",
-			InputSchema:  json.RawMessage(schemaAdd357In),
-			OutputSchema: json.RawMessage(schemaAdd357Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd357,
 		},
 		{
 			Name:         "add_358",
 			Description:  "Add358 adds two integers and 358.",
-			InputSchema:  json.RawMessage(schemaAdd358In),
-			OutputSchema: json.RawMessage(schemaAdd358Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd358,
 		},
 		{
 			Name:         "add_359",
 			Description:  "Add359 adds two integers and 359.",
-			InputSchema:  json.RawMessage(schemaAdd359In),
-			OutputSchema: json.RawMessage(schemaAdd359Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd359,
 		},
 		{
 			Name:         "add_360",
 			Description:  "Add360 adds two integers and 360.",
-			InputSchema:  json.RawMessage(schemaAdd360In),
-			OutputSchema: json.RawMessage(schemaAdd360Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd360,
 		},
 		{
 			Name:         "add_361",
 			Description:  "Add361 adds two integers and 361.",
-			InputSchema:  json.RawMessage(schemaAdd361In),
-			OutputSchema: json.RawMessage(schemaAdd361Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd361,
 		},
 		{
 			Name:         "add_362",
 			Description:  "Add362 adds two integers and 362.",
-			InputSchema:  json.RawMessage(schemaAdd362In),
-			OutputSchema: json.RawMessage(schemaAdd362Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd362,
 		},
 		{
 			Name:         "add_363",
 			Description:  "Add363 adds two integers and 363.",
-			InputSchema:  json.RawMessage(schemaAdd363In),
-			OutputSchema: json.RawMessage(schemaAdd363Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd363,
 		},
 		{
 			Name:         "add_364",
 			Description:  "Add364 adds two integers and 364.",
-			InputSchema:  json.RawMessage(schemaAdd364In),
-			OutputSchema: json.RawMessage(schemaAdd364Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd364,
 		},
 		{
 			Name:         "add_365",
 			Description:  "Add365 adds two integers and 365.",
-			InputSchema:  json.RawMessage(schemaAdd365In),
-			OutputSchema: json.RawMessage(schemaAdd365Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd365,
 		},
 		{
 			Name:         "add_366",
 			Description:  "Add366 adds two integers and 366.",
-			InputSchema:  json.RawMessage(schemaAdd366In),
-			OutputSchema: json.RawMessage(schemaAdd366Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd366,
 		},
 		{
 			Name:         "add_367",
 			Description:  "Add367 adds two integers and 367.",
-			InputSchema:  json.RawMessage(schemaAdd367In),
-			OutputSchema: json.RawMessage(schemaAdd367Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd367,
 		},
 		{
 			Name:         "add_368",
 			Description:  "Add368 adds two integers and 368.",
-			InputSchema:  json.RawMessage(schemaAdd368In),
-			OutputSchema: json.RawMessage(schemaAdd368Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd368,
 		},
 		{
 			Name:         "add_369",
 			Description:  "Add369 adds two integers and 369.",
-			InputSchema:  json.RawMessage(schemaAdd369In),
-			OutputSchema: json.RawMessage(schemaAdd369Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd369,
 		},
 		{
 			Name:         "add_370",
 			Description:  "Add370 adds two integers and 370.",
-			InputSchema:  json.RawMessage(schemaAdd370In),
-			OutputSchema: json.RawMessage(schemaAdd370Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd370,
 		},
 		{
 			Name:         "add_371",
 			Description:  "Add371 adds two integers and 371.",
-			InputSchema:  json.RawMessage(schemaAdd371In),
-			OutputSchema: json.RawMessage(schemaAdd371Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd371,
 		},
 		{
 			Name:         "add_372",
 			Description:  "Add372 adds two integers and 372.",
-			InputSchema:  json.RawMessage(schemaAdd372In),
-			OutputSchema: json.RawMessage(schemaAdd372Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd372,
 		},
 		{
 			Name:         "add_373",
 			Description:  "Add373 adds two integers and 373.",
-			InputSchema:  json.RawMessage(schemaAdd373In),
-			OutputSchema: json.RawMessage(schemaAdd373Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd373,
 		},
 		{
 			Name:         "add_374",
 			Description:  "Add374 adds two integers and 374.",
-			InputSchema:  json.RawMessage(schemaAdd374In),
-			OutputSchema: json.RawMessage(schemaAdd374Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd374,
 		},
 		{
 			Name:         "add_375",
 			Description:  "Add375 adds two integers and 375.",
-			InputSchema:  json.RawMessage(schemaAdd375In),
-			OutputSchema: json.RawMessage(schemaAdd375Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd375,
 		},
 		{
 			Name:         "add_376",
 			Description:  "Add376 adds two integers and 376.",
-			InputSchema:  json.RawMessage(schemaAdd376In),
-			OutputSchema: json.RawMessage(schemaAdd376Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd376,
 		},
 		{
 			Name:         "add_377",
 			Description:  "Add377 adds two integers and 377.",
-			InputSchema:  json.RawMessage(schemaAdd377In),
-			OutputSchema: json.RawMessage(schemaAdd377Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd377,
 		},
 		{
 			Name:         "add_378",
 			Description:  "Add378 adds two integers and 378.",
-			InputSchema:  json.RawMessage(schemaAdd378In),
-			OutputSchema: json.RawMessage(schemaAdd378Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd378,
 		},
 		{
 			Name:         "add_379",
 			Description:  "Add379 adds two integers and 379.",
-			InputSchema:  json.RawMessage(schemaAdd379In),
-			OutputSchema: json.RawMessage(schemaAdd379Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd379,
 		},
 		{
 			Name:         "add_380",
 			Description:  "Add380 adds two integers and 380.",
-			InputSchema:  json.RawMessage(schemaAdd380In),
-			OutputSchema: json.RawMessage(schemaAdd380Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd380,
 		},
 		{
 			Name:         "add_381",
 			Description:  "Add381 adds two integers and 381.",
-			InputSchema:  json.RawMessage(schemaAdd381In),
-			OutputSchema: json.RawMessage(schemaAdd381Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd381,
 		},
 		{
 			Name:         "add_382",
 			Description:  "Add382 adds two integers and 382.",
-			InputSchema:  json.RawMessage(schemaAdd382In),
-			OutputSchema: json.RawMessage(schemaAdd382Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd382,
 		},
 		{
 			Name:         "add_383",
 			Description:  "Add383 adds two integers and 383.",
-			InputSchema:  json.RawMessage(schemaAdd383In),
-			OutputSchema: json.RawMessage(schemaAdd383Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd383,
 		},
 		{
 			Name:         "add_384",
 			Description:  "Add384 adds two integers and 384.",
-			InputSchema:  json.RawMessage(schemaAdd384In),
-			OutputSchema: json.RawMessage(schemaAdd384Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd384,
 		},
 		{
 			Name:         "add_385",
 			Description:  "Add385 adds two integers and 385.",
-			InputSchema:  json.RawMessage(schemaAdd385In),
-			OutputSchema: json.RawMessage(schemaAdd385Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd385,
 		},
 		{
 			Name:         "add_386",
 			Description:  "Add386 adds two integers and 386.",
-			InputSchema:  json.RawMessage(schemaAdd386In),
-			OutputSchema: json.RawMessage(schemaAdd386Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd386,
 		},
 		{
 			Name:         "add_387",
 			Description:  "Add387 adds two integers and 387.",
-			InputSchema:  json.RawMessage(schemaAdd387In),
-			OutputSchema: json.RawMessage(schemaAdd387Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd387,
 		},
 		{
 			Name:         "add_388",
 			Description:  "Add388 adds two integers and 388.",
-			InputSchema:  json.RawMessage(schemaAdd388In),
-			OutputSchema: json.RawMessage(schemaAdd388Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd388,
 		},
 		{
 			Name:         "add_389",
 			Description:  "Add389 adds two integers and 389.",
-			InputSchema:  json.RawMessage(schemaAdd389In),
-			OutputSchema: json.RawMessage(schemaAdd389Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd389,
 		},
 		{
 			Name:         "add_390",
 			Description:  "Add390 adds two integers and 390.",
-			InputSchema:  json.RawMessage(schemaAdd390In),
-			OutputSchema: json.RawMessage(schemaAdd390Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd390,
 		},
 		{
 			Name:         "add_391",
 			Description:  "Add391 adds two integers and 391.",
-			InputSchema:  json.RawMessage(schemaAdd391In),
-			OutputSchema: json.RawMessage(schemaAdd391Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd391,
 		},
 		{
 			Name:         "add_392",
 			Description:  "Add392 adds two integers and 392.",
-			InputSchema:  json.RawMessage(schemaAdd392In),
-			OutputSchema: json.RawMessage(schemaAdd392Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd392,
 		},
 		{
 			Name:         "add_393",
 			Description:  "Add393 adds two integers and 393.",
-			InputSchema:  json.RawMessage(schemaAdd393In),
-			OutputSchema: json.RawMessage(schemaAdd393Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd393,
 		},
 		{
 			Name:         "add_394",
 			Description:  "Add394 adds two integers and 394.",
-			InputSchema:  json.RawMessage(schemaAdd394In),
-			OutputSchema: json.RawMessage(schemaAdd394Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd394,
 		},
 		{
 			Name:         "add_395",
 			Description:  "Add395 adds two integers and 395.",
-			InputSchema:  json.RawMessage(schemaAdd395In),
-			OutputSchema: json.RawMessage(schemaAdd395Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd395,
 		},
 		{
 			Name:         "add_396",
 			Description:  "Add396 adds two integers and 396.",
-			InputSchema:  json.RawMessage(schemaAdd396In),
-			OutputSchema: json.RawMessage(schemaAdd396Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd396,
 		},
 		{
 			Name:         "add_397",
 			Description:  "Add397 adds two integers and 397.",
-			InputSchema:  json.RawMessage(schemaAdd397In),
-			OutputSchema: json.RawMessage(schemaAdd397Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd397,
 		},
 		{
 			Name:         "add_398",
 			Description:  "Add398 adds two integers and 398.",
-			InputSchema:  json.RawMessage(schemaAdd398In),
-			OutputSchema: json.RawMessage(schemaAdd398Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd398,
 		},
 		{
 			Name:         "add_399",
 			Description:  "Add399 adds two integers and 399.",
-			InputSchema:  json.RawMessage(schemaAdd399In),
-			OutputSchema: json.RawMessage(schemaAdd399Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd399,
 		},
 		{
 			Name:         "add_400",
 			Description:  "Add400 adds two integers and 400.",
-			InputSchema:  json.RawMessage(schemaAdd400In),
-			OutputSchema: json.RawMessage(schemaAdd400Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd400,
 		},
 		{
 			Name:         "add_401",
 			Description:  "Add401 adds two integers and 401.",
-			InputSchema:  json.RawMessage(schemaAdd401In),
-			OutputSchema: json.RawMessage(schemaAdd401Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd401,
 		},
 		{
 			Name:         "add_402",
 			Description:  "Add402 adds two integers and 402.",
-			InputSchema:  json.RawMessage(schemaAdd402In),
-			OutputSchema: json.RawMessage(schemaAdd402Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd402,
 		},
 		{
 			Name:         "add_403",
 			Description:  "Add403 adds two integers and 403.",
-			InputSchema:  json.RawMessage(schemaAdd403In),
-			OutputSchema: json.RawMessage(schemaAdd403Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd403,
 		},
 		{
 			Name:         "add_404",
 			Description:  "Add404 adds two integers and 404.",
-			InputSchema:  json.RawMessage(schemaAdd404In),
-			OutputSchema: json.RawMessage(schemaAdd404Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd404,
 		},
 		{
 			Name:         "add_405",
 			Description:  "Add405 adds two integers and 405.",
-			InputSchema:  json.RawMessage(schemaAdd405In),
-			OutputSchema: json.RawMessage(schemaAdd405Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd405,
 		},
 		{
 			Name:         "add_406",
 			Description:  "Add406 adds two integers and 406.",
-			InputSchema:  json.RawMessage(schemaAdd406In),
-			OutputSchema: json.RawMessage(schemaAdd406Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd406,
 		},
 		{
 			Name:         "add_407",
 			Description:  "Add407 adds two integers and 407.",
-			InputSchema:  json.RawMessage(schemaAdd407In),
-			OutputSchema: json.RawMessage(schemaAdd407Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd407,
 		},
 		{
 			Name:         "add_408",
 			Description:  "Add408 adds two integers and 408.",
-			InputSchema:  json.RawMessage(schemaAdd408In),
-			OutputSchema: json.RawMessage(schemaAdd408Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd408,
 		},
 		{
 			Name:         "add_409",
 			Description:  "Add409 adds two integers and 409.",
-			InputSchema:  json.RawMessage(schemaAdd409In),
-			OutputSchema: json.RawMessage(schemaAdd409Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd409,
 		},
 		{
 			Name:         "add_410",
 			Description:  "Add410 adds two integers and 410.",
-			InputSchema:  json.RawMessage(schemaAdd410In),
-			OutputSchema: json.RawMessage(schemaAdd410Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd410,
 		},
 		{
 			Name:         "add_411",
 			Description:  "Add411 adds two integers and 411.",
-			InputSchema:  json.RawMessage(schemaAdd411In),
-			OutputSchema: json.RawMessage(schemaAdd411Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd411,
 		},
 		{
 			Name:         "add_412",
 			Description:  "Add412 adds two integers and 412.",
-			InputSchema:  json.RawMessage(schemaAdd412In),
-			OutputSchema: json.RawMessage(schemaAdd412Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd412,
 		},
 		{
 			Name:         "add_413",
 			Description:  "Add413 adds two integers and 413.",
-			InputSchema:  json.RawMessage(schemaAdd413In),
-			OutputSchema: json.RawMessage(schemaAdd413Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd413,
 		},
 		{
 			Name:         "add_414",
 			Description:  "Add414 adds two integers and 414.",
-			InputSchema:  json.RawMessage(schemaAdd414In),
-			OutputSchema: json.RawMessage(schemaAdd414Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd414,
 		},
 		{
 			Name:         "add_415",
 			Description:  "Add415 adds two integers and 415.",
-			InputSchema:  json.RawMessage(schemaAdd415In),
-			OutputSchema: json.RawMessage(schemaAdd415Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd415,
 		},
 		{
 			Name:         "add_416",
 			Description:  "Add416 adds two integers and 416.",
-			InputSchema:  json.RawMessage(schemaAdd416In),
-			OutputSchema: json.RawMessage(schemaAdd416Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd416,
 		},
 		{
 			Name:         "add_417",
 			Description:  "Add417 adds two integers and 417.",
-			InputSchema:  json.RawMessage(schemaAdd417In),
-			OutputSchema: json.RawMessage(schemaAdd417Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd417,
 		},
 		{
 			Name:         "add_418",
 			Description:  "Add418 adds two integers and 418.",
-			InputSchema:  json.RawMessage(schemaAdd418In),
-			OutputSchema: json.RawMessage(schemaAdd418Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd418,
 		},
 		{
 			Name:         "add_419",
 			Description:  "Add419 adds two integers and 419.",
-			InputSchema:  json.RawMessage(schemaAdd419In),
-			OutputSchema: json.RawMessage(schemaAdd419Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd419,
 		},
 		{
 			Name:         "add_420",
 			Description:  "Add420 adds two integers and 420.",
-			InputSchema:  json.RawMessage(schemaAdd420In),
-			OutputSchema: json.RawMessage(schemaAdd420Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd420,
 		},
 		{
 			Name:         "add_421",
 			Description:  "Add421 adds two integers and 421.",
-			InputSchema:  json.RawMessage(schemaAdd421In),
-			OutputSchema: json.RawMessage(schemaAdd421Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd421,
 		},
 		{
 			Name:         "add_422",
 			Description:  "Add422 adds two integers and 422.",
-			InputSchema:  json.RawMessage(schemaAdd422In),
-			OutputSchema: json.RawMessage(schemaAdd422Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd422,
 		},
 		{
 			Name:         "add_423",
 			Description:  "Add423 adds two integers and 423.",
-			InputSchema:  json.RawMessage(schemaAdd423In),
-			OutputSchema: json.RawMessage(schemaAdd423Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd423,
 		},
 		{
 			Name:         "add_424",
 			Description:  "Add424 adds two integers and 424.",
-			InputSchema:  json.RawMessage(schemaAdd424In),
-			OutputSchema: json.RawMessage(schemaAdd424Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd424,
 		},
 		{
 			Name:         "add_425",
 			Description:  "Add425 adds two integers and 425.",
-			InputSchema:  json.RawMessage(schemaAdd425In),
-			OutputSchema: json.RawMessage(schemaAdd425Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd425,
 		},
 		{
 			Name:         "add_426",
 			Description:  "Add426 adds two integers and 426.",
-			InputSchema:  json.RawMessage(schemaAdd426In),
-			OutputSchema: json.RawMessage(schemaAdd426Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd426,
 		},
 		{
 			Name:         "add_427",
 			Description:  "Add427 adds two integers and 427.",
-			InputSchema:  json.RawMessage(schemaAdd427In),
-			OutputSchema: json.RawMessage(schemaAdd427Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd427,
 		},
 		{
 			Name:         "add_428",
 			Description:  "Add428 adds two integers and 428.",
-			InputSchema:  json.RawMessage(schemaAdd428In),
-			OutputSchema: json.RawMessage(schemaAdd428Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd428,
 		},
 		{
 			Name:         "add_429",
 			Description:  "Add429 adds two integers and 429.",
-			InputSchema:  json.RawMessage(schemaAdd429In),
-			OutputSchema: json.RawMessage(schemaAdd429Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd429,
 		},
 		{
 			Name:         "add_430",
 			Description:  "Add430 adds two integers and 430.",
-			InputSchema:  json.RawMessage(schemaAdd430In),
-			OutputSchema: json.RawMessage(schemaAdd430Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd430,
 		},
 		{
 			Name:         "add_431",
 			Description:  "Add431 adds two integers and 431.",
-			InputSchema:  json.RawMessage(schemaAdd431In),
-			OutputSchema: json.RawMessage(schemaAdd431Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd431,
 		},
 		{
 			Name:         "add_432",
 			Description:  "Add432 adds two integers and 432.",
-			InputSchema:  json.RawMessage(schemaAdd432In),
-			OutputSchema: json.RawMessage(schemaAdd432Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd432,
 		},
 		{
 			Name:         "add_433",
 			Description:  "Add433 adds two integers and 433.",
-			InputSchema:  json.RawMessage(schemaAdd433In),
-			OutputSchema: json.RawMessage(schemaAdd433Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd433,
 		},
 		{
 			Name:         "add_434",
 			Description:  "Add434 adds two integers and 434.",
-			InputSchema:  json.RawMessage(schemaAdd434In),
-			OutputSchema: json.RawMessage(schemaAdd434Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd434,
 		},
 		{
 			Name:         "add_435",
 			Description:  "Add435 adds two integers and 435.",
-			InputSchema:  json.RawMessage(schemaAdd435In),
-			OutputSchema: json.RawMessage(schemaAdd435Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd435,
 		},
 		{
 			Name:         "add_436",
 			Description:  "Add436 adds two integers and 436.",
-			InputSchema:  json.RawMessage(schemaAdd436In),
-			OutputSchema: json.RawMessage(schemaAdd436Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd436,
 		},
 		{
 			Name:         "add_437",
 			Description:  "Add437 adds two integers and 437.",
-			InputSchema:  json.RawMessage(schemaAdd437In),
-			OutputSchema: json.RawMessage(schemaAdd437Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd437,
 		},
 		{
 			Name:         "add_438",
 			Description:  "Add438 adds two integers and 438.",
-			InputSchema:  json.RawMessage(schemaAdd438In),
-			OutputSchema: json.RawMessage(schemaAdd438Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd438,
 		},
 		{
 			Name:         "add_439",
 			Description:  "Add439 adds two integers and 439.",
-			InputSchema:  json.RawMessage(schemaAdd439In),
-			OutputSchema: json.RawMessage(schemaAdd439Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd439,
 		},
 		{
 			Name:         "add_440",
 			Description:  "Add440 adds two integers and 440.",
-			InputSchema:  json.RawMessage(schemaAdd440In),
-			OutputSchema: json.RawMessage(schemaAdd440Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd440,
 		},
 		{
 			Name:         "add_441",
 			Description:  "Add441 adds two integers and 441.",
-			InputSchema:  json.RawMessage(schemaAdd441In),
-			OutputSchema: json.RawMessage(schemaAdd441Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd441,
 		},
 		{
 			Name:         "add_442",
 			Description:  "Add442 adds two integers and 442.",
-			InputSchema:  json.RawMessage(schemaAdd442In),
-			OutputSchema: json.RawMessage(schemaAdd442Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd442,
 		},
 		{
 			Name:         "add_443",
 			Description:  "Add443 adds two integers and 443.",
-			InputSchema:  json.RawMessage(schemaAdd443In),
-			OutputSchema: json.RawMessage(schemaAdd443Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd443,
 		},
 		{
 			Name:         "add_444",
 			Description:  "Add444 adds two integers and 444.",
-			InputSchema:  json.RawMessage(schemaAdd444In),
-			OutputSchema: json.RawMessage(schemaAdd444Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd444,
 		},
 		{
 			Name:         "add_445",
 			Description:  "Add445 adds two integers and 445.",
-			InputSchema:  json.RawMessage(schemaAdd445In),
-			OutputSchema: json.RawMessage(schemaAdd445Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd445,
 		},
 		{
 			Name:         "add_446",
 			Description:  "Add446 adds two integers and 446.",
-			InputSchema:  json.RawMessage(schemaAdd446In),
-			OutputSchema: json.RawMessage(schemaAdd446Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd446,
 		},
 		{
 			Name:         "add_447",
 			Description:  "Add447 adds two integers and 447.",
-			InputSchema:  json.RawMessage(schemaAdd447In),
-			OutputSchema: json.RawMessage(schemaAdd447Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd447,
 		},
 		{
 			Name:         "add_448",
 			Description:  "Add448 adds two integers and 448.",
-			InputSchema:  json.RawMessage(schemaAdd448In),
-			OutputSchema: json.RawMessage(schemaAdd448Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd448,
 		},
 		{
 			Name:         "add_449",
 			Description:  "Add449 adds two integers and 449.",
-			InputSchema:  json.RawMessage(schemaAdd449In),
-			OutputSchema: json.RawMessage(schemaAdd449Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd449,
 		},
 		{
 			Name:         "add_450",
 			Description:  "Add450 adds two integers and 450.",
-			InputSchema:  json.RawMessage(schemaAdd450In),
-			OutputSchema: json.RawMessage(schemaAdd450Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd450,
 		},
 		{
 			Name:         "add_451",
 			Description:  "Add451 adds two integers and 451.",
-			InputSchema:  json.RawMessage(schemaAdd451In),
-			OutputSchema: json.RawMessage(schemaAdd451Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd451,
 		},
 		{
 			Name:         "add_452",
 			Description:  "Add452 adds two integers and 452.",
-			InputSchema:  json.RawMessage(schemaAdd452In),
-			OutputSchema: json.RawMessage(schemaAdd452Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd452,
 		},
 		{
 			Name:         "add_453",
 			Description:  "Add453 adds two integers and 453.",
-			InputSchema:  json.RawMessage(schemaAdd453In),
-			OutputSchema: json.RawMessage(schemaAdd453Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd453,
 		},
 		{
 			Name:         "add_454",
 			Description:  "Add454 adds two integers and 454.",
-			InputSchema:  json.RawMessage(schemaAdd454In),
-			OutputSchema: json.RawMessage(schemaAdd454Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd454,
 		},
 		{
 			Name:         "add_455",
 			Description:  "Add455 adds two integers and 455.",
-			InputSchema:  json.RawMessage(schemaAdd455In),
-			OutputSchema: json.RawMessage(schemaAdd455Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd455,
 		},
 		{
 			Name:         "add_456",
 			Description:  "Add456 adds two integers and 456.",
-			InputSchema:  json.RawMessage(schemaAdd456In),
-			OutputSchema: json.RawMessage(schemaAdd456Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd456,
 		},
 		{
 			Name:         "add_457",
 			Description:  "Add457 adds two integers and 457.",
-			InputSchema:  json.RawMessage(schemaAdd457In),
-			OutputSchema: json.RawMessage(schemaAdd457Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd457,
 		},
 		{
 			Name:         "add_458",
 			Description:  "Add458 adds two integers and 458.",
-			InputSchema:  json.RawMessage(schemaAdd458In),
-			OutputSchema: json.RawMessage(schemaAdd458Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd458,
 		},
 		{
 			Name:         "add_459",
 			Description:  "Add459 adds two integers and 459.",
-			InputSchema:  json.RawMessage(schemaAdd459In),
-			OutputSchema: json.RawMessage(schemaAdd459Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd459,
 		},
 		{
 			Name:         "add_460",
 			Description:  "Add460 adds two integers and 460.",
-			InputSchema:  json.RawMessage(schemaAdd460In),
-			OutputSchema: json.RawMessage(schemaAdd460Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd460,
 		},
 		{
 			Name:         "add_461",
 			Description:  "Add461 adds two integers and 461.",
-			InputSchema:  json.RawMessage(schemaAdd461In),
-			OutputSchema: json.RawMessage(schemaAdd461Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd461,
 		},
 		{
 			Name:         "add_462",
 			Description:  "Add462 adds two integers and 462.",
-			InputSchema:  json.RawMessage(schemaAdd462In),
-			OutputSchema: json.RawMessage(schemaAdd462Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd462,
 		},
 		{
 			Name:         "add_463",
 			Description:  "Add463 adds two integers and 463.",
-			InputSchema:  json.RawMessage(schemaAdd463In),
-			OutputSchema: json.RawMessage(schemaAdd463Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd463,
 		},
 		{
 			Name:         "add_464",
 			Description:  "Add464 adds two integers and 464.",
-			InputSchema:  json.RawMessage(schemaAdd464In),
-			OutputSchema: json.RawMessage(schemaAdd464Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd464,
 		},
 		{
 			Name:         "add_465",
 			Description:  "Add465 adds two integers and 465.",
-			InputSchema:  json.RawMessage(schemaAdd465In),
-			OutputSchema: json.RawMessage(schemaAdd465Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd465,
 		},
 		{
 			Name:         "add_466",
 			Description:  "Add466 adds two integers and 466.",
-			InputSchema:  json.RawMessage(schemaAdd466In),
-			OutputSchema: json.RawMessage(schemaAdd466Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd466,
 		},
 		{
 			Name:         "add_467",
 			Description:  "Add467 adds two integers and 467.",
-			InputSchema:  json.RawMessage(schemaAdd467In),
-			OutputSchema: json.RawMessage(schemaAdd467Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd467,
 		},
 		{
 			Name:         "add_468",
 			Description:  "Add468 adds two integers and 468.",
-			InputSchema:  json.RawMessage(schemaAdd468In),
-			OutputSchema: json.RawMessage(schemaAdd468Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd468,
 		},
 		{
 			Name:         "add_469",
 			Description:  "Add469 adds two integers and 469.",
-			InputSchema:  json.RawMessage(schemaAdd469In),
-			OutputSchema: json.RawMessage(schemaAdd469Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd469,
 		},
 		{
 			Name:         "add_470",
 			Description:  "Add470 adds two integers and 470.",
-			InputSchema:  json.RawMessage(schemaAdd470In),
-			OutputSchema: json.RawMessage(schemaAdd470Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd470,
 		},
 		{
 			Name:         "add_471",
 			Description:  "Add471 adds two integers and 471.",
-			InputSchema:  json.RawMessage(schemaAdd471In),
-			OutputSchema: json.RawMessage(schemaAdd471Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd471,
 		},
 		{
 			Name:         "add_472",
 			Description:  "Add472 adds two integers and 472.",
-			InputSchema:  json.RawMessage(schemaAdd472In),
-			OutputSchema: json.RawMessage(schemaAdd472Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd472,
 		},
 		{
 			Name:         "add_473",
 			Description:  "Add473 adds two integers and 473.",
-			InputSchema:  json.RawMessage(schemaAdd473In),
-			OutputSchema: json.RawMessage(schemaAdd473Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd473,
 		},
 		{
 			Name:         "add_474",
 			Description:  "Add474 adds two integers and 474.",
-			InputSchema:  json.RawMessage(schemaAdd474In),
-			OutputSchema: json.RawMessage(schemaAdd474Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd474,
 		},
 		{
 			Name:         "add_475",
 			Description:  "Add475 adds two integers and 475.",
-			InputSchema:  json.RawMessage(schemaAdd475In),
-			OutputSchema: json.RawMessage(schemaAdd475Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd475,
 		},
 		{
 			Name:         "add_476",
 			Description:  "Add476 adds two integers and 476.",
-			InputSchema:  json.RawMessage(schemaAdd476In),
-			OutputSchema: json.RawMessage(schemaAdd476Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd476,
 		},
 		{
 			Name:         "add_477",
 			Description:  "Add477 adds two integers and 477.",
-			InputSchema:  json.RawMessage(schemaAdd477In),
-			OutputSchema: json.RawMessage(schemaAdd477Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd477,
 		},
 		{
 			Name:         "add_478",
 			Description:  "Add478 adds two integers and 478.",
-			InputSchema:  json.RawMessage(schemaAdd478In),
-			OutputSchema: json.RawMessage(schemaAdd478Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd478,
 		},
 		{
 			Name:         "add_479",
 			Description:  "Add479 adds two integers and 479.",
-			InputSchema:  json.RawMessage(schemaAdd479In),
-			OutputSchema: json.RawMessage(schemaAdd479Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd479,
 		},
 		{
 			Name:         "add_480",
 			Description:  "Add480 adds two integers and 480.",
-			InputSchema:  json.RawMessage(schemaAdd480In),
-			OutputSchema: json.RawMessage(schemaAdd480Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd480,
 		},
 		{
 			Name:         "add_481",
 			Description:  "Add481 adds two integers and 481.",
-			InputSchema:  json.RawMessage(schemaAdd481In),
-			OutputSchema: json.RawMessage(schemaAdd481Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd481,
 		},
 		{
 			Name:         "add_482",
 			Description:  "Add482 adds two integers and 482.",
-			InputSchema:  json.RawMessage(schemaAdd482In),
-			OutputSchema: json.RawMessage(schemaAdd482Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd482,
 		},
 		{
 			Name:         "add_483",
 			Description:  "Add483 adds two integers and 483.",
-			InputSchema:  json.RawMessage(schemaAdd483In),
-			OutputSchema: json.RawMessage(schemaAdd483Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd483,
 		},
 		{
 			Name:         "add_484",
 			Description:  "Add484 adds two integers and 484.",
-			InputSchema:  json.RawMessage(schemaAdd484In),
-			OutputSchema: json.RawMessage(schemaAdd484Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd484,
 		},
 		{
 			Name:         "add_485",
 			Description:  "Add485 adds two integers and 485.",
-			InputSchema:  json.RawMessage(schemaAdd485In),
-			OutputSchema: json.RawMessage(schemaAdd485Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd485,
 		},
 		{
 			Name:         "add_486",
 			Description:  "Add486 adds two integers and 486.",
-			InputSchema:  json.RawMessage(schemaAdd486In),
-			OutputSchema: json.RawMessage(schemaAdd486Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd486,
 		},
 		{
 			Name:         "add_487",
 			Description:  "Add487 adds two integers and 487.",
-			InputSchema:  json.RawMessage(schemaAdd487In),
-			OutputSchema: json.RawMessage(schemaAdd487Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd487,
 		},
 		{
 			Name:         "add_488",
 			Description:  "Add488 adds two integers and 488.",
-			InputSchema:  json.RawMessage(schemaAdd488In),
-			OutputSchema: json.RawMessage(schemaAdd488Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd488,
 		},
 		{
 			Name:         "add_489",
 			Description:  "Add489 adds two integers and 489.",
-			InputSchema:  json.RawMessage(schemaAdd489In),
-			OutputSchema: json.RawMessage(schemaAdd489Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd489,
 		},
 		{
 			Name:         "add_490",
 			Description:  "Add490 adds two integers and 490.",
-			InputSchema:  json.RawMessage(schemaAdd490In),
-			OutputSchema: json.RawMessage(schemaAdd490Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd490,
 		},
 		{
 			Name:         "add_491",
 			Description:  "Add491 adds two integers and 491.",
-			InputSchema:  json.RawMessage(schemaAdd491In),
-			OutputSchema: json.RawMessage(schemaAdd491Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd491,
 		},
 		{
 			Name:         "add_492",
 			Description:  "Add492 adds two integers and 492.",
-			InputSchema:  json.RawMessage(schemaAdd492In),
-			OutputSchema: json.RawMessage(schemaAdd492Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd492,
 		},
 		{
 			Name:         "add_493",
 			Description:  "Add493 adds two integers and 493.",
-			InputSchema:  json.RawMessage(schemaAdd493In),
-			OutputSchema: json.RawMessage(schemaAdd493Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd493,
 		},
 		{
 			Name:         "add_494",
 			Description:  "Add494 adds two integers and 494.",
-			InputSchema:  json.RawMessage(schemaAdd494In),
-			OutputSchema: json.RawMessage(schemaAdd494Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd494,
 		},
 		{
 			Name:         "add_495",
 			Description:  "Add495 adds two integers and 495.",
-			InputSchema:  json.RawMessage(schemaAdd495In),
-			OutputSchema: json.RawMessage(schemaAdd495Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd495,
 		},
 		{
 			Name:         "add_496",
 			Description:  "Add496 adds two integers and 496.",
-			InputSchema:  json.RawMessage(schemaAdd496In),
-			OutputSchema: json.RawMessage(schemaAdd496Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd496,
 		},
 		{
 			Name:         "add_497",
 			Description:  "Add497 adds two integers and 497.",
-			InputSchema:  json.RawMessage(schemaAdd497In),
-			OutputSchema: json.RawMessage(schemaAdd497Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd497,
 		},
 		{
 			Name:         "add_498",
 			Description:  "Add498 adds two integers and 498.",
-			InputSchema:  json.RawMessage(schemaAdd498In),
-			OutputSchema: json.RawMessage(schemaAdd498Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd498,
 		},
 		{
 			Name:         "add_499",
 			Description:  "Add499 adds two integers and 499.",
-			InputSchema:  json.RawMessage(schemaAdd499In),
-			OutputSchema: json.RawMessage(schemaAdd499Out),
+			InputSchema:  json.RawMessage(schemaAddInput),
+			OutputSchema: json.RawMessage(schemaAddOutputResult),
 			Handler:      toolAdd499,
 		},
 	},
 }
 
-// Schemas of tool add.
+// The JSON Schemas of the tools' arguments and results, one per Go type:
+// tools that take or return the same type share it.
 const (
-	schemaAddIn  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAddOut = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
+	schemaAddInput        = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
+	schemaAddOutputResult = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
 )
 
 // toolAdd calls Add for tool add.
 func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAddArgs(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add(ctx, in)
@@ -4068,16 +4072,12 @@ func toolAdd(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) 
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_001.
-const (
-	schemaAdd001In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd001Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd001 calls Add001 for tool add_001.
 func toolAdd001(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd001Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add001(ctx, in)
@@ -4087,16 +4087,12 @@ func toolAdd001(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_002.
-const (
-	schemaAdd002In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd002Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd002 calls Add002 for tool add_002.
 func toolAdd002(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd002Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add002(ctx, in)
@@ -4106,16 +4102,12 @@ func toolAdd002(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_003.
-const (
-	schemaAdd003In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd003Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd003 calls Add003 for tool add_003.
 func toolAdd003(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd003Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add003(ctx, in)
@@ -4125,16 +4117,12 @@ func toolAdd003(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_004.
-const (
-	schemaAdd004In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd004Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd004 calls Add004 for tool add_004.
 func toolAdd004(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd004Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add004(ctx, in)
@@ -4144,16 +4132,12 @@ func toolAdd004(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_005.
-const (
-	schemaAdd005In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd005Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd005 calls Add005 for tool add_005.
 func toolAdd005(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd005Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add005(ctx, in)
@@ -4163,16 +4147,12 @@ func toolAdd005(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_006.
-const (
-	schemaAdd006In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd006Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd006 calls Add006 for tool add_006.
 func toolAdd006(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd006Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add006(ctx, in)
@@ -4182,16 +4162,12 @@ func toolAdd006(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_007.
-const (
-	schemaAdd007In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd007Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd007 calls Add007 for tool add_007.
 func toolAdd007(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd007Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add007(ctx, in)
@@ -4201,16 +4177,12 @@ func toolAdd007(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_008.
-const (
-	schemaAdd008In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd008Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd008 calls Add008 for tool add_008.
 func toolAdd008(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd008Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add008(ctx, in)
@@ -4220,16 +4192,12 @@ func toolAdd008(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_009.
-const (
-	schemaAdd009In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd009Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd009 calls Add009 for tool add_009.
 func toolAdd009(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd009Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add009(ctx, in)
@@ -4239,16 +4207,12 @@ func toolAdd009(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_010.
-const (
-	schemaAdd010In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd010Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd010 calls Add010 for tool add_010.
 func toolAdd010(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd010Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add010(ctx, in)
@@ -4258,16 +4222,12 @@ func toolAdd010(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_011.
-const (
-	schemaAdd011In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd011Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd011 calls Add011 for tool add_011.
 func toolAdd011(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd011Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add011(ctx, in)
@@ -4277,16 +4237,12 @@ func toolAdd011(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_012.
-const (
-	schemaAdd012In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd012Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd012 calls Add012 for tool add_012.
 func toolAdd012(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd012Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add012(ctx, in)
@@ -4296,16 +4252,12 @@ func toolAdd012(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_013.
-const (
-	schemaAdd013In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd013Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd013 calls Add013 for tool add_013.
 func toolAdd013(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd013Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add013(ctx, in)
@@ -4315,16 +4267,12 @@ func toolAdd013(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_014.
-const (
-	schemaAdd014In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd014Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd014 calls Add014 for tool add_014.
 func toolAdd014(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd014Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add014(ctx, in)
@@ -4334,16 +4282,12 @@ func toolAdd014(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_015.
-const (
-	schemaAdd015In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd015Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd015 calls Add015 for tool add_015.
 func toolAdd015(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd015Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add015(ctx, in)
@@ -4353,16 +4297,12 @@ func toolAdd015(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_016.
-const (
-	schemaAdd016In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd016Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd016 calls Add016 for tool add_016.
 func toolAdd016(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd016Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add016(ctx, in)
@@ -4372,16 +4312,12 @@ func toolAdd016(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_017.
-const (
-	schemaAdd017In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd017Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd017 calls Add017 for tool add_017.
 func toolAdd017(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd017Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add017(ctx, in)
@@ -4391,16 +4327,12 @@ func toolAdd017(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_018.
-const (
-	schemaAdd018In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd018Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd018 calls Add018 for tool add_018.
 func toolAdd018(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd018Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add018(ctx, in)
@@ -4410,16 +4342,12 @@ func toolAdd018(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_019.
-const (
-	schemaAdd019In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd019Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd019 calls Add019 for tool add_019.
 func toolAdd019(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd019Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add019(ctx, in)
@@ -4429,16 +4357,12 @@ func toolAdd019(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_020.
-const (
-	schemaAdd020In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd020Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd020 calls Add020 for tool add_020.
 func toolAdd020(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd020Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add020(ctx, in)
@@ -4448,16 +4372,12 @@ func toolAdd020(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_021.
-const (
-	schemaAdd021In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd021Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd021 calls Add021 for tool add_021.
 func toolAdd021(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd021Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add021(ctx, in)
@@ -4467,16 +4387,12 @@ func toolAdd021(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_022.
-const (
-	schemaAdd022In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd022Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd022 calls Add022 for tool add_022.
 func toolAdd022(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd022Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add022(ctx, in)
@@ -4486,16 +4402,12 @@ func toolAdd022(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_023.
-const (
-	schemaAdd023In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd023Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd023 calls Add023 for tool add_023.
 func toolAdd023(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd023Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add023(ctx, in)
@@ -4505,16 +4417,12 @@ func toolAdd023(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_024.
-const (
-	schemaAdd024In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd024Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd024 calls Add024 for tool add_024.
 func toolAdd024(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd024Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add024(ctx, in)
@@ -4524,16 +4432,12 @@ func toolAdd024(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_025.
-const (
-	schemaAdd025In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd025Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd025 calls Add025 for tool add_025.
 func toolAdd025(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd025Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add025(ctx, in)
@@ -4543,16 +4447,12 @@ func toolAdd025(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_026.
-const (
-	schemaAdd026In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd026Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd026 calls Add026 for tool add_026.
 func toolAdd026(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd026Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add026(ctx, in)
@@ -4562,16 +4462,12 @@ func toolAdd026(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_027.
-const (
-	schemaAdd027In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd027Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd027 calls Add027 for tool add_027.
 func toolAdd027(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd027Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add027(ctx, in)
@@ -4581,16 +4477,12 @@ func toolAdd027(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_028.
-const (
-	schemaAdd028In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd028Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd028 calls Add028 for tool add_028.
 func toolAdd028(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd028Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add028(ctx, in)
@@ -4600,16 +4492,12 @@ func toolAdd028(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_029.
-const (
-	schemaAdd029In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd029Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd029 calls Add029 for tool add_029.
 func toolAdd029(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd029Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add029(ctx, in)
@@ -4619,16 +4507,12 @@ func toolAdd029(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_030.
-const (
-	schemaAdd030In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd030Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd030 calls Add030 for tool add_030.
 func toolAdd030(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd030Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add030(ctx, in)
@@ -4638,16 +4522,12 @@ func toolAdd030(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_031.
-const (
-	schemaAdd031In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd031Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd031 calls Add031 for tool add_031.
 func toolAdd031(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd031Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add031(ctx, in)
@@ -4657,16 +4537,12 @@ func toolAdd031(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_032.
-const (
-	schemaAdd032In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd032Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd032 calls Add032 for tool add_032.
 func toolAdd032(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd032Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add032(ctx, in)
@@ -4676,16 +4552,12 @@ func toolAdd032(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_033.
-const (
-	schemaAdd033In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd033Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd033 calls Add033 for tool add_033.
 func toolAdd033(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd033Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add033(ctx, in)
@@ -4695,16 +4567,12 @@ func toolAdd033(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_034.
-const (
-	schemaAdd034In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd034Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd034 calls Add034 for tool add_034.
 func toolAdd034(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd034Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add034(ctx, in)
@@ -4714,16 +4582,12 @@ func toolAdd034(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_035.
-const (
-	schemaAdd035In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd035Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd035 calls Add035 for tool add_035.
 func toolAdd035(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd035Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add035(ctx, in)
@@ -4733,16 +4597,12 @@ func toolAdd035(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_036.
-const (
-	schemaAdd036In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd036Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd036 calls Add036 for tool add_036.
 func toolAdd036(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd036Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add036(ctx, in)
@@ -4752,16 +4612,12 @@ func toolAdd036(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_037.
-const (
-	schemaAdd037In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd037Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd037 calls Add037 for tool add_037.
 func toolAdd037(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd037Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add037(ctx, in)
@@ -4771,16 +4627,12 @@ func toolAdd037(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_038.
-const (
-	schemaAdd038In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd038Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd038 calls Add038 for tool add_038.
 func toolAdd038(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd038Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add038(ctx, in)
@@ -4790,16 +4642,12 @@ func toolAdd038(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_039.
-const (
-	schemaAdd039In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd039Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd039 calls Add039 for tool add_039.
 func toolAdd039(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd039Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add039(ctx, in)
@@ -4809,16 +4657,12 @@ func toolAdd039(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_040.
-const (
-	schemaAdd040In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd040Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd040 calls Add040 for tool add_040.
 func toolAdd040(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd040Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add040(ctx, in)
@@ -4828,16 +4672,12 @@ func toolAdd040(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_041.
-const (
-	schemaAdd041In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd041Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd041 calls Add041 for tool add_041.
 func toolAdd041(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd041Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add041(ctx, in)
@@ -4847,16 +4687,12 @@ func toolAdd041(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_042.
-const (
-	schemaAdd042In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd042Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd042 calls Add042 for tool add_042.
 func toolAdd042(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd042Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add042(ctx, in)
@@ -4866,16 +4702,12 @@ func toolAdd042(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_043.
-const (
-	schemaAdd043In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd043Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd043 calls Add043 for tool add_043.
 func toolAdd043(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd043Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add043(ctx, in)
@@ -4885,16 +4717,12 @@ func toolAdd043(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_044.
-const (
-	schemaAdd044In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd044Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd044 calls Add044 for tool add_044.
 func toolAdd044(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd044Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add044(ctx, in)
@@ -4904,16 +4732,12 @@ func toolAdd044(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_045.
-const (
-	schemaAdd045In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd045Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd045 calls Add045 for tool add_045.
 func toolAdd045(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd045Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add045(ctx, in)
@@ -4923,16 +4747,12 @@ func toolAdd045(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_046.
-const (
-	schemaAdd046In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd046Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd046 calls Add046 for tool add_046.
 func toolAdd046(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd046Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add046(ctx, in)
@@ -4942,16 +4762,12 @@ func toolAdd046(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_047.
-const (
-	schemaAdd047In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd047Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd047 calls Add047 for tool add_047.
 func toolAdd047(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd047Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add047(ctx, in)
@@ -4961,16 +4777,12 @@ func toolAdd047(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_048.
-const (
-	schemaAdd048In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd048Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd048 calls Add048 for tool add_048.
 func toolAdd048(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd048Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add048(ctx, in)
@@ -4980,16 +4792,12 @@ func toolAdd048(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_049.
-const (
-	schemaAdd049In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd049Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd049 calls Add049 for tool add_049.
 func toolAdd049(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd049Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add049(ctx, in)
@@ -4999,16 +4807,12 @@ func toolAdd049(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_050.
-const (
-	schemaAdd050In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd050Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd050 calls Add050 for tool add_050.
 func toolAdd050(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd050Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add050(ctx, in)
@@ -5018,16 +4822,12 @@ func toolAdd050(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_051.
-const (
-	schemaAdd051In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd051Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd051 calls Add051 for tool add_051.
 func toolAdd051(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd051Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add051(ctx, in)
@@ -5037,16 +4837,12 @@ func toolAdd051(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_052.
-const (
-	schemaAdd052In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd052Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd052 calls Add052 for tool add_052.
 func toolAdd052(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd052Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add052(ctx, in)
@@ -5056,16 +4852,12 @@ func toolAdd052(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_053.
-const (
-	schemaAdd053In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd053Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd053 calls Add053 for tool add_053.
 func toolAdd053(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd053Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add053(ctx, in)
@@ -5075,16 +4867,12 @@ func toolAdd053(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_054.
-const (
-	schemaAdd054In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd054Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd054 calls Add054 for tool add_054.
 func toolAdd054(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd054Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add054(ctx, in)
@@ -5094,16 +4882,12 @@ func toolAdd054(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_055.
-const (
-	schemaAdd055In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd055Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd055 calls Add055 for tool add_055.
 func toolAdd055(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd055Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add055(ctx, in)
@@ -5113,16 +4897,12 @@ func toolAdd055(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_056.
-const (
-	schemaAdd056In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd056Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd056 calls Add056 for tool add_056.
 func toolAdd056(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd056Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add056(ctx, in)
@@ -5132,16 +4912,12 @@ func toolAdd056(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_057.
-const (
-	schemaAdd057In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd057Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd057 calls Add057 for tool add_057.
 func toolAdd057(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd057Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add057(ctx, in)
@@ -5151,16 +4927,12 @@ func toolAdd057(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_058.
-const (
-	schemaAdd058In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd058Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd058 calls Add058 for tool add_058.
 func toolAdd058(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd058Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add058(ctx, in)
@@ -5170,16 +4942,12 @@ func toolAdd058(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_059.
-const (
-	schemaAdd059In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd059Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd059 calls Add059 for tool add_059.
 func toolAdd059(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd059Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add059(ctx, in)
@@ -5189,16 +4957,12 @@ func toolAdd059(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_060.
-const (
-	schemaAdd060In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd060Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd060 calls Add060 for tool add_060.
 func toolAdd060(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd060Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add060(ctx, in)
@@ -5208,16 +4972,12 @@ func toolAdd060(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_061.
-const (
-	schemaAdd061In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd061Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd061 calls Add061 for tool add_061.
 func toolAdd061(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd061Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add061(ctx, in)
@@ -5227,16 +4987,12 @@ func toolAdd061(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_062.
-const (
-	schemaAdd062In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd062Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd062 calls Add062 for tool add_062.
 func toolAdd062(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd062Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add062(ctx, in)
@@ -5246,16 +5002,12 @@ func toolAdd062(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_063.
-const (
-	schemaAdd063In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd063Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd063 calls Add063 for tool add_063.
 func toolAdd063(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd063Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add063(ctx, in)
@@ -5265,16 +5017,12 @@ func toolAdd063(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_064.
-const (
-	schemaAdd064In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd064Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd064 calls Add064 for tool add_064.
 func toolAdd064(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd064Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add064(ctx, in)
@@ -5284,16 +5032,12 @@ func toolAdd064(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_065.
-const (
-	schemaAdd065In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd065Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd065 calls Add065 for tool add_065.
 func toolAdd065(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd065Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add065(ctx, in)
@@ -5303,16 +5047,12 @@ func toolAdd065(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_066.
-const (
-	schemaAdd066In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd066Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd066 calls Add066 for tool add_066.
 func toolAdd066(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd066Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add066(ctx, in)
@@ -5322,16 +5062,12 @@ func toolAdd066(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_067.
-const (
-	schemaAdd067In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd067Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd067 calls Add067 for tool add_067.
 func toolAdd067(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd067Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add067(ctx, in)
@@ -5341,16 +5077,12 @@ func toolAdd067(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_068.
-const (
-	schemaAdd068In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd068Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd068 calls Add068 for tool add_068.
 func toolAdd068(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd068Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add068(ctx, in)
@@ -5360,16 +5092,12 @@ func toolAdd068(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_069.
-const (
-	schemaAdd069In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd069Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd069 calls Add069 for tool add_069.
 func toolAdd069(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd069Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add069(ctx, in)
@@ -5379,16 +5107,12 @@ func toolAdd069(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_070.
-const (
-	schemaAdd070In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd070Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd070 calls Add070 for tool add_070.
 func toolAdd070(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd070Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add070(ctx, in)
@@ -5398,16 +5122,12 @@ func toolAdd070(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_071.
-const (
-	schemaAdd071In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd071Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd071 calls Add071 for tool add_071.
 func toolAdd071(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd071Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add071(ctx, in)
@@ -5417,16 +5137,12 @@ func toolAdd071(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_072.
-const (
-	schemaAdd072In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd072Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd072 calls Add072 for tool add_072.
 func toolAdd072(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd072Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add072(ctx, in)
@@ -5436,16 +5152,12 @@ func toolAdd072(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_073.
-const (
-	schemaAdd073In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd073Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd073 calls Add073 for tool add_073.
 func toolAdd073(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd073Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add073(ctx, in)
@@ -5455,16 +5167,12 @@ func toolAdd073(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_074.
-const (
-	schemaAdd074In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd074Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd074 calls Add074 for tool add_074.
 func toolAdd074(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd074Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add074(ctx, in)
@@ -5474,16 +5182,12 @@ func toolAdd074(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_075.
-const (
-	schemaAdd075In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd075Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd075 calls Add075 for tool add_075.
 func toolAdd075(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd075Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add075(ctx, in)
@@ -5493,16 +5197,12 @@ func toolAdd075(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_076.
-const (
-	schemaAdd076In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd076Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd076 calls Add076 for tool add_076.
 func toolAdd076(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd076Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add076(ctx, in)
@@ -5512,16 +5212,12 @@ func toolAdd076(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_077.
-const (
-	schemaAdd077In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd077Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd077 calls Add077 for tool add_077.
 func toolAdd077(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd077Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add077(ctx, in)
@@ -5531,16 +5227,12 @@ func toolAdd077(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_078.
-const (
-	schemaAdd078In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd078Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd078 calls Add078 for tool add_078.
 func toolAdd078(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd078Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add078(ctx, in)
@@ -5550,16 +5242,12 @@ func toolAdd078(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_079.
-const (
-	schemaAdd079In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd079Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd079 calls Add079 for tool add_079.
 func toolAdd079(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd079Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add079(ctx, in)
@@ -5569,16 +5257,12 @@ func toolAdd079(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_080.
-const (
-	schemaAdd080In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd080Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd080 calls Add080 for tool add_080.
 func toolAdd080(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd080Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add080(ctx, in)
@@ -5588,16 +5272,12 @@ func toolAdd080(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_081.
-const (
-	schemaAdd081In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd081Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd081 calls Add081 for tool add_081.
 func toolAdd081(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd081Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add081(ctx, in)
@@ -5607,16 +5287,12 @@ func toolAdd081(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_082.
-const (
-	schemaAdd082In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd082Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd082 calls Add082 for tool add_082.
 func toolAdd082(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd082Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add082(ctx, in)
@@ -5626,16 +5302,12 @@ func toolAdd082(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_083.
-const (
-	schemaAdd083In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd083Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd083 calls Add083 for tool add_083.
 func toolAdd083(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd083Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add083(ctx, in)
@@ -5645,16 +5317,12 @@ func toolAdd083(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_084.
-const (
-	schemaAdd084In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd084Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd084 calls Add084 for tool add_084.
 func toolAdd084(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd084Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add084(ctx, in)
@@ -5664,16 +5332,12 @@ func toolAdd084(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_085.
-const (
-	schemaAdd085In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd085Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd085 calls Add085 for tool add_085.
 func toolAdd085(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd085Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add085(ctx, in)
@@ -5683,16 +5347,12 @@ func toolAdd085(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_086.
-const (
-	schemaAdd086In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd086Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd086 calls Add086 for tool add_086.
 func toolAdd086(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd086Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add086(ctx, in)
@@ -5702,16 +5362,12 @@ func toolAdd086(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_087.
-const (
-	schemaAdd087In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd087Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd087 calls Add087 for tool add_087.
 func toolAdd087(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd087Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add087(ctx, in)
@@ -5721,16 +5377,12 @@ func toolAdd087(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_088.
-const (
-	schemaAdd088In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd088Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd088 calls Add088 for tool add_088.
 func toolAdd088(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd088Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add088(ctx, in)
@@ -5740,16 +5392,12 @@ func toolAdd088(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_089.
-const (
-	schemaAdd089In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd089Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd089 calls Add089 for tool add_089.
 func toolAdd089(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd089Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add089(ctx, in)
@@ -5759,16 +5407,12 @@ func toolAdd089(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_090.
-const (
-	schemaAdd090In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd090Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd090 calls Add090 for tool add_090.
 func toolAdd090(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd090Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add090(ctx, in)
@@ -5778,16 +5422,12 @@ func toolAdd090(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_091.
-const (
-	schemaAdd091In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd091Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd091 calls Add091 for tool add_091.
 func toolAdd091(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd091Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add091(ctx, in)
@@ -5797,16 +5437,12 @@ func toolAdd091(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_092.
-const (
-	schemaAdd092In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd092Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd092 calls Add092 for tool add_092.
 func toolAdd092(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd092Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add092(ctx, in)
@@ -5816,16 +5452,12 @@ func toolAdd092(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_093.
-const (
-	schemaAdd093In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd093Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd093 calls Add093 for tool add_093.
 func toolAdd093(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd093Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add093(ctx, in)
@@ -5835,16 +5467,12 @@ func toolAdd093(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_094.
-const (
-	schemaAdd094In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd094Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd094 calls Add094 for tool add_094.
 func toolAdd094(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd094Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add094(ctx, in)
@@ -5854,16 +5482,12 @@ func toolAdd094(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_095.
-const (
-	schemaAdd095In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd095Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd095 calls Add095 for tool add_095.
 func toolAdd095(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd095Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add095(ctx, in)
@@ -5873,16 +5497,12 @@ func toolAdd095(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_096.
-const (
-	schemaAdd096In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd096Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd096 calls Add096 for tool add_096.
 func toolAdd096(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd096Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add096(ctx, in)
@@ -5892,16 +5512,12 @@ func toolAdd096(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_097.
-const (
-	schemaAdd097In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd097Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd097 calls Add097 for tool add_097.
 func toolAdd097(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd097Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add097(ctx, in)
@@ -5911,16 +5527,12 @@ func toolAdd097(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_098.
-const (
-	schemaAdd098In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd098Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd098 calls Add098 for tool add_098.
 func toolAdd098(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd098Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add098(ctx, in)
@@ -5930,16 +5542,12 @@ func toolAdd098(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_099.
-const (
-	schemaAdd099In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd099Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd099 calls Add099 for tool add_099.
 func toolAdd099(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd099Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add099(ctx, in)
@@ -5949,16 +5557,12 @@ func toolAdd099(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_100.
-const (
-	schemaAdd100In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd100Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd100 calls Add100 for tool add_100.
 func toolAdd100(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd100Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add100(ctx, in)
@@ -5968,16 +5572,12 @@ func toolAdd100(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_101.
-const (
-	schemaAdd101In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd101Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd101 calls Add101 for tool add_101.
 func toolAdd101(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd101Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add101(ctx, in)
@@ -5987,16 +5587,12 @@ func toolAdd101(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_102.
-const (
-	schemaAdd102In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd102Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd102 calls Add102 for tool add_102.
 func toolAdd102(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd102Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add102(ctx, in)
@@ -6006,16 +5602,12 @@ func toolAdd102(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_103.
-const (
-	schemaAdd103In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd103Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd103 calls Add103 for tool add_103.
 func toolAdd103(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd103Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add103(ctx, in)
@@ -6025,16 +5617,12 @@ func toolAdd103(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_104.
-const (
-	schemaAdd104In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd104Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd104 calls Add104 for tool add_104.
 func toolAdd104(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd104Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add104(ctx, in)
@@ -6044,16 +5632,12 @@ func toolAdd104(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_105.
-const (
-	schemaAdd105In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd105Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd105 calls Add105 for tool add_105.
 func toolAdd105(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd105Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add105(ctx, in)
@@ -6063,16 +5647,12 @@ func toolAdd105(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_106.
-const (
-	schemaAdd106In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd106Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd106 calls Add106 for tool add_106.
 func toolAdd106(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd106Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add106(ctx, in)
@@ -6082,16 +5662,12 @@ func toolAdd106(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_107.
-const (
-	schemaAdd107In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd107Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd107 calls Add107 for tool add_107.
 func toolAdd107(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd107Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add107(ctx, in)
@@ -6101,16 +5677,12 @@ func toolAdd107(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_108.
-const (
-	schemaAdd108In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd108Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd108 calls Add108 for tool add_108.
 func toolAdd108(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd108Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add108(ctx, in)
@@ -6120,16 +5692,12 @@ func toolAdd108(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_109.
-const (
-	schemaAdd109In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd109Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd109 calls Add109 for tool add_109.
 func toolAdd109(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd109Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add109(ctx, in)
@@ -6139,16 +5707,12 @@ func toolAdd109(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_110.
-const (
-	schemaAdd110In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd110Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd110 calls Add110 for tool add_110.
 func toolAdd110(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd110Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add110(ctx, in)
@@ -6158,16 +5722,12 @@ func toolAdd110(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_111.
-const (
-	schemaAdd111In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd111Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd111 calls Add111 for tool add_111.
 func toolAdd111(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd111Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add111(ctx, in)
@@ -6177,16 +5737,12 @@ func toolAdd111(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_112.
-const (
-	schemaAdd112In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd112Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd112 calls Add112 for tool add_112.
 func toolAdd112(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd112Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add112(ctx, in)
@@ -6196,16 +5752,12 @@ func toolAdd112(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_113.
-const (
-	schemaAdd113In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd113Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd113 calls Add113 for tool add_113.
 func toolAdd113(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd113Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add113(ctx, in)
@@ -6215,16 +5767,12 @@ func toolAdd113(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_114.
-const (
-	schemaAdd114In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd114Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd114 calls Add114 for tool add_114.
 func toolAdd114(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd114Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add114(ctx, in)
@@ -6234,16 +5782,12 @@ func toolAdd114(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_115.
-const (
-	schemaAdd115In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd115Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd115 calls Add115 for tool add_115.
 func toolAdd115(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd115Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add115(ctx, in)
@@ -6253,16 +5797,12 @@ func toolAdd115(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_116.
-const (
-	schemaAdd116In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd116Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd116 calls Add116 for tool add_116.
 func toolAdd116(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd116Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add116(ctx, in)
@@ -6272,16 +5812,12 @@ func toolAdd116(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_117.
-const (
-	schemaAdd117In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd117Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd117 calls Add117 for tool add_117.
 func toolAdd117(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd117Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add117(ctx, in)
@@ -6291,16 +5827,12 @@ func toolAdd117(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_118.
-const (
-	schemaAdd118In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd118Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd118 calls Add118 for tool add_118.
 func toolAdd118(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd118Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add118(ctx, in)
@@ -6310,16 +5842,12 @@ func toolAdd118(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_119.
-const (
-	schemaAdd119In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd119Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd119 calls Add119 for tool add_119.
 func toolAdd119(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd119Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add119(ctx, in)
@@ -6329,16 +5857,12 @@ func toolAdd119(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_120.
-const (
-	schemaAdd120In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd120Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd120 calls Add120 for tool add_120.
 func toolAdd120(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd120Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add120(ctx, in)
@@ -6348,16 +5872,12 @@ func toolAdd120(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_121.
-const (
-	schemaAdd121In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd121Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd121 calls Add121 for tool add_121.
 func toolAdd121(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd121Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add121(ctx, in)
@@ -6367,16 +5887,12 @@ func toolAdd121(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_122.
-const (
-	schemaAdd122In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd122Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd122 calls Add122 for tool add_122.
 func toolAdd122(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd122Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add122(ctx, in)
@@ -6386,16 +5902,12 @@ func toolAdd122(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_123.
-const (
-	schemaAdd123In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd123Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd123 calls Add123 for tool add_123.
 func toolAdd123(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd123Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add123(ctx, in)
@@ -6405,16 +5917,12 @@ func toolAdd123(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_124.
-const (
-	schemaAdd124In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd124Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd124 calls Add124 for tool add_124.
 func toolAdd124(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd124Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add124(ctx, in)
@@ -6424,16 +5932,12 @@ func toolAdd124(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_125.
-const (
-	schemaAdd125In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd125Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd125 calls Add125 for tool add_125.
 func toolAdd125(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd125Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add125(ctx, in)
@@ -6443,16 +5947,12 @@ func toolAdd125(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_126.
-const (
-	schemaAdd126In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd126Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd126 calls Add126 for tool add_126.
 func toolAdd126(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd126Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add126(ctx, in)
@@ -6462,16 +5962,12 @@ func toolAdd126(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_127.
-const (
-	schemaAdd127In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd127Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd127 calls Add127 for tool add_127.
 func toolAdd127(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd127Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add127(ctx, in)
@@ -6481,16 +5977,12 @@ func toolAdd127(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_128.
-const (
-	schemaAdd128In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd128Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd128 calls Add128 for tool add_128.
 func toolAdd128(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd128Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add128(ctx, in)
@@ -6500,16 +5992,12 @@ func toolAdd128(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_129.
-const (
-	schemaAdd129In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd129Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd129 calls Add129 for tool add_129.
 func toolAdd129(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd129Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add129(ctx, in)
@@ -6519,16 +6007,12 @@ func toolAdd129(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_130.
-const (
-	schemaAdd130In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd130Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd130 calls Add130 for tool add_130.
 func toolAdd130(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd130Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add130(ctx, in)
@@ -6538,16 +6022,12 @@ func toolAdd130(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_131.
-const (
-	schemaAdd131In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd131Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd131 calls Add131 for tool add_131.
 func toolAdd131(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd131Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add131(ctx, in)
@@ -6557,16 +6037,12 @@ func toolAdd131(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_132.
-const (
-	schemaAdd132In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd132Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd132 calls Add132 for tool add_132.
 func toolAdd132(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd132Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add132(ctx, in)
@@ -6576,16 +6052,12 @@ func toolAdd132(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_133.
-const (
-	schemaAdd133In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd133Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd133 calls Add133 for tool add_133.
 func toolAdd133(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd133Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add133(ctx, in)
@@ -6595,16 +6067,12 @@ func toolAdd133(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_134.
-const (
-	schemaAdd134In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd134Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd134 calls Add134 for tool add_134.
 func toolAdd134(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd134Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add134(ctx, in)
@@ -6614,16 +6082,12 @@ func toolAdd134(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_135.
-const (
-	schemaAdd135In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd135Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd135 calls Add135 for tool add_135.
 func toolAdd135(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd135Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add135(ctx, in)
@@ -6633,16 +6097,12 @@ func toolAdd135(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_136.
-const (
-	schemaAdd136In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd136Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd136 calls Add136 for tool add_136.
 func toolAdd136(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd136Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add136(ctx, in)
@@ -6652,16 +6112,12 @@ func toolAdd136(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_137.
-const (
-	schemaAdd137In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd137Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd137 calls Add137 for tool add_137.
 func toolAdd137(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd137Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add137(ctx, in)
@@ -6671,16 +6127,12 @@ func toolAdd137(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_138.
-const (
-	schemaAdd138In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd138Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd138 calls Add138 for tool add_138.
 func toolAdd138(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd138Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add138(ctx, in)
@@ -6690,16 +6142,12 @@ func toolAdd138(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_139.
-const (
-	schemaAdd139In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd139Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd139 calls Add139 for tool add_139.
 func toolAdd139(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd139Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add139(ctx, in)
@@ -6709,16 +6157,12 @@ func toolAdd139(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_140.
-const (
-	schemaAdd140In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd140Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd140 calls Add140 for tool add_140.
 func toolAdd140(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd140Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add140(ctx, in)
@@ -6728,16 +6172,12 @@ func toolAdd140(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_141.
-const (
-	schemaAdd141In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd141Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd141 calls Add141 for tool add_141.
 func toolAdd141(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd141Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add141(ctx, in)
@@ -6747,16 +6187,12 @@ func toolAdd141(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_142.
-const (
-	schemaAdd142In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd142Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd142 calls Add142 for tool add_142.
 func toolAdd142(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd142Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add142(ctx, in)
@@ -6766,16 +6202,12 @@ func toolAdd142(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_143.
-const (
-	schemaAdd143In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd143Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd143 calls Add143 for tool add_143.
 func toolAdd143(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd143Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add143(ctx, in)
@@ -6785,16 +6217,12 @@ func toolAdd143(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_144.
-const (
-	schemaAdd144In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd144Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd144 calls Add144 for tool add_144.
 func toolAdd144(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd144Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add144(ctx, in)
@@ -6804,16 +6232,12 @@ func toolAdd144(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_145.
-const (
-	schemaAdd145In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd145Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd145 calls Add145 for tool add_145.
 func toolAdd145(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd145Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add145(ctx, in)
@@ -6823,16 +6247,12 @@ func toolAdd145(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_146.
-const (
-	schemaAdd146In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd146Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd146 calls Add146 for tool add_146.
 func toolAdd146(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd146Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add146(ctx, in)
@@ -6842,16 +6262,12 @@ func toolAdd146(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_147.
-const (
-	schemaAdd147In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd147Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd147 calls Add147 for tool add_147.
 func toolAdd147(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd147Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add147(ctx, in)
@@ -6861,16 +6277,12 @@ func toolAdd147(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_148.
-const (
-	schemaAdd148In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd148Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd148 calls Add148 for tool add_148.
 func toolAdd148(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd148Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add148(ctx, in)
@@ -6880,16 +6292,12 @@ func toolAdd148(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_149.
-const (
-	schemaAdd149In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd149Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd149 calls Add149 for tool add_149.
 func toolAdd149(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd149Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add149(ctx, in)
@@ -6899,16 +6307,12 @@ func toolAdd149(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_150.
-const (
-	schemaAdd150In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd150Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd150 calls Add150 for tool add_150.
 func toolAdd150(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd150Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add150(ctx, in)
@@ -6918,16 +6322,12 @@ func toolAdd150(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_151.
-const (
-	schemaAdd151In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd151Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd151 calls Add151 for tool add_151.
 func toolAdd151(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd151Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add151(ctx, in)
@@ -6937,16 +6337,12 @@ func toolAdd151(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_152.
-const (
-	schemaAdd152In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd152Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd152 calls Add152 for tool add_152.
 func toolAdd152(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd152Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add152(ctx, in)
@@ -6956,16 +6352,12 @@ func toolAdd152(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_153.
-const (
-	schemaAdd153In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd153Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd153 calls Add153 for tool add_153.
 func toolAdd153(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd153Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add153(ctx, in)
@@ -6975,16 +6367,12 @@ func toolAdd153(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_154.
-const (
-	schemaAdd154In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd154Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd154 calls Add154 for tool add_154.
 func toolAdd154(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd154Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add154(ctx, in)
@@ -6994,16 +6382,12 @@ func toolAdd154(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_155.
-const (
-	schemaAdd155In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd155Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd155 calls Add155 for tool add_155.
 func toolAdd155(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd155Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add155(ctx, in)
@@ -7013,16 +6397,12 @@ func toolAdd155(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_156.
-const (
-	schemaAdd156In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd156Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd156 calls Add156 for tool add_156.
 func toolAdd156(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd156Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add156(ctx, in)
@@ -7032,16 +6412,12 @@ func toolAdd156(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_157.
-const (
-	schemaAdd157In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd157Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd157 calls Add157 for tool add_157.
 func toolAdd157(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd157Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add157(ctx, in)
@@ -7051,16 +6427,12 @@ func toolAdd157(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_158.
-const (
-	schemaAdd158In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd158Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd158 calls Add158 for tool add_158.
 func toolAdd158(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd158Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add158(ctx, in)
@@ -7070,16 +6442,12 @@ func toolAdd158(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_159.
-const (
-	schemaAdd159In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd159Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd159 calls Add159 for tool add_159.
 func toolAdd159(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd159Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add159(ctx, in)
@@ -7089,16 +6457,12 @@ func toolAdd159(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_160.
-const (
-	schemaAdd160In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd160Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd160 calls Add160 for tool add_160.
 func toolAdd160(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd160Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add160(ctx, in)
@@ -7108,16 +6472,12 @@ func toolAdd160(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_161.
-const (
-	schemaAdd161In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd161Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd161 calls Add161 for tool add_161.
 func toolAdd161(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd161Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add161(ctx, in)
@@ -7127,16 +6487,12 @@ func toolAdd161(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_162.
-const (
-	schemaAdd162In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd162Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd162 calls Add162 for tool add_162.
 func toolAdd162(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd162Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add162(ctx, in)
@@ -7146,16 +6502,12 @@ func toolAdd162(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_163.
-const (
-	schemaAdd163In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd163Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd163 calls Add163 for tool add_163.
 func toolAdd163(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd163Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add163(ctx, in)
@@ -7165,16 +6517,12 @@ func toolAdd163(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_164.
-const (
-	schemaAdd164In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd164Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd164 calls Add164 for tool add_164.
 func toolAdd164(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd164Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add164(ctx, in)
@@ -7184,16 +6532,12 @@ func toolAdd164(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_165.
-const (
-	schemaAdd165In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd165Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd165 calls Add165 for tool add_165.
 func toolAdd165(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd165Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add165(ctx, in)
@@ -7203,16 +6547,12 @@ func toolAdd165(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_166.
-const (
-	schemaAdd166In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd166Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd166 calls Add166 for tool add_166.
 func toolAdd166(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd166Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add166(ctx, in)
@@ -7222,16 +6562,12 @@ func toolAdd166(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_167.
-const (
-	schemaAdd167In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd167Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd167 calls Add167 for tool add_167.
 func toolAdd167(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd167Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add167(ctx, in)
@@ -7241,16 +6577,12 @@ func toolAdd167(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_168.
-const (
-	schemaAdd168In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd168Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd168 calls Add168 for tool add_168.
 func toolAdd168(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd168Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add168(ctx, in)
@@ -7260,16 +6592,12 @@ func toolAdd168(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_169.
-const (
-	schemaAdd169In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd169Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd169 calls Add169 for tool add_169.
 func toolAdd169(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd169Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add169(ctx, in)
@@ -7279,16 +6607,12 @@ func toolAdd169(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_170.
-const (
-	schemaAdd170In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd170Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd170 calls Add170 for tool add_170.
 func toolAdd170(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd170Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add170(ctx, in)
@@ -7298,16 +6622,12 @@ func toolAdd170(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_171.
-const (
-	schemaAdd171In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd171Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd171 calls Add171 for tool add_171.
 func toolAdd171(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd171Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add171(ctx, in)
@@ -7317,16 +6637,12 @@ func toolAdd171(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_172.
-const (
-	schemaAdd172In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd172Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd172 calls Add172 for tool add_172.
 func toolAdd172(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd172Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add172(ctx, in)
@@ -7336,16 +6652,12 @@ func toolAdd172(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_173.
-const (
-	schemaAdd173In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd173Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd173 calls Add173 for tool add_173.
 func toolAdd173(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd173Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add173(ctx, in)
@@ -7355,16 +6667,12 @@ func toolAdd173(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_174.
-const (
-	schemaAdd174In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd174Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd174 calls Add174 for tool add_174.
 func toolAdd174(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd174Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add174(ctx, in)
@@ -7374,16 +6682,12 @@ func toolAdd174(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_175.
-const (
-	schemaAdd175In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd175Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd175 calls Add175 for tool add_175.
 func toolAdd175(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd175Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add175(ctx, in)
@@ -7393,16 +6697,12 @@ func toolAdd175(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_176.
-const (
-	schemaAdd176In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd176Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd176 calls Add176 for tool add_176.
 func toolAdd176(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd176Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add176(ctx, in)
@@ -7412,16 +6712,12 @@ func toolAdd176(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_177.
-const (
-	schemaAdd177In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd177Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd177 calls Add177 for tool add_177.
 func toolAdd177(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd177Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add177(ctx, in)
@@ -7431,16 +6727,12 @@ func toolAdd177(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_178.
-const (
-	schemaAdd178In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd178Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd178 calls Add178 for tool add_178.
 func toolAdd178(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd178Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add178(ctx, in)
@@ -7450,16 +6742,12 @@ func toolAdd178(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_179.
-const (
-	schemaAdd179In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd179Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd179 calls Add179 for tool add_179.
 func toolAdd179(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd179Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add179(ctx, in)
@@ -7469,16 +6757,12 @@ func toolAdd179(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_180.
-const (
-	schemaAdd180In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd180Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd180 calls Add180 for tool add_180.
 func toolAdd180(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd180Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add180(ctx, in)
@@ -7488,16 +6772,12 @@ func toolAdd180(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_181.
-const (
-	schemaAdd181In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd181Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd181 calls Add181 for tool add_181.
 func toolAdd181(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd181Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add181(ctx, in)
@@ -7507,16 +6787,12 @@ func toolAdd181(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_182.
-const (
-	schemaAdd182In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd182Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd182 calls Add182 for tool add_182.
 func toolAdd182(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd182Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add182(ctx, in)
@@ -7526,16 +6802,12 @@ func toolAdd182(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_183.
-const (
-	schemaAdd183In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd183Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd183 calls Add183 for tool add_183.
 func toolAdd183(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd183Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add183(ctx, in)
@@ -7545,16 +6817,12 @@ func toolAdd183(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_184.
-const (
-	schemaAdd184In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd184Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd184 calls Add184 for tool add_184.
 func toolAdd184(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd184Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add184(ctx, in)
@@ -7564,16 +6832,12 @@ func toolAdd184(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_185.
-const (
-	schemaAdd185In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd185Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd185 calls Add185 for tool add_185.
 func toolAdd185(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd185Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add185(ctx, in)
@@ -7583,16 +6847,12 @@ func toolAdd185(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_186.
-const (
-	schemaAdd186In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd186Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd186 calls Add186 for tool add_186.
 func toolAdd186(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd186Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add186(ctx, in)
@@ -7602,16 +6862,12 @@ func toolAdd186(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_187.
-const (
-	schemaAdd187In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd187Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd187 calls Add187 for tool add_187.
 func toolAdd187(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd187Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add187(ctx, in)
@@ -7621,16 +6877,12 @@ func toolAdd187(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_188.
-const (
-	schemaAdd188In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd188Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd188 calls Add188 for tool add_188.
 func toolAdd188(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd188Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add188(ctx, in)
@@ -7640,16 +6892,12 @@ func toolAdd188(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_189.
-const (
-	schemaAdd189In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd189Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd189 calls Add189 for tool add_189.
 func toolAdd189(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd189Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add189(ctx, in)
@@ -7659,16 +6907,12 @@ func toolAdd189(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_190.
-const (
-	schemaAdd190In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd190Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd190 calls Add190 for tool add_190.
 func toolAdd190(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd190Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add190(ctx, in)
@@ -7678,16 +6922,12 @@ func toolAdd190(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_191.
-const (
-	schemaAdd191In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd191Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd191 calls Add191 for tool add_191.
 func toolAdd191(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd191Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add191(ctx, in)
@@ -7697,16 +6937,12 @@ func toolAdd191(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_192.
-const (
-	schemaAdd192In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd192Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd192 calls Add192 for tool add_192.
 func toolAdd192(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd192Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add192(ctx, in)
@@ -7716,16 +6952,12 @@ func toolAdd192(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_193.
-const (
-	schemaAdd193In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd193Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd193 calls Add193 for tool add_193.
 func toolAdd193(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd193Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add193(ctx, in)
@@ -7735,16 +6967,12 @@ func toolAdd193(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_194.
-const (
-	schemaAdd194In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd194Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd194 calls Add194 for tool add_194.
 func toolAdd194(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd194Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add194(ctx, in)
@@ -7754,16 +6982,12 @@ func toolAdd194(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_195.
-const (
-	schemaAdd195In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd195Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd195 calls Add195 for tool add_195.
 func toolAdd195(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd195Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add195(ctx, in)
@@ -7773,16 +6997,12 @@ func toolAdd195(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_196.
-const (
-	schemaAdd196In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd196Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd196 calls Add196 for tool add_196.
 func toolAdd196(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd196Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add196(ctx, in)
@@ -7792,16 +7012,12 @@ func toolAdd196(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_197.
-const (
-	schemaAdd197In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd197Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd197 calls Add197 for tool add_197.
 func toolAdd197(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd197Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add197(ctx, in)
@@ -7811,16 +7027,12 @@ func toolAdd197(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_198.
-const (
-	schemaAdd198In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd198Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd198 calls Add198 for tool add_198.
 func toolAdd198(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd198Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add198(ctx, in)
@@ -7830,16 +7042,12 @@ func toolAdd198(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_199.
-const (
-	schemaAdd199In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd199Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd199 calls Add199 for tool add_199.
 func toolAdd199(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd199Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add199(ctx, in)
@@ -7849,16 +7057,12 @@ func toolAdd199(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_200.
-const (
-	schemaAdd200In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd200Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd200 calls Add200 for tool add_200.
 func toolAdd200(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd200Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add200(ctx, in)
@@ -7868,16 +7072,12 @@ func toolAdd200(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_201.
-const (
-	schemaAdd201In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd201Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd201 calls Add201 for tool add_201.
 func toolAdd201(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd201Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add201(ctx, in)
@@ -7887,16 +7087,12 @@ func toolAdd201(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_202.
-const (
-	schemaAdd202In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd202Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd202 calls Add202 for tool add_202.
 func toolAdd202(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd202Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add202(ctx, in)
@@ -7906,16 +7102,12 @@ func toolAdd202(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_203.
-const (
-	schemaAdd203In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd203Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd203 calls Add203 for tool add_203.
 func toolAdd203(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd203Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add203(ctx, in)
@@ -7925,16 +7117,12 @@ func toolAdd203(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_204.
-const (
-	schemaAdd204In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd204Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd204 calls Add204 for tool add_204.
 func toolAdd204(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd204Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add204(ctx, in)
@@ -7944,16 +7132,12 @@ func toolAdd204(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_205.
-const (
-	schemaAdd205In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd205Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd205 calls Add205 for tool add_205.
 func toolAdd205(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd205Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add205(ctx, in)
@@ -7963,16 +7147,12 @@ func toolAdd205(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_206.
-const (
-	schemaAdd206In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd206Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd206 calls Add206 for tool add_206.
 func toolAdd206(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd206Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add206(ctx, in)
@@ -7982,16 +7162,12 @@ func toolAdd206(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_207.
-const (
-	schemaAdd207In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd207Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd207 calls Add207 for tool add_207.
 func toolAdd207(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd207Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add207(ctx, in)
@@ -8001,16 +7177,12 @@ func toolAdd207(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_208.
-const (
-	schemaAdd208In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd208Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd208 calls Add208 for tool add_208.
 func toolAdd208(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd208Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add208(ctx, in)
@@ -8020,16 +7192,12 @@ func toolAdd208(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_209.
-const (
-	schemaAdd209In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd209Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd209 calls Add209 for tool add_209.
 func toolAdd209(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd209Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add209(ctx, in)
@@ -8039,16 +7207,12 @@ func toolAdd209(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_210.
-const (
-	schemaAdd210In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd210Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd210 calls Add210 for tool add_210.
 func toolAdd210(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd210Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add210(ctx, in)
@@ -8058,16 +7222,12 @@ func toolAdd210(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_211.
-const (
-	schemaAdd211In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd211Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd211 calls Add211 for tool add_211.
 func toolAdd211(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd211Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add211(ctx, in)
@@ -8077,16 +7237,12 @@ func toolAdd211(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_212.
-const (
-	schemaAdd212In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd212Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd212 calls Add212 for tool add_212.
 func toolAdd212(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd212Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add212(ctx, in)
@@ -8096,16 +7252,12 @@ func toolAdd212(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_213.
-const (
-	schemaAdd213In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd213Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd213 calls Add213 for tool add_213.
 func toolAdd213(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd213Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add213(ctx, in)
@@ -8115,16 +7267,12 @@ func toolAdd213(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_214.
-const (
-	schemaAdd214In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd214Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd214 calls Add214 for tool add_214.
 func toolAdd214(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd214Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add214(ctx, in)
@@ -8134,16 +7282,12 @@ func toolAdd214(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_215.
-const (
-	schemaAdd215In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd215Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd215 calls Add215 for tool add_215.
 func toolAdd215(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd215Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add215(ctx, in)
@@ -8153,16 +7297,12 @@ func toolAdd215(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_216.
-const (
-	schemaAdd216In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd216Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd216 calls Add216 for tool add_216.
 func toolAdd216(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd216Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add216(ctx, in)
@@ -8172,16 +7312,12 @@ func toolAdd216(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_217.
-const (
-	schemaAdd217In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd217Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd217 calls Add217 for tool add_217.
 func toolAdd217(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd217Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add217(ctx, in)
@@ -8191,16 +7327,12 @@ func toolAdd217(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_218.
-const (
-	schemaAdd218In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd218Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd218 calls Add218 for tool add_218.
 func toolAdd218(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd218Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add218(ctx, in)
@@ -8210,16 +7342,12 @@ func toolAdd218(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_219.
-const (
-	schemaAdd219In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd219Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd219 calls Add219 for tool add_219.
 func toolAdd219(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd219Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add219(ctx, in)
@@ -8229,16 +7357,12 @@ func toolAdd219(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_220.
-const (
-	schemaAdd220In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd220Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd220 calls Add220 for tool add_220.
 func toolAdd220(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd220Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add220(ctx, in)
@@ -8248,16 +7372,12 @@ func toolAdd220(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_221.
-const (
-	schemaAdd221In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd221Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd221 calls Add221 for tool add_221.
 func toolAdd221(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd221Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add221(ctx, in)
@@ -8267,16 +7387,12 @@ func toolAdd221(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_222.
-const (
-	schemaAdd222In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd222Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd222 calls Add222 for tool add_222.
 func toolAdd222(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd222Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add222(ctx, in)
@@ -8286,16 +7402,12 @@ func toolAdd222(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_223.
-const (
-	schemaAdd223In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd223Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd223 calls Add223 for tool add_223.
 func toolAdd223(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd223Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add223(ctx, in)
@@ -8305,16 +7417,12 @@ func toolAdd223(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_224.
-const (
-	schemaAdd224In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd224Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd224 calls Add224 for tool add_224.
 func toolAdd224(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd224Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add224(ctx, in)
@@ -8324,16 +7432,12 @@ func toolAdd224(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_225.
-const (
-	schemaAdd225In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd225Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd225 calls Add225 for tool add_225.
 func toolAdd225(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd225Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add225(ctx, in)
@@ -8343,16 +7447,12 @@ func toolAdd225(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_226.
-const (
-	schemaAdd226In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd226Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd226 calls Add226 for tool add_226.
 func toolAdd226(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd226Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add226(ctx, in)
@@ -8362,16 +7462,12 @@ func toolAdd226(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_227.
-const (
-	schemaAdd227In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd227Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd227 calls Add227 for tool add_227.
 func toolAdd227(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd227Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add227(ctx, in)
@@ -8381,16 +7477,12 @@ func toolAdd227(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_228.
-const (
-	schemaAdd228In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd228Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd228 calls Add228 for tool add_228.
 func toolAdd228(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd228Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add228(ctx, in)
@@ -8400,16 +7492,12 @@ func toolAdd228(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_229.
-const (
-	schemaAdd229In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd229Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd229 calls Add229 for tool add_229.
 func toolAdd229(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd229Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add229(ctx, in)
@@ -8419,16 +7507,12 @@ func toolAdd229(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_230.
-const (
-	schemaAdd230In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd230Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd230 calls Add230 for tool add_230.
 func toolAdd230(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd230Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add230(ctx, in)
@@ -8438,16 +7522,12 @@ func toolAdd230(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_231.
-const (
-	schemaAdd231In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd231Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd231 calls Add231 for tool add_231.
 func toolAdd231(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd231Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add231(ctx, in)
@@ -8457,16 +7537,12 @@ func toolAdd231(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_232.
-const (
-	schemaAdd232In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd232Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd232 calls Add232 for tool add_232.
 func toolAdd232(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd232Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add232(ctx, in)
@@ -8476,16 +7552,12 @@ func toolAdd232(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_233.
-const (
-	schemaAdd233In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd233Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd233 calls Add233 for tool add_233.
 func toolAdd233(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd233Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add233(ctx, in)
@@ -8495,16 +7567,12 @@ func toolAdd233(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_234.
-const (
-	schemaAdd234In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd234Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd234 calls Add234 for tool add_234.
 func toolAdd234(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd234Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add234(ctx, in)
@@ -8514,16 +7582,12 @@ func toolAdd234(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_235.
-const (
-	schemaAdd235In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd235Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd235 calls Add235 for tool add_235.
 func toolAdd235(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd235Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add235(ctx, in)
@@ -8533,16 +7597,12 @@ func toolAdd235(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_236.
-const (
-	schemaAdd236In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd236Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd236 calls Add236 for tool add_236.
 func toolAdd236(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd236Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add236(ctx, in)
@@ -8552,16 +7612,12 @@ func toolAdd236(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_237.
-const (
-	schemaAdd237In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd237Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd237 calls Add237 for tool add_237.
 func toolAdd237(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd237Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add237(ctx, in)
@@ -8571,16 +7627,12 @@ func toolAdd237(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_238.
-const (
-	schemaAdd238In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd238Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd238 calls Add238 for tool add_238.
 func toolAdd238(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd238Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add238(ctx, in)
@@ -8590,16 +7642,12 @@ func toolAdd238(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_239.
-const (
-	schemaAdd239In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd239Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd239 calls Add239 for tool add_239.
 func toolAdd239(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd239Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add239(ctx, in)
@@ -8609,16 +7657,12 @@ func toolAdd239(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_240.
-const (
-	schemaAdd240In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd240Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd240 calls Add240 for tool add_240.
 func toolAdd240(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd240Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add240(ctx, in)
@@ -8628,16 +7672,12 @@ func toolAdd240(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_241.
-const (
-	schemaAdd241In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd241Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd241 calls Add241 for tool add_241.
 func toolAdd241(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd241Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add241(ctx, in)
@@ -8647,16 +7687,12 @@ func toolAdd241(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_242.
-const (
-	schemaAdd242In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd242Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd242 calls Add242 for tool add_242.
 func toolAdd242(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd242Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add242(ctx, in)
@@ -8666,16 +7702,12 @@ func toolAdd242(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_243.
-const (
-	schemaAdd243In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd243Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd243 calls Add243 for tool add_243.
 func toolAdd243(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd243Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add243(ctx, in)
@@ -8685,16 +7717,12 @@ func toolAdd243(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_244.
-const (
-	schemaAdd244In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd244Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd244 calls Add244 for tool add_244.
 func toolAdd244(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd244Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add244(ctx, in)
@@ -8704,16 +7732,12 @@ func toolAdd244(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_245.
-const (
-	schemaAdd245In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd245Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd245 calls Add245 for tool add_245.
 func toolAdd245(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd245Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add245(ctx, in)
@@ -8723,16 +7747,12 @@ func toolAdd245(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_246.
-const (
-	schemaAdd246In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd246Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd246 calls Add246 for tool add_246.
 func toolAdd246(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd246Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add246(ctx, in)
@@ -8742,16 +7762,12 @@ func toolAdd246(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_247.
-const (
-	schemaAdd247In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd247Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd247 calls Add247 for tool add_247.
 func toolAdd247(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd247Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add247(ctx, in)
@@ -8761,16 +7777,12 @@ func toolAdd247(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_248.
-const (
-	schemaAdd248In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd248Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd248 calls Add248 for tool add_248.
 func toolAdd248(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd248Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add248(ctx, in)
@@ -8780,16 +7792,12 @@ func toolAdd248(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_249.
-const (
-	schemaAdd249In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd249Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd249 calls Add249 for tool add_249.
 func toolAdd249(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd249Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add249(ctx, in)
@@ -8799,16 +7807,12 @@ func toolAdd249(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_250.
-const (
-	schemaAdd250In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd250Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd250 calls Add250 for tool add_250.
 func toolAdd250(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd250Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add250(ctx, in)
@@ -8818,16 +7822,12 @@ func toolAdd250(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_251.
-const (
-	schemaAdd251In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd251Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd251 calls Add251 for tool add_251.
 func toolAdd251(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd251Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add251(ctx, in)
@@ -8837,16 +7837,12 @@ func toolAdd251(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_252.
-const (
-	schemaAdd252In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd252Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd252 calls Add252 for tool add_252.
 func toolAdd252(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd252Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add252(ctx, in)
@@ -8856,16 +7852,12 @@ func toolAdd252(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_253.
-const (
-	schemaAdd253In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd253Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd253 calls Add253 for tool add_253.
 func toolAdd253(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd253Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add253(ctx, in)
@@ -8875,16 +7867,12 @@ func toolAdd253(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_254.
-const (
-	schemaAdd254In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd254Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd254 calls Add254 for tool add_254.
 func toolAdd254(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd254Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add254(ctx, in)
@@ -8894,16 +7882,12 @@ func toolAdd254(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_255.
-const (
-	schemaAdd255In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd255Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd255 calls Add255 for tool add_255.
 func toolAdd255(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd255Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add255(ctx, in)
@@ -8913,16 +7897,12 @@ func toolAdd255(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_256.
-const (
-	schemaAdd256In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd256Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd256 calls Add256 for tool add_256.
 func toolAdd256(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd256Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add256(ctx, in)
@@ -8932,16 +7912,12 @@ func toolAdd256(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_257.
-const (
-	schemaAdd257In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd257Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd257 calls Add257 for tool add_257.
 func toolAdd257(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd257Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add257(ctx, in)
@@ -8951,16 +7927,12 @@ func toolAdd257(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_258.
-const (
-	schemaAdd258In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd258Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd258 calls Add258 for tool add_258.
 func toolAdd258(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd258Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add258(ctx, in)
@@ -8970,16 +7942,12 @@ func toolAdd258(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_259.
-const (
-	schemaAdd259In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd259Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd259 calls Add259 for tool add_259.
 func toolAdd259(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd259Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add259(ctx, in)
@@ -8989,16 +7957,12 @@ func toolAdd259(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_260.
-const (
-	schemaAdd260In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd260Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd260 calls Add260 for tool add_260.
 func toolAdd260(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd260Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add260(ctx, in)
@@ -9008,16 +7972,12 @@ func toolAdd260(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_261.
-const (
-	schemaAdd261In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd261Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd261 calls Add261 for tool add_261.
 func toolAdd261(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd261Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add261(ctx, in)
@@ -9027,16 +7987,12 @@ func toolAdd261(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_262.
-const (
-	schemaAdd262In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd262Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd262 calls Add262 for tool add_262.
 func toolAdd262(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd262Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add262(ctx, in)
@@ -9046,16 +8002,12 @@ func toolAdd262(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_263.
-const (
-	schemaAdd263In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd263Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd263 calls Add263 for tool add_263.
 func toolAdd263(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd263Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add263(ctx, in)
@@ -9065,16 +8017,12 @@ func toolAdd263(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_264.
-const (
-	schemaAdd264In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd264Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd264 calls Add264 for tool add_264.
 func toolAdd264(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd264Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add264(ctx, in)
@@ -9084,16 +8032,12 @@ func toolAdd264(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_265.
-const (
-	schemaAdd265In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd265Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd265 calls Add265 for tool add_265.
 func toolAdd265(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd265Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add265(ctx, in)
@@ -9103,16 +8047,12 @@ func toolAdd265(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_266.
-const (
-	schemaAdd266In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd266Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd266 calls Add266 for tool add_266.
 func toolAdd266(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd266Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add266(ctx, in)
@@ -9122,16 +8062,12 @@ func toolAdd266(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_267.
-const (
-	schemaAdd267In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd267Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd267 calls Add267 for tool add_267.
 func toolAdd267(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd267Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add267(ctx, in)
@@ -9141,16 +8077,12 @@ func toolAdd267(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_268.
-const (
-	schemaAdd268In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd268Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd268 calls Add268 for tool add_268.
 func toolAdd268(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd268Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add268(ctx, in)
@@ -9160,16 +8092,12 @@ func toolAdd268(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_269.
-const (
-	schemaAdd269In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd269Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd269 calls Add269 for tool add_269.
 func toolAdd269(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd269Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add269(ctx, in)
@@ -9179,16 +8107,12 @@ func toolAdd269(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_270.
-const (
-	schemaAdd270In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd270Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd270 calls Add270 for tool add_270.
 func toolAdd270(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd270Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add270(ctx, in)
@@ -9198,16 +8122,12 @@ func toolAdd270(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_271.
-const (
-	schemaAdd271In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd271Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd271 calls Add271 for tool add_271.
 func toolAdd271(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd271Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add271(ctx, in)
@@ -9217,16 +8137,12 @@ func toolAdd271(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_272.
-const (
-	schemaAdd272In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd272Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd272 calls Add272 for tool add_272.
 func toolAdd272(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd272Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add272(ctx, in)
@@ -9236,16 +8152,12 @@ func toolAdd272(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_273.
-const (
-	schemaAdd273In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd273Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd273 calls Add273 for tool add_273.
 func toolAdd273(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd273Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add273(ctx, in)
@@ -9255,16 +8167,12 @@ func toolAdd273(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_274.
-const (
-	schemaAdd274In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd274Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd274 calls Add274 for tool add_274.
 func toolAdd274(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd274Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add274(ctx, in)
@@ -9274,16 +8182,12 @@ func toolAdd274(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_275.
-const (
-	schemaAdd275In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd275Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd275 calls Add275 for tool add_275.
 func toolAdd275(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd275Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add275(ctx, in)
@@ -9293,16 +8197,12 @@ func toolAdd275(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_276.
-const (
-	schemaAdd276In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd276Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd276 calls Add276 for tool add_276.
 func toolAdd276(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd276Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add276(ctx, in)
@@ -9312,16 +8212,12 @@ func toolAdd276(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_277.
-const (
-	schemaAdd277In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd277Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd277 calls Add277 for tool add_277.
 func toolAdd277(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd277Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add277(ctx, in)
@@ -9331,16 +8227,12 @@ func toolAdd277(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_278.
-const (
-	schemaAdd278In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd278Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd278 calls Add278 for tool add_278.
 func toolAdd278(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd278Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add278(ctx, in)
@@ -9350,16 +8242,12 @@ func toolAdd278(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_279.
-const (
-	schemaAdd279In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd279Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd279 calls Add279 for tool add_279.
 func toolAdd279(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd279Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add279(ctx, in)
@@ -9369,16 +8257,12 @@ func toolAdd279(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_280.
-const (
-	schemaAdd280In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd280Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd280 calls Add280 for tool add_280.
 func toolAdd280(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd280Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add280(ctx, in)
@@ -9388,16 +8272,12 @@ func toolAdd280(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_281.
-const (
-	schemaAdd281In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd281Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd281 calls Add281 for tool add_281.
 func toolAdd281(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd281Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add281(ctx, in)
@@ -9407,16 +8287,12 @@ func toolAdd281(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_282.
-const (
-	schemaAdd282In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd282Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd282 calls Add282 for tool add_282.
 func toolAdd282(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd282Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add282(ctx, in)
@@ -9426,16 +8302,12 @@ func toolAdd282(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_283.
-const (
-	schemaAdd283In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd283Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd283 calls Add283 for tool add_283.
 func toolAdd283(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd283Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add283(ctx, in)
@@ -9445,16 +8317,12 @@ func toolAdd283(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_284.
-const (
-	schemaAdd284In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd284Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd284 calls Add284 for tool add_284.
 func toolAdd284(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd284Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add284(ctx, in)
@@ -9464,16 +8332,12 @@ func toolAdd284(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_285.
-const (
-	schemaAdd285In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd285Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd285 calls Add285 for tool add_285.
 func toolAdd285(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd285Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add285(ctx, in)
@@ -9483,16 +8347,12 @@ func toolAdd285(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_286.
-const (
-	schemaAdd286In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd286Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd286 calls Add286 for tool add_286.
 func toolAdd286(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd286Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add286(ctx, in)
@@ -9502,16 +8362,12 @@ func toolAdd286(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_287.
-const (
-	schemaAdd287In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd287Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd287 calls Add287 for tool add_287.
 func toolAdd287(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd287Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add287(ctx, in)
@@ -9521,16 +8377,12 @@ func toolAdd287(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_288.
-const (
-	schemaAdd288In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd288Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd288 calls Add288 for tool add_288.
 func toolAdd288(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd288Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add288(ctx, in)
@@ -9540,16 +8392,12 @@ func toolAdd288(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_289.
-const (
-	schemaAdd289In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd289Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd289 calls Add289 for tool add_289.
 func toolAdd289(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd289Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add289(ctx, in)
@@ -9559,16 +8407,12 @@ func toolAdd289(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_290.
-const (
-	schemaAdd290In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd290Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd290 calls Add290 for tool add_290.
 func toolAdd290(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd290Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add290(ctx, in)
@@ -9578,16 +8422,12 @@ func toolAdd290(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_291.
-const (
-	schemaAdd291In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd291Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd291 calls Add291 for tool add_291.
 func toolAdd291(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd291Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add291(ctx, in)
@@ -9597,16 +8437,12 @@ func toolAdd291(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_292.
-const (
-	schemaAdd292In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd292Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd292 calls Add292 for tool add_292.
 func toolAdd292(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd292Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add292(ctx, in)
@@ -9616,16 +8452,12 @@ func toolAdd292(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_293.
-const (
-	schemaAdd293In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd293Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd293 calls Add293 for tool add_293.
 func toolAdd293(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd293Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add293(ctx, in)
@@ -9635,16 +8467,12 @@ func toolAdd293(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_294.
-const (
-	schemaAdd294In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd294Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd294 calls Add294 for tool add_294.
 func toolAdd294(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd294Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add294(ctx, in)
@@ -9654,16 +8482,12 @@ func toolAdd294(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_295.
-const (
-	schemaAdd295In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd295Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd295 calls Add295 for tool add_295.
 func toolAdd295(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd295Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add295(ctx, in)
@@ -9673,16 +8497,12 @@ func toolAdd295(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_296.
-const (
-	schemaAdd296In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd296Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd296 calls Add296 for tool add_296.
 func toolAdd296(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd296Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add296(ctx, in)
@@ -9692,16 +8512,12 @@ func toolAdd296(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_297.
-const (
-	schemaAdd297In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd297Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd297 calls Add297 for tool add_297.
 func toolAdd297(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd297Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add297(ctx, in)
@@ -9711,16 +8527,12 @@ func toolAdd297(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_298.
-const (
-	schemaAdd298In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd298Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd298 calls Add298 for tool add_298.
 func toolAdd298(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd298Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add298(ctx, in)
@@ -9730,16 +8542,12 @@ func toolAdd298(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_299.
-const (
-	schemaAdd299In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd299Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd299 calls Add299 for tool add_299.
 func toolAdd299(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd299Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add299(ctx, in)
@@ -9749,16 +8557,12 @@ func toolAdd299(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_300.
-const (
-	schemaAdd300In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd300Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd300 calls Add300 for tool add_300.
 func toolAdd300(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd300Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add300(ctx, in)
@@ -9768,16 +8572,12 @@ func toolAdd300(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_301.
-const (
-	schemaAdd301In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd301Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd301 calls Add301 for tool add_301.
 func toolAdd301(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd301Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add301(ctx, in)
@@ -9787,16 +8587,12 @@ func toolAdd301(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_302.
-const (
-	schemaAdd302In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd302Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd302 calls Add302 for tool add_302.
 func toolAdd302(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd302Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add302(ctx, in)
@@ -9806,16 +8602,12 @@ func toolAdd302(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_303.
-const (
-	schemaAdd303In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd303Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd303 calls Add303 for tool add_303.
 func toolAdd303(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd303Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add303(ctx, in)
@@ -9825,16 +8617,12 @@ func toolAdd303(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_304.
-const (
-	schemaAdd304In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd304Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd304 calls Add304 for tool add_304.
 func toolAdd304(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd304Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add304(ctx, in)
@@ -9844,16 +8632,12 @@ func toolAdd304(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_305.
-const (
-	schemaAdd305In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd305Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd305 calls Add305 for tool add_305.
 func toolAdd305(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd305Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add305(ctx, in)
@@ -9863,16 +8647,12 @@ func toolAdd305(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_306.
-const (
-	schemaAdd306In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd306Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd306 calls Add306 for tool add_306.
 func toolAdd306(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd306Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add306(ctx, in)
@@ -9882,16 +8662,12 @@ func toolAdd306(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_307.
-const (
-	schemaAdd307In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd307Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd307 calls Add307 for tool add_307.
 func toolAdd307(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd307Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add307(ctx, in)
@@ -9901,16 +8677,12 @@ func toolAdd307(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_308.
-const (
-	schemaAdd308In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd308Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd308 calls Add308 for tool add_308.
 func toolAdd308(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd308Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add308(ctx, in)
@@ -9920,16 +8692,12 @@ func toolAdd308(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_309.
-const (
-	schemaAdd309In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd309Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd309 calls Add309 for tool add_309.
 func toolAdd309(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd309Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add309(ctx, in)
@@ -9939,16 +8707,12 @@ func toolAdd309(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_310.
-const (
-	schemaAdd310In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd310Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd310 calls Add310 for tool add_310.
 func toolAdd310(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd310Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add310(ctx, in)
@@ -9958,16 +8722,12 @@ func toolAdd310(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_311.
-const (
-	schemaAdd311In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd311Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd311 calls Add311 for tool add_311.
 func toolAdd311(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd311Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add311(ctx, in)
@@ -9977,16 +8737,12 @@ func toolAdd311(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_312.
-const (
-	schemaAdd312In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd312Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd312 calls Add312 for tool add_312.
 func toolAdd312(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd312Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add312(ctx, in)
@@ -9996,16 +8752,12 @@ func toolAdd312(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_313.
-const (
-	schemaAdd313In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd313Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd313 calls Add313 for tool add_313.
 func toolAdd313(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd313Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add313(ctx, in)
@@ -10015,16 +8767,12 @@ func toolAdd313(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_314.
-const (
-	schemaAdd314In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd314Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd314 calls Add314 for tool add_314.
 func toolAdd314(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd314Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add314(ctx, in)
@@ -10034,16 +8782,12 @@ func toolAdd314(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_315.
-const (
-	schemaAdd315In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd315Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd315 calls Add315 for tool add_315.
 func toolAdd315(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd315Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add315(ctx, in)
@@ -10053,16 +8797,12 @@ func toolAdd315(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_316.
-const (
-	schemaAdd316In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd316Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd316 calls Add316 for tool add_316.
 func toolAdd316(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd316Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add316(ctx, in)
@@ -10072,16 +8812,12 @@ func toolAdd316(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_317.
-const (
-	schemaAdd317In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd317Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd317 calls Add317 for tool add_317.
 func toolAdd317(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd317Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add317(ctx, in)
@@ -10091,16 +8827,12 @@ func toolAdd317(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_318.
-const (
-	schemaAdd318In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd318Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd318 calls Add318 for tool add_318.
 func toolAdd318(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd318Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add318(ctx, in)
@@ -10110,16 +8842,12 @@ func toolAdd318(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_319.
-const (
-	schemaAdd319In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd319Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd319 calls Add319 for tool add_319.
 func toolAdd319(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd319Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add319(ctx, in)
@@ -10129,16 +8857,12 @@ func toolAdd319(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_320.
-const (
-	schemaAdd320In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd320Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd320 calls Add320 for tool add_320.
 func toolAdd320(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd320Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add320(ctx, in)
@@ -10148,16 +8872,12 @@ func toolAdd320(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_321.
-const (
-	schemaAdd321In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd321Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd321 calls Add321 for tool add_321.
 func toolAdd321(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd321Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add321(ctx, in)
@@ -10167,16 +8887,12 @@ func toolAdd321(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_322.
-const (
-	schemaAdd322In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd322Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd322 calls Add322 for tool add_322.
 func toolAdd322(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd322Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add322(ctx, in)
@@ -10186,16 +8902,12 @@ func toolAdd322(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_323.
-const (
-	schemaAdd323In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd323Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd323 calls Add323 for tool add_323.
 func toolAdd323(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd323Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add323(ctx, in)
@@ -10205,16 +8917,12 @@ func toolAdd323(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_324.
-const (
-	schemaAdd324In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd324Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd324 calls Add324 for tool add_324.
 func toolAdd324(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd324Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add324(ctx, in)
@@ -10224,16 +8932,12 @@ func toolAdd324(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_325.
-const (
-	schemaAdd325In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd325Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd325 calls Add325 for tool add_325.
 func toolAdd325(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd325Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add325(ctx, in)
@@ -10243,16 +8947,12 @@ func toolAdd325(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_326.
-const (
-	schemaAdd326In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd326Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd326 calls Add326 for tool add_326.
 func toolAdd326(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd326Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add326(ctx, in)
@@ -10262,16 +8962,12 @@ func toolAdd326(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_327.
-const (
-	schemaAdd327In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd327Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd327 calls Add327 for tool add_327.
 func toolAdd327(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd327Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add327(ctx, in)
@@ -10281,16 +8977,12 @@ func toolAdd327(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_328.
-const (
-	schemaAdd328In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd328Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd328 calls Add328 for tool add_328.
 func toolAdd328(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd328Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add328(ctx, in)
@@ -10300,16 +8992,12 @@ func toolAdd328(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_329.
-const (
-	schemaAdd329In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd329Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd329 calls Add329 for tool add_329.
 func toolAdd329(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd329Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add329(ctx, in)
@@ -10319,16 +9007,12 @@ func toolAdd329(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_330.
-const (
-	schemaAdd330In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd330Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd330 calls Add330 for tool add_330.
 func toolAdd330(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd330Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add330(ctx, in)
@@ -10338,16 +9022,12 @@ func toolAdd330(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_331.
-const (
-	schemaAdd331In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd331Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd331 calls Add331 for tool add_331.
 func toolAdd331(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd331Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add331(ctx, in)
@@ -10357,16 +9037,12 @@ func toolAdd331(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_332.
-const (
-	schemaAdd332In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd332Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd332 calls Add332 for tool add_332.
 func toolAdd332(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd332Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add332(ctx, in)
@@ -10376,16 +9052,12 @@ func toolAdd332(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_333.
-const (
-	schemaAdd333In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd333Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd333 calls Add333 for tool add_333.
 func toolAdd333(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd333Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add333(ctx, in)
@@ -10395,16 +9067,12 @@ func toolAdd333(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_334.
-const (
-	schemaAdd334In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd334Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd334 calls Add334 for tool add_334.
 func toolAdd334(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd334Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add334(ctx, in)
@@ -10414,16 +9082,12 @@ func toolAdd334(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_335.
-const (
-	schemaAdd335In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd335Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd335 calls Add335 for tool add_335.
 func toolAdd335(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd335Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add335(ctx, in)
@@ -10433,16 +9097,12 @@ func toolAdd335(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_336.
-const (
-	schemaAdd336In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd336Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd336 calls Add336 for tool add_336.
 func toolAdd336(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd336Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add336(ctx, in)
@@ -10452,16 +9112,12 @@ func toolAdd336(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_337.
-const (
-	schemaAdd337In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd337Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd337 calls Add337 for tool add_337.
 func toolAdd337(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd337Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add337(ctx, in)
@@ -10471,16 +9127,12 @@ func toolAdd337(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_338.
-const (
-	schemaAdd338In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd338Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd338 calls Add338 for tool add_338.
 func toolAdd338(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd338Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add338(ctx, in)
@@ -10490,16 +9142,12 @@ func toolAdd338(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_339.
-const (
-	schemaAdd339In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd339Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd339 calls Add339 for tool add_339.
 func toolAdd339(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd339Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add339(ctx, in)
@@ -10509,16 +9157,12 @@ func toolAdd339(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_340.
-const (
-	schemaAdd340In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd340Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd340 calls Add340 for tool add_340.
 func toolAdd340(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd340Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add340(ctx, in)
@@ -10528,16 +9172,12 @@ func toolAdd340(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_341.
-const (
-	schemaAdd341In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd341Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd341 calls Add341 for tool add_341.
 func toolAdd341(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd341Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add341(ctx, in)
@@ -10547,16 +9187,12 @@ func toolAdd341(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_342.
-const (
-	schemaAdd342In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd342Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd342 calls Add342 for tool add_342.
 func toolAdd342(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd342Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add342(ctx, in)
@@ -10566,16 +9202,12 @@ func toolAdd342(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_343.
-const (
-	schemaAdd343In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd343Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd343 calls Add343 for tool add_343.
 func toolAdd343(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd343Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add343(ctx, in)
@@ -10585,16 +9217,12 @@ func toolAdd343(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_344.
-const (
-	schemaAdd344In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd344Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd344 calls Add344 for tool add_344.
 func toolAdd344(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd344Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add344(ctx, in)
@@ -10604,16 +9232,12 @@ func toolAdd344(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_345.
-const (
-	schemaAdd345In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd345Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd345 calls Add345 for tool add_345.
 func toolAdd345(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd345Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add345(ctx, in)
@@ -10623,16 +9247,12 @@ func toolAdd345(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_346.
-const (
-	schemaAdd346In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd346Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd346 calls Add346 for tool add_346.
 func toolAdd346(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd346Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add346(ctx, in)
@@ -10642,16 +9262,12 @@ func toolAdd346(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_347.
-const (
-	schemaAdd347In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd347Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd347 calls Add347 for tool add_347.
 func toolAdd347(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd347Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add347(ctx, in)
@@ -10661,16 +9277,12 @@ func toolAdd347(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_348.
-const (
-	schemaAdd348In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd348Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd348 calls Add348 for tool add_348.
 func toolAdd348(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd348Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add348(ctx, in)
@@ -10680,16 +9292,12 @@ func toolAdd348(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_349.
-const (
-	schemaAdd349In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd349Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd349 calls Add349 for tool add_349.
 func toolAdd349(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd349Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add349(ctx, in)
@@ -10699,16 +9307,12 @@ func toolAdd349(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_350.
-const (
-	schemaAdd350In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd350Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd350 calls Add350 for tool add_350.
 func toolAdd350(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd350Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add350(ctx, in)
@@ -10718,16 +9322,12 @@ func toolAdd350(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_351.
-const (
-	schemaAdd351In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd351Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd351 calls Add351 for tool add_351.
 func toolAdd351(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd351Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add351(ctx, in)
@@ -10737,16 +9337,12 @@ func toolAdd351(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_352.
-const (
-	schemaAdd352In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd352Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd352 calls Add352 for tool add_352.
 func toolAdd352(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd352Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add352(ctx, in)
@@ -10756,16 +9352,12 @@ func toolAdd352(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_353.
-const (
-	schemaAdd353In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd353Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd353 calls Add353 for tool add_353.
 func toolAdd353(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd353Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add353(ctx, in)
@@ -10775,16 +9367,12 @@ func toolAdd353(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_354.
-const (
-	schemaAdd354In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd354Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd354 calls Add354 for tool add_354.
 func toolAdd354(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd354Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add354(ctx, in)
@@ -10794,16 +9382,12 @@ func toolAdd354(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_355.
-const (
-	schemaAdd355In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd355Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd355 calls Add355 for tool add_355.
 func toolAdd355(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd355Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add355(ctx, in)
@@ -10813,16 +9397,12 @@ func toolAdd355(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_356.
-const (
-	schemaAdd356In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd356Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd356 calls Add356 for tool add_356.
 func toolAdd356(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd356Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add356(ctx, in)
@@ -10832,16 +9412,12 @@ func toolAdd356(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_357.
-const (
-	schemaAdd357In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd357Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd357 calls Add357 for tool add_357.
 func toolAdd357(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd357Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add357(ctx, in)
@@ -10851,16 +9427,12 @@ func toolAdd357(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_358.
-const (
-	schemaAdd358In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd358Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd358 calls Add358 for tool add_358.
 func toolAdd358(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd358Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add358(ctx, in)
@@ -10870,16 +9442,12 @@ func toolAdd358(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_359.
-const (
-	schemaAdd359In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd359Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd359 calls Add359 for tool add_359.
 func toolAdd359(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd359Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add359(ctx, in)
@@ -10889,16 +9457,12 @@ func toolAdd359(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_360.
-const (
-	schemaAdd360In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd360Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd360 calls Add360 for tool add_360.
 func toolAdd360(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd360Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add360(ctx, in)
@@ -10908,16 +9472,12 @@ func toolAdd360(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_361.
-const (
-	schemaAdd361In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd361Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd361 calls Add361 for tool add_361.
 func toolAdd361(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd361Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add361(ctx, in)
@@ -10927,16 +9487,12 @@ func toolAdd361(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_362.
-const (
-	schemaAdd362In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd362Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd362 calls Add362 for tool add_362.
 func toolAdd362(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd362Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add362(ctx, in)
@@ -10946,16 +9502,12 @@ func toolAdd362(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_363.
-const (
-	schemaAdd363In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd363Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd363 calls Add363 for tool add_363.
 func toolAdd363(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd363Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add363(ctx, in)
@@ -10965,16 +9517,12 @@ func toolAdd363(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_364.
-const (
-	schemaAdd364In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd364Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd364 calls Add364 for tool add_364.
 func toolAdd364(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd364Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add364(ctx, in)
@@ -10984,16 +9532,12 @@ func toolAdd364(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_365.
-const (
-	schemaAdd365In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd365Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd365 calls Add365 for tool add_365.
 func toolAdd365(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd365Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add365(ctx, in)
@@ -11003,16 +9547,12 @@ func toolAdd365(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_366.
-const (
-	schemaAdd366In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd366Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd366 calls Add366 for tool add_366.
 func toolAdd366(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd366Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add366(ctx, in)
@@ -11022,16 +9562,12 @@ func toolAdd366(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_367.
-const (
-	schemaAdd367In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd367Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd367 calls Add367 for tool add_367.
 func toolAdd367(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd367Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add367(ctx, in)
@@ -11041,16 +9577,12 @@ func toolAdd367(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_368.
-const (
-	schemaAdd368In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd368Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd368 calls Add368 for tool add_368.
 func toolAdd368(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd368Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add368(ctx, in)
@@ -11060,16 +9592,12 @@ func toolAdd368(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_369.
-const (
-	schemaAdd369In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd369Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd369 calls Add369 for tool add_369.
 func toolAdd369(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd369Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add369(ctx, in)
@@ -11079,16 +9607,12 @@ func toolAdd369(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_370.
-const (
-	schemaAdd370In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd370Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd370 calls Add370 for tool add_370.
 func toolAdd370(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd370Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add370(ctx, in)
@@ -11098,16 +9622,12 @@ func toolAdd370(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_371.
-const (
-	schemaAdd371In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd371Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd371 calls Add371 for tool add_371.
 func toolAdd371(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd371Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add371(ctx, in)
@@ -11117,16 +9637,12 @@ func toolAdd371(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_372.
-const (
-	schemaAdd372In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd372Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd372 calls Add372 for tool add_372.
 func toolAdd372(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd372Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add372(ctx, in)
@@ -11136,16 +9652,12 @@ func toolAdd372(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_373.
-const (
-	schemaAdd373In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd373Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd373 calls Add373 for tool add_373.
 func toolAdd373(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd373Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add373(ctx, in)
@@ -11155,16 +9667,12 @@ func toolAdd373(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_374.
-const (
-	schemaAdd374In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd374Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd374 calls Add374 for tool add_374.
 func toolAdd374(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd374Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add374(ctx, in)
@@ -11174,16 +9682,12 @@ func toolAdd374(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_375.
-const (
-	schemaAdd375In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd375Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd375 calls Add375 for tool add_375.
 func toolAdd375(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd375Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add375(ctx, in)
@@ -11193,16 +9697,12 @@ func toolAdd375(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_376.
-const (
-	schemaAdd376In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd376Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd376 calls Add376 for tool add_376.
 func toolAdd376(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd376Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add376(ctx, in)
@@ -11212,16 +9712,12 @@ func toolAdd376(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_377.
-const (
-	schemaAdd377In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd377Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd377 calls Add377 for tool add_377.
 func toolAdd377(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd377Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add377(ctx, in)
@@ -11231,16 +9727,12 @@ func toolAdd377(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_378.
-const (
-	schemaAdd378In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd378Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd378 calls Add378 for tool add_378.
 func toolAdd378(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd378Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add378(ctx, in)
@@ -11250,16 +9742,12 @@ func toolAdd378(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_379.
-const (
-	schemaAdd379In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd379Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd379 calls Add379 for tool add_379.
 func toolAdd379(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd379Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add379(ctx, in)
@@ -11269,16 +9757,12 @@ func toolAdd379(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_380.
-const (
-	schemaAdd380In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd380Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd380 calls Add380 for tool add_380.
 func toolAdd380(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd380Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add380(ctx, in)
@@ -11288,16 +9772,12 @@ func toolAdd380(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_381.
-const (
-	schemaAdd381In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd381Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd381 calls Add381 for tool add_381.
 func toolAdd381(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd381Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add381(ctx, in)
@@ -11307,16 +9787,12 @@ func toolAdd381(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_382.
-const (
-	schemaAdd382In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd382Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd382 calls Add382 for tool add_382.
 func toolAdd382(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd382Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add382(ctx, in)
@@ -11326,16 +9802,12 @@ func toolAdd382(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_383.
-const (
-	schemaAdd383In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd383Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd383 calls Add383 for tool add_383.
 func toolAdd383(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd383Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add383(ctx, in)
@@ -11345,16 +9817,12 @@ func toolAdd383(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_384.
-const (
-	schemaAdd384In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd384Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd384 calls Add384 for tool add_384.
 func toolAdd384(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd384Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add384(ctx, in)
@@ -11364,16 +9832,12 @@ func toolAdd384(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_385.
-const (
-	schemaAdd385In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd385Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd385 calls Add385 for tool add_385.
 func toolAdd385(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd385Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add385(ctx, in)
@@ -11383,16 +9847,12 @@ func toolAdd385(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_386.
-const (
-	schemaAdd386In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd386Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd386 calls Add386 for tool add_386.
 func toolAdd386(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd386Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add386(ctx, in)
@@ -11402,16 +9862,12 @@ func toolAdd386(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_387.
-const (
-	schemaAdd387In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd387Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd387 calls Add387 for tool add_387.
 func toolAdd387(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd387Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add387(ctx, in)
@@ -11421,16 +9877,12 @@ func toolAdd387(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_388.
-const (
-	schemaAdd388In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd388Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd388 calls Add388 for tool add_388.
 func toolAdd388(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd388Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add388(ctx, in)
@@ -11440,16 +9892,12 @@ func toolAdd388(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_389.
-const (
-	schemaAdd389In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd389Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd389 calls Add389 for tool add_389.
 func toolAdd389(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd389Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add389(ctx, in)
@@ -11459,16 +9907,12 @@ func toolAdd389(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_390.
-const (
-	schemaAdd390In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd390Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd390 calls Add390 for tool add_390.
 func toolAdd390(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd390Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add390(ctx, in)
@@ -11478,16 +9922,12 @@ func toolAdd390(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_391.
-const (
-	schemaAdd391In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd391Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd391 calls Add391 for tool add_391.
 func toolAdd391(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd391Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add391(ctx, in)
@@ -11497,16 +9937,12 @@ func toolAdd391(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_392.
-const (
-	schemaAdd392In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd392Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd392 calls Add392 for tool add_392.
 func toolAdd392(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd392Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add392(ctx, in)
@@ -11516,16 +9952,12 @@ func toolAdd392(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_393.
-const (
-	schemaAdd393In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd393Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd393 calls Add393 for tool add_393.
 func toolAdd393(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd393Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add393(ctx, in)
@@ -11535,16 +9967,12 @@ func toolAdd393(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_394.
-const (
-	schemaAdd394In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd394Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd394 calls Add394 for tool add_394.
 func toolAdd394(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd394Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add394(ctx, in)
@@ -11554,16 +9982,12 @@ func toolAdd394(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_395.
-const (
-	schemaAdd395In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd395Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd395 calls Add395 for tool add_395.
 func toolAdd395(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd395Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add395(ctx, in)
@@ -11573,16 +9997,12 @@ func toolAdd395(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_396.
-const (
-	schemaAdd396In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd396Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd396 calls Add396 for tool add_396.
 func toolAdd396(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd396Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add396(ctx, in)
@@ -11592,16 +10012,12 @@ func toolAdd396(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_397.
-const (
-	schemaAdd397In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd397Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd397 calls Add397 for tool add_397.
 func toolAdd397(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd397Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add397(ctx, in)
@@ -11611,16 +10027,12 @@ func toolAdd397(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_398.
-const (
-	schemaAdd398In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd398Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd398 calls Add398 for tool add_398.
 func toolAdd398(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd398Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add398(ctx, in)
@@ -11630,16 +10042,12 @@ func toolAdd398(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_399.
-const (
-	schemaAdd399In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd399Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd399 calls Add399 for tool add_399.
 func toolAdd399(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd399Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add399(ctx, in)
@@ -11649,16 +10057,12 @@ func toolAdd399(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_400.
-const (
-	schemaAdd400In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd400Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd400 calls Add400 for tool add_400.
 func toolAdd400(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd400Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add400(ctx, in)
@@ -11668,16 +10072,12 @@ func toolAdd400(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_401.
-const (
-	schemaAdd401In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd401Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd401 calls Add401 for tool add_401.
 func toolAdd401(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd401Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add401(ctx, in)
@@ -11687,16 +10087,12 @@ func toolAdd401(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_402.
-const (
-	schemaAdd402In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd402Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd402 calls Add402 for tool add_402.
 func toolAdd402(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd402Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add402(ctx, in)
@@ -11706,16 +10102,12 @@ func toolAdd402(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_403.
-const (
-	schemaAdd403In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd403Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd403 calls Add403 for tool add_403.
 func toolAdd403(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd403Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add403(ctx, in)
@@ -11725,16 +10117,12 @@ func toolAdd403(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_404.
-const (
-	schemaAdd404In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd404Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd404 calls Add404 for tool add_404.
 func toolAdd404(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd404Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add404(ctx, in)
@@ -11744,16 +10132,12 @@ func toolAdd404(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_405.
-const (
-	schemaAdd405In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd405Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd405 calls Add405 for tool add_405.
 func toolAdd405(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd405Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add405(ctx, in)
@@ -11763,16 +10147,12 @@ func toolAdd405(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_406.
-const (
-	schemaAdd406In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd406Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd406 calls Add406 for tool add_406.
 func toolAdd406(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd406Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add406(ctx, in)
@@ -11782,16 +10162,12 @@ func toolAdd406(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_407.
-const (
-	schemaAdd407In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd407Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd407 calls Add407 for tool add_407.
 func toolAdd407(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd407Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add407(ctx, in)
@@ -11801,16 +10177,12 @@ func toolAdd407(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_408.
-const (
-	schemaAdd408In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd408Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd408 calls Add408 for tool add_408.
 func toolAdd408(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd408Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add408(ctx, in)
@@ -11820,16 +10192,12 @@ func toolAdd408(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_409.
-const (
-	schemaAdd409In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd409Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd409 calls Add409 for tool add_409.
 func toolAdd409(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd409Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add409(ctx, in)
@@ -11839,16 +10207,12 @@ func toolAdd409(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_410.
-const (
-	schemaAdd410In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd410Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd410 calls Add410 for tool add_410.
 func toolAdd410(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd410Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add410(ctx, in)
@@ -11858,16 +10222,12 @@ func toolAdd410(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_411.
-const (
-	schemaAdd411In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd411Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd411 calls Add411 for tool add_411.
 func toolAdd411(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd411Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add411(ctx, in)
@@ -11877,16 +10237,12 @@ func toolAdd411(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_412.
-const (
-	schemaAdd412In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd412Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd412 calls Add412 for tool add_412.
 func toolAdd412(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd412Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add412(ctx, in)
@@ -11896,16 +10252,12 @@ func toolAdd412(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_413.
-const (
-	schemaAdd413In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd413Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd413 calls Add413 for tool add_413.
 func toolAdd413(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd413Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add413(ctx, in)
@@ -11915,16 +10267,12 @@ func toolAdd413(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_414.
-const (
-	schemaAdd414In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd414Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd414 calls Add414 for tool add_414.
 func toolAdd414(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd414Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add414(ctx, in)
@@ -11934,16 +10282,12 @@ func toolAdd414(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_415.
-const (
-	schemaAdd415In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd415Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd415 calls Add415 for tool add_415.
 func toolAdd415(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd415Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add415(ctx, in)
@@ -11953,16 +10297,12 @@ func toolAdd415(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_416.
-const (
-	schemaAdd416In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd416Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd416 calls Add416 for tool add_416.
 func toolAdd416(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd416Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add416(ctx, in)
@@ -11972,16 +10312,12 @@ func toolAdd416(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_417.
-const (
-	schemaAdd417In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd417Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd417 calls Add417 for tool add_417.
 func toolAdd417(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd417Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add417(ctx, in)
@@ -11991,16 +10327,12 @@ func toolAdd417(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_418.
-const (
-	schemaAdd418In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd418Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd418 calls Add418 for tool add_418.
 func toolAdd418(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd418Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add418(ctx, in)
@@ -12010,16 +10342,12 @@ func toolAdd418(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_419.
-const (
-	schemaAdd419In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd419Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd419 calls Add419 for tool add_419.
 func toolAdd419(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd419Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add419(ctx, in)
@@ -12029,16 +10357,12 @@ func toolAdd419(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_420.
-const (
-	schemaAdd420In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd420Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd420 calls Add420 for tool add_420.
 func toolAdd420(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd420Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add420(ctx, in)
@@ -12048,16 +10372,12 @@ func toolAdd420(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_421.
-const (
-	schemaAdd421In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd421Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd421 calls Add421 for tool add_421.
 func toolAdd421(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd421Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add421(ctx, in)
@@ -12067,16 +10387,12 @@ func toolAdd421(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_422.
-const (
-	schemaAdd422In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd422Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd422 calls Add422 for tool add_422.
 func toolAdd422(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd422Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add422(ctx, in)
@@ -12086,16 +10402,12 @@ func toolAdd422(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_423.
-const (
-	schemaAdd423In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd423Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd423 calls Add423 for tool add_423.
 func toolAdd423(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd423Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add423(ctx, in)
@@ -12105,16 +10417,12 @@ func toolAdd423(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_424.
-const (
-	schemaAdd424In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd424Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd424 calls Add424 for tool add_424.
 func toolAdd424(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd424Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add424(ctx, in)
@@ -12124,16 +10432,12 @@ func toolAdd424(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_425.
-const (
-	schemaAdd425In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd425Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd425 calls Add425 for tool add_425.
 func toolAdd425(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd425Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add425(ctx, in)
@@ -12143,16 +10447,12 @@ func toolAdd425(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_426.
-const (
-	schemaAdd426In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd426Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd426 calls Add426 for tool add_426.
 func toolAdd426(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd426Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add426(ctx, in)
@@ -12162,16 +10462,12 @@ func toolAdd426(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_427.
-const (
-	schemaAdd427In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd427Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd427 calls Add427 for tool add_427.
 func toolAdd427(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd427Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add427(ctx, in)
@@ -12181,16 +10477,12 @@ func toolAdd427(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_428.
-const (
-	schemaAdd428In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd428Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd428 calls Add428 for tool add_428.
 func toolAdd428(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd428Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add428(ctx, in)
@@ -12200,16 +10492,12 @@ func toolAdd428(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_429.
-const (
-	schemaAdd429In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd429Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd429 calls Add429 for tool add_429.
 func toolAdd429(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd429Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add429(ctx, in)
@@ -12219,16 +10507,12 @@ func toolAdd429(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_430.
-const (
-	schemaAdd430In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd430Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd430 calls Add430 for tool add_430.
 func toolAdd430(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd430Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add430(ctx, in)
@@ -12238,16 +10522,12 @@ func toolAdd430(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_431.
-const (
-	schemaAdd431In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd431Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd431 calls Add431 for tool add_431.
 func toolAdd431(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd431Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add431(ctx, in)
@@ -12257,16 +10537,12 @@ func toolAdd431(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_432.
-const (
-	schemaAdd432In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd432Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd432 calls Add432 for tool add_432.
 func toolAdd432(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd432Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add432(ctx, in)
@@ -12276,16 +10552,12 @@ func toolAdd432(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_433.
-const (
-	schemaAdd433In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd433Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd433 calls Add433 for tool add_433.
 func toolAdd433(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd433Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add433(ctx, in)
@@ -12295,16 +10567,12 @@ func toolAdd433(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_434.
-const (
-	schemaAdd434In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd434Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd434 calls Add434 for tool add_434.
 func toolAdd434(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd434Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add434(ctx, in)
@@ -12314,16 +10582,12 @@ func toolAdd434(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_435.
-const (
-	schemaAdd435In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd435Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd435 calls Add435 for tool add_435.
 func toolAdd435(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd435Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add435(ctx, in)
@@ -12333,16 +10597,12 @@ func toolAdd435(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_436.
-const (
-	schemaAdd436In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd436Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd436 calls Add436 for tool add_436.
 func toolAdd436(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd436Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add436(ctx, in)
@@ -12352,16 +10612,12 @@ func toolAdd436(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_437.
-const (
-	schemaAdd437In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd437Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd437 calls Add437 for tool add_437.
 func toolAdd437(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd437Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add437(ctx, in)
@@ -12371,16 +10627,12 @@ func toolAdd437(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_438.
-const (
-	schemaAdd438In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd438Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd438 calls Add438 for tool add_438.
 func toolAdd438(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd438Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add438(ctx, in)
@@ -12390,16 +10642,12 @@ func toolAdd438(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_439.
-const (
-	schemaAdd439In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd439Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd439 calls Add439 for tool add_439.
 func toolAdd439(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd439Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add439(ctx, in)
@@ -12409,16 +10657,12 @@ func toolAdd439(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_440.
-const (
-	schemaAdd440In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd440Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd440 calls Add440 for tool add_440.
 func toolAdd440(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd440Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add440(ctx, in)
@@ -12428,16 +10672,12 @@ func toolAdd440(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_441.
-const (
-	schemaAdd441In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd441Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd441 calls Add441 for tool add_441.
 func toolAdd441(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd441Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add441(ctx, in)
@@ -12447,16 +10687,12 @@ func toolAdd441(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_442.
-const (
-	schemaAdd442In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd442Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd442 calls Add442 for tool add_442.
 func toolAdd442(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd442Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add442(ctx, in)
@@ -12466,16 +10702,12 @@ func toolAdd442(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_443.
-const (
-	schemaAdd443In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd443Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd443 calls Add443 for tool add_443.
 func toolAdd443(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd443Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add443(ctx, in)
@@ -12485,16 +10717,12 @@ func toolAdd443(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_444.
-const (
-	schemaAdd444In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd444Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd444 calls Add444 for tool add_444.
 func toolAdd444(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd444Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add444(ctx, in)
@@ -12504,16 +10732,12 @@ func toolAdd444(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_445.
-const (
-	schemaAdd445In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd445Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd445 calls Add445 for tool add_445.
 func toolAdd445(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd445Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add445(ctx, in)
@@ -12523,16 +10747,12 @@ func toolAdd445(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_446.
-const (
-	schemaAdd446In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd446Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd446 calls Add446 for tool add_446.
 func toolAdd446(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd446Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add446(ctx, in)
@@ -12542,16 +10762,12 @@ func toolAdd446(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_447.
-const (
-	schemaAdd447In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd447Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd447 calls Add447 for tool add_447.
 func toolAdd447(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd447Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add447(ctx, in)
@@ -12561,16 +10777,12 @@ func toolAdd447(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_448.
-const (
-	schemaAdd448In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd448Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd448 calls Add448 for tool add_448.
 func toolAdd448(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd448Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add448(ctx, in)
@@ -12580,16 +10792,12 @@ func toolAdd448(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_449.
-const (
-	schemaAdd449In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd449Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd449 calls Add449 for tool add_449.
 func toolAdd449(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd449Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add449(ctx, in)
@@ -12599,16 +10807,12 @@ func toolAdd449(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_450.
-const (
-	schemaAdd450In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd450Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd450 calls Add450 for tool add_450.
 func toolAdd450(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd450Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add450(ctx, in)
@@ -12618,16 +10822,12 @@ func toolAdd450(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_451.
-const (
-	schemaAdd451In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd451Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd451 calls Add451 for tool add_451.
 func toolAdd451(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd451Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add451(ctx, in)
@@ -12637,16 +10837,12 @@ func toolAdd451(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_452.
-const (
-	schemaAdd452In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd452Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd452 calls Add452 for tool add_452.
 func toolAdd452(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd452Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add452(ctx, in)
@@ -12656,16 +10852,12 @@ func toolAdd452(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_453.
-const (
-	schemaAdd453In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd453Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd453 calls Add453 for tool add_453.
 func toolAdd453(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd453Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add453(ctx, in)
@@ -12675,16 +10867,12 @@ func toolAdd453(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_454.
-const (
-	schemaAdd454In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd454Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd454 calls Add454 for tool add_454.
 func toolAdd454(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd454Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add454(ctx, in)
@@ -12694,16 +10882,12 @@ func toolAdd454(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_455.
-const (
-	schemaAdd455In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd455Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd455 calls Add455 for tool add_455.
 func toolAdd455(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd455Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add455(ctx, in)
@@ -12713,16 +10897,12 @@ func toolAdd455(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_456.
-const (
-	schemaAdd456In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd456Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd456 calls Add456 for tool add_456.
 func toolAdd456(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd456Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add456(ctx, in)
@@ -12732,16 +10912,12 @@ func toolAdd456(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_457.
-const (
-	schemaAdd457In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd457Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd457 calls Add457 for tool add_457.
 func toolAdd457(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd457Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add457(ctx, in)
@@ -12751,16 +10927,12 @@ func toolAdd457(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_458.
-const (
-	schemaAdd458In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd458Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd458 calls Add458 for tool add_458.
 func toolAdd458(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd458Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add458(ctx, in)
@@ -12770,16 +10942,12 @@ func toolAdd458(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_459.
-const (
-	schemaAdd459In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd459Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd459 calls Add459 for tool add_459.
 func toolAdd459(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd459Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add459(ctx, in)
@@ -12789,16 +10957,12 @@ func toolAdd459(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_460.
-const (
-	schemaAdd460In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd460Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd460 calls Add460 for tool add_460.
 func toolAdd460(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd460Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add460(ctx, in)
@@ -12808,16 +10972,12 @@ func toolAdd460(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_461.
-const (
-	schemaAdd461In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd461Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd461 calls Add461 for tool add_461.
 func toolAdd461(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd461Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add461(ctx, in)
@@ -12827,16 +10987,12 @@ func toolAdd461(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_462.
-const (
-	schemaAdd462In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd462Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd462 calls Add462 for tool add_462.
 func toolAdd462(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd462Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add462(ctx, in)
@@ -12846,16 +11002,12 @@ func toolAdd462(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_463.
-const (
-	schemaAdd463In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd463Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd463 calls Add463 for tool add_463.
 func toolAdd463(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd463Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add463(ctx, in)
@@ -12865,16 +11017,12 @@ func toolAdd463(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_464.
-const (
-	schemaAdd464In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd464Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd464 calls Add464 for tool add_464.
 func toolAdd464(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd464Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add464(ctx, in)
@@ -12884,16 +11032,12 @@ func toolAdd464(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_465.
-const (
-	schemaAdd465In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd465Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd465 calls Add465 for tool add_465.
 func toolAdd465(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd465Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add465(ctx, in)
@@ -12903,16 +11047,12 @@ func toolAdd465(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_466.
-const (
-	schemaAdd466In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd466Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd466 calls Add466 for tool add_466.
 func toolAdd466(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd466Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add466(ctx, in)
@@ -12922,16 +11062,12 @@ func toolAdd466(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_467.
-const (
-	schemaAdd467In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd467Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd467 calls Add467 for tool add_467.
 func toolAdd467(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd467Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add467(ctx, in)
@@ -12941,16 +11077,12 @@ func toolAdd467(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_468.
-const (
-	schemaAdd468In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd468Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd468 calls Add468 for tool add_468.
 func toolAdd468(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd468Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add468(ctx, in)
@@ -12960,16 +11092,12 @@ func toolAdd468(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_469.
-const (
-	schemaAdd469In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd469Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd469 calls Add469 for tool add_469.
 func toolAdd469(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd469Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add469(ctx, in)
@@ -12979,16 +11107,12 @@ func toolAdd469(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_470.
-const (
-	schemaAdd470In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd470Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd470 calls Add470 for tool add_470.
 func toolAdd470(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd470Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add470(ctx, in)
@@ -12998,16 +11122,12 @@ func toolAdd470(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_471.
-const (
-	schemaAdd471In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd471Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd471 calls Add471 for tool add_471.
 func toolAdd471(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd471Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add471(ctx, in)
@@ -13017,16 +11137,12 @@ func toolAdd471(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_472.
-const (
-	schemaAdd472In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd472Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd472 calls Add472 for tool add_472.
 func toolAdd472(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd472Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add472(ctx, in)
@@ -13036,16 +11152,12 @@ func toolAdd472(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_473.
-const (
-	schemaAdd473In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd473Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd473 calls Add473 for tool add_473.
 func toolAdd473(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd473Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add473(ctx, in)
@@ -13055,16 +11167,12 @@ func toolAdd473(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_474.
-const (
-	schemaAdd474In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd474Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd474 calls Add474 for tool add_474.
 func toolAdd474(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd474Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add474(ctx, in)
@@ -13074,16 +11182,12 @@ func toolAdd474(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_475.
-const (
-	schemaAdd475In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd475Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd475 calls Add475 for tool add_475.
 func toolAdd475(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd475Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add475(ctx, in)
@@ -13093,16 +11197,12 @@ func toolAdd475(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_476.
-const (
-	schemaAdd476In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd476Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd476 calls Add476 for tool add_476.
 func toolAdd476(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd476Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add476(ctx, in)
@@ -13112,16 +11212,12 @@ func toolAdd476(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_477.
-const (
-	schemaAdd477In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd477Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd477 calls Add477 for tool add_477.
 func toolAdd477(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd477Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add477(ctx, in)
@@ -13131,16 +11227,12 @@ func toolAdd477(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_478.
-const (
-	schemaAdd478In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd478Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd478 calls Add478 for tool add_478.
 func toolAdd478(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd478Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add478(ctx, in)
@@ -13150,16 +11242,12 @@ func toolAdd478(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_479.
-const (
-	schemaAdd479In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd479Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd479 calls Add479 for tool add_479.
 func toolAdd479(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd479Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add479(ctx, in)
@@ -13169,16 +11257,12 @@ func toolAdd479(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_480.
-const (
-	schemaAdd480In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd480Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd480 calls Add480 for tool add_480.
 func toolAdd480(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd480Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add480(ctx, in)
@@ -13188,16 +11272,12 @@ func toolAdd480(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_481.
-const (
-	schemaAdd481In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd481Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd481 calls Add481 for tool add_481.
 func toolAdd481(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd481Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add481(ctx, in)
@@ -13207,16 +11287,12 @@ func toolAdd481(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_482.
-const (
-	schemaAdd482In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd482Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd482 calls Add482 for tool add_482.
 func toolAdd482(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd482Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add482(ctx, in)
@@ -13226,16 +11302,12 @@ func toolAdd482(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_483.
-const (
-	schemaAdd483In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd483Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd483 calls Add483 for tool add_483.
 func toolAdd483(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd483Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add483(ctx, in)
@@ -13245,16 +11317,12 @@ func toolAdd483(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_484.
-const (
-	schemaAdd484In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd484Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd484 calls Add484 for tool add_484.
 func toolAdd484(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd484Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add484(ctx, in)
@@ -13264,16 +11332,12 @@ func toolAdd484(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_485.
-const (
-	schemaAdd485In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd485Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd485 calls Add485 for tool add_485.
 func toolAdd485(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd485Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add485(ctx, in)
@@ -13283,16 +11347,12 @@ func toolAdd485(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_486.
-const (
-	schemaAdd486In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd486Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd486 calls Add486 for tool add_486.
 func toolAdd486(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd486Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add486(ctx, in)
@@ -13302,16 +11362,12 @@ func toolAdd486(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_487.
-const (
-	schemaAdd487In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd487Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd487 calls Add487 for tool add_487.
 func toolAdd487(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd487Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add487(ctx, in)
@@ -13321,16 +11377,12 @@ func toolAdd487(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_488.
-const (
-	schemaAdd488In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd488Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd488 calls Add488 for tool add_488.
 func toolAdd488(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd488Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add488(ctx, in)
@@ -13340,16 +11392,12 @@ func toolAdd488(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_489.
-const (
-	schemaAdd489In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd489Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd489 calls Add489 for tool add_489.
 func toolAdd489(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd489Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add489(ctx, in)
@@ -13359,16 +11407,12 @@ func toolAdd489(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_490.
-const (
-	schemaAdd490In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd490Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd490 calls Add490 for tool add_490.
 func toolAdd490(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd490Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add490(ctx, in)
@@ -13378,16 +11422,12 @@ func toolAdd490(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_491.
-const (
-	schemaAdd491In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd491Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd491 calls Add491 for tool add_491.
 func toolAdd491(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd491Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add491(ctx, in)
@@ -13397,16 +11437,12 @@ func toolAdd491(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_492.
-const (
-	schemaAdd492In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd492Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd492 calls Add492 for tool add_492.
 func toolAdd492(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd492Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add492(ctx, in)
@@ -13416,16 +11452,12 @@ func toolAdd492(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_493.
-const (
-	schemaAdd493In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd493Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd493 calls Add493 for tool add_493.
 func toolAdd493(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd493Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add493(ctx, in)
@@ -13435,16 +11467,12 @@ func toolAdd493(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_494.
-const (
-	schemaAdd494In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd494Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd494 calls Add494 for tool add_494.
 func toolAdd494(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd494Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add494(ctx, in)
@@ -13454,16 +11482,12 @@ func toolAdd494(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_495.
-const (
-	schemaAdd495In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd495Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd495 calls Add495 for tool add_495.
 func toolAdd495(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd495Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add495(ctx, in)
@@ -13473,16 +11497,12 @@ func toolAdd495(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_496.
-const (
-	schemaAdd496In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd496Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd496 calls Add496 for tool add_496.
 func toolAdd496(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd496Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add496(ctx, in)
@@ -13492,16 +11512,12 @@ func toolAdd496(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_497.
-const (
-	schemaAdd497In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd497Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd497 calls Add497 for tool add_497.
 func toolAdd497(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd497Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add497(ctx, in)
@@ -13511,16 +11527,12 @@ func toolAdd497(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_498.
-const (
-	schemaAdd498In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd498Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd498 calls Add498 for tool add_498.
 func toolAdd498(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd498Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add498(ctx, in)
@@ -13530,16 +11542,12 @@ func toolAdd498(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
 
-// Schemas of tool add_499.
-const (
-	schemaAdd499In  = `{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"],"additionalProperties":false}`
-	schemaAdd499Out = `{"type":"object","properties":{"sum":{"type":"integer"}},"required":["sum"],"additionalProperties":false}`
-)
-
 // toolAdd499 calls Add499 for tool add_499.
 func toolAdd499(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 	var in add500.AddInput
-	if err := decodeAdd499Args(c.Arguments, &in); err != nil {
+	d := jsonwire.Arguments(c.Arguments)
+	readAddInput(d, &in)
+	if err := d.Finish(); err != nil {
 		return runtime.InvalidArguments(err), nil
 	}
 	out, err := add500.Add499(ctx, in)
@@ -13548,5006 +11556,8 @@ func toolAdd499(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, erro
 	}
 	return runtime.Encoded(encodeJSONAddOutput(&out))
 }
-func decodeAdd001Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
 
-func decodeAdd002Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd003Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd004Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd005Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd006Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd007Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd008Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd009Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd010Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd011Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd012Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd013Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd014Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd015Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd016Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd017Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd018Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd019Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd020Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd021Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd022Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd023Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd024Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd025Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd026Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd027Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd028Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd029Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd030Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd031Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd032Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd033Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd034Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd035Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd036Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd037Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd038Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd039Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd040Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd041Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd042Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd043Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd044Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd045Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd046Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd047Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd048Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd049Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd050Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd051Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd052Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd053Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd054Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd055Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd056Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd057Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd058Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd059Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd060Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd061Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd062Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd063Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd064Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd065Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd066Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd067Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd068Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd069Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd070Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd071Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd072Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd073Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd074Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd075Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd076Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd077Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd078Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd079Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd080Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd081Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd082Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd083Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd084Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd085Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd086Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd087Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd088Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd089Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd090Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd091Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd092Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd093Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd094Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd095Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd096Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd097Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd098Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd099Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd100Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd101Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd102Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd103Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd104Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd105Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd106Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd107Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd108Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd109Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd110Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd111Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd112Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd113Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd114Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd115Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd116Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd117Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd118Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd119Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd120Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd121Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd122Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd123Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd124Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd125Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd126Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd127Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd128Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd129Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd130Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd131Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd132Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd133Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd134Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd135Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd136Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd137Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd138Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd139Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd140Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd141Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd142Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd143Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd144Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd145Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd146Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd147Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd148Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd149Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd150Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd151Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd152Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd153Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd154Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd155Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd156Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd157Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd158Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd159Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd160Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd161Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd162Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd163Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd164Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd165Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd166Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd167Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd168Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd169Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd170Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd171Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd172Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd173Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd174Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd175Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd176Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd177Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd178Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd179Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd180Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd181Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd182Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd183Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd184Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd185Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd186Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd187Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd188Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd189Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd190Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd191Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd192Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd193Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd194Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd195Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd196Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd197Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd198Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd199Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd200Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd201Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd202Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd203Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd204Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd205Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd206Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd207Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd208Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd209Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd210Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd211Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd212Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd213Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd214Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd215Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd216Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd217Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd218Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd219Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd220Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd221Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd222Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd223Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd224Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd225Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd226Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd227Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd228Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd229Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd230Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd231Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd232Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd233Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd234Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd235Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd236Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd237Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd238Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd239Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd240Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd241Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd242Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd243Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd244Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd245Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd246Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd247Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd248Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd249Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd250Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd251Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd252Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd253Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd254Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd255Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd256Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd257Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd258Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd259Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd260Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd261Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd262Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd263Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd264Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd265Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd266Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd267Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd268Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd269Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd270Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd271Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd272Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd273Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd274Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd275Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd276Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd277Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd278Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd279Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd280Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd281Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd282Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd283Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd284Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd285Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd286Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd287Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd288Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd289Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd290Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd291Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd292Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd293Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd294Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd295Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd296Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd297Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd298Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd299Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd300Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd301Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd302Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd303Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd304Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd305Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd306Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd307Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd308Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd309Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd310Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd311Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd312Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd313Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd314Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd315Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd316Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd317Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd318Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd319Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd320Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd321Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd322Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd323Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd324Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd325Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd326Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd327Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd328Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd329Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd330Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd331Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd332Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd333Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd334Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd335Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd336Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd337Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd338Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd339Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd340Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd341Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd342Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd343Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd344Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd345Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd346Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd347Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd348Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd349Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd350Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd351Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd352Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd353Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd354Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd355Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd356Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd357Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd358Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd359Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd360Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd361Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd362Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd363Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd364Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd365Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd366Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd367Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd368Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd369Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd370Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd371Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd372Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd373Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd374Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd375Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd376Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd377Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd378Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd379Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd380Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd381Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd382Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd383Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd384Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd385Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd386Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd387Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd388Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd389Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd390Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd391Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd392Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd393Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd394Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd395Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd396Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd397Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd398Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd399Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd400Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd401Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd402Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd403Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd404Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd405Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd406Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd407Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd408Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd409Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd410Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd411Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd412Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd413Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd414Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd415Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd416Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd417Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd418Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd419Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd420Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd421Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd422Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd423Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd424Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd425Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd426Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd427Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd428Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd429Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd430Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd431Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd432Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd433Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd434Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd435Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd436Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd437Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd438Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd439Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd440Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd441Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd442Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd443Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd444Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd445Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd446Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd447Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd448Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd449Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd450Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd451Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd452Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd453Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd454Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd455Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd456Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd457Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd458Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd459Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd460Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd461Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd462Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd463Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd464Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd465Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd466Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd467Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd468Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd469Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd470Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd471Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd472Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd473Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd474Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd475Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd476Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd477Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd478Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd479Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd480Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd481Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd482Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd483Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd484Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd485Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd486Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd487Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd488Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd489Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd490Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd491Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd492Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd493Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd494Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd495Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd496Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd497Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd498Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAdd499Args(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
-func decodeAddArgs(data []byte, v *add500.AddInput) error {
-	if len(data) == 0 || string(data) == "null" {
-		// a call without arguments is a call with an empty object
-		data = []byte("{}")
-	}
-	d := jsonwire.NewDecoder(data)
-	readAddInput(d, v)
-	return d.Finish()
-}
-
+// readAddInput reads a add500.AddInput object.
 func readAddInput(d *jsonwire.Decoder, v *add500.AddInput) {
 	var hasA, hasB bool
 	for name, ok := d.Field(); ok; name, ok = d.Field() {
@@ -18574,6 +11584,7 @@ func readAddInput(d *jsonwire.Decoder, v *add500.AddInput) {
 func encodeJSONAddOutput(v *add500.AddOutput) ([]byte, error) {
 	return appendJSONAddOutput(make([]byte, 0, 128), v)
 }
+
 func appendJSONAddOutput(b []byte, v *add500.AddOutput) ([]byte, error) {
 	var err error
 	b = append(b, '{')
