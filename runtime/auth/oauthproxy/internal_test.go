@@ -4,9 +4,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/oauth2"
+
+	"github.com/mcpgen/mcpgen/runtime/auth/upstream"
 )
 
 func TestRedirectPatterns(t *testing.T) {
@@ -168,4 +173,35 @@ func FuzzTokenRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// qualifyingUpstream is an upstream with a provider-specific scope form,
+// like Entra ID's identifier-URI scopes.
+type qualifyingUpstream struct{ upstream.Provider }
+
+func (qualifyingUpstream) Name() string { return "test" }
+func (qualifyingUpstream) Endpoint() oauth2.Endpoint {
+	return oauth2.Endpoint{AuthURL: "https://idp.example/authorize", TokenURL: "https://idp.example/token"}
+}
+func (qualifyingUpstream) DefaultScopes() []string                  { return []string{"openid"} }
+func (qualifyingUpstream) AuthCodeOptions() []oauth2.AuthCodeOption { return nil }
+func (qualifyingUpstream) QualifyScope(s string) string {
+	if s == "openid" {
+		return s
+	}
+	return "api://app/" + s
+}
+
+// TestOperatorScopesQualified: scopes set by the operator
+// (MCPGEN_AUTH_AZURE_SCOPES=read) reach the upstream in its full form.
+func TestOperatorScopesQualified(t *testing.T) {
+	p, err := New(Config{Upstream: qualifyingUpstream{}, ClientID: "c", ClientSecret: "s",
+		BaseURL: "http://127.0.0.1:8000", UpstreamScopes: []string{"openid", "read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if got, want := p.oauth.Scopes, []string{"openid", "api://app/read"}; !slices.Equal(got, want) {
+		t.Errorf("upstream scopes %q, want %q", got, want)
+	}
 }

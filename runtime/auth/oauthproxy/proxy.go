@@ -151,6 +151,12 @@ type Proxy struct {
 	grantCount atomic.Int64
 }
 
+// scopeQualifier is an upstream whose scopes have a provider-specific
+// full form (Entra ID: a bare "read" is api://CLIENT_ID/read). Scopes the
+// operator sets (MCPGEN_AUTH_<P>_SCOPES) go through it, as the preset's
+// own defaults already do.
+type scopeQualifier interface{ QualifyScope(string) string }
+
 // New checks cfg and returns the proxy.
 func New(cfg Config) (*Proxy, error) {
 	if cfg.Upstream == nil {
@@ -221,6 +227,11 @@ func New(cfg Config) (*Proxy, error) {
 	scopes := cfg.UpstreamScopes
 	if len(scopes) == 0 {
 		scopes = cfg.Upstream.DefaultScopes()
+	} else if q, ok := cfg.Upstream.(scopeQualifier); ok {
+		scopes = slices.Clone(scopes)
+		for i, s := range scopes {
+			scopes[i] = q.QualifyScope(s)
+		}
 	}
 	p.oauth = &oauth2.Config{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
