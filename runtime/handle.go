@@ -102,7 +102,9 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Message, out Outbound) ([]byte, *Error) {
 	var cancel context.CancelFunc
 	switch {
-	case s.cfg.RequestTimeout > 0:
+	case s.cfg.RequestTimeout > 0 && msg.Method != "subscriptions/listen":
+		// A listen stream is not a call: it lasts as long as the client
+		// keeps it open.
 		ctx, cancel = context.WithTimeout(ctx, s.cfg.RequestTimeout)
 	case c.modern:
 		// A 2026 Conn serves this one request and is closed after it;

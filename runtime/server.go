@@ -274,6 +274,13 @@ func (s *Server) encodeStatic() error {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.active.Add(1)
 	defer s.active.Add(-1)
+	if r.ContentLength != 0 && s.cfg.BodyReadTimeout > 0 {
+		// The body must arrive within BodyReadTimeout of its headers.
+		// net/http clears the deadline once the body has been read to
+		// its end; a handler that does not read it leaves net/http
+		// discarding it under the same deadline.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
+	}
 	if _, ok := s.routePaths[r.URL.Path]; !ok {
 		if route := s.mountedRoute(r.URL.Path); route != "" {
 			r = withPath(r, route)
@@ -371,7 +378,9 @@ var ErrServerClosed = http.ErrServerClosed
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelError),
 	}
 	s.httpMu.Lock()
