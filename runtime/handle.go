@@ -100,22 +100,27 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 // runMethod runs the handler m of request msg on c, registered as in
 // flight (for cancellation) under the request timeout.
 func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Message, out Outbound) ([]byte, *Error) {
-	var cancel context.CancelFunc
-	switch {
-	case s.cfg.RequestTimeout > 0 && msg.Method != "subscriptions/listen":
+	timeout := s.cfg.RequestTimeout
+	if msg.Method == "subscriptions/listen" {
 		// A listen stream is not a call: it lasts as long as the client
 		// keeps it open.
-		ctx, cancel = context.WithTimeout(ctx, s.cfg.RequestTimeout)
-	case c.modern:
+		timeout = 0
+	}
+	var cancel context.CancelFunc
+	if timeout > 0 || !c.modern {
+		ctx, cancel = context.WithCancel(ctx)
+	} else {
 		// A 2026 Conn serves this one request and is closed after it;
 		// the client cancels by closing the HTTP request, which ends ctx
 		// already, so there is nothing more to cancel.
 		cancel = func() {}
-	default:
-		ctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
 	r := &inflight{id: msg.ID, out: out, cancel: cancel}
+	if timeout > 0 {
+		ctx = s.timer.start(r, ctx, timeout)
+		defer s.timer.stop(r)
+	}
 	if msg.Method != "tools/call" && bytes.Contains(msg.Params, []byte(`"progressToken"`)) {
 		// tools/call reads _meta with its other parameters.
 		r.progressToken = progressTokenOf(msg.Params)

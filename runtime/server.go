@@ -47,6 +47,7 @@ type Server struct {
 	stopped   chan struct{} // closed when Shutdown returns
 	stopOnce  sync.Once
 	active    atomic.Int64 // requests inside ServeHTTP, for a mounted server's Shutdown
+	timer     requestTimer // RequestTimeout
 	held      atomic.Int64 // streams that left net/http (Hold), for Shutdown
 
 	// guard is the Host/Origin check every HTTP transport runs.
@@ -279,7 +280,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// net/http clears the deadline once the body has been read to
 		// its end; a handler that does not read it leaves net/http
 		// discarding it under the same deadline.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
+		setReadDeadline(w, time.Now().Add(s.cfg.BodyReadTimeout))
 	}
 	if _, ok := s.routePaths[r.URL.Path]; !ok {
 		if route := s.mountedRoute(r.URL.Path); route != "" {
@@ -287,6 +288,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.h.ServeHTTP(w, r)
+}
+
+// setReadDeadline is http.ResponseController.SetReadDeadline without its
+// cost (an allocated error) on writers that support no deadline, such as
+// httptest.ResponseRecorder.
+func setReadDeadline(w http.ResponseWriter, t time.Time) {
+	switch d := w.(type) {
+	case interface{ SetReadDeadline(time.Time) error }:
+		_ = d.SetReadDeadline(t)
+	case interface{ Unwrap() http.ResponseWriter }:
+		_ = http.NewResponseController(w).SetReadDeadline(t)
+	}
 }
 
 // mountedRoute returns the route path that path ends with, longest first,
