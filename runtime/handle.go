@@ -100,12 +100,9 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 // runMethod runs the handler m of request msg on c, registered as in
 // flight (for cancellation) under the request timeout.
 func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Message, out Outbound) ([]byte, *Error) {
+	// (2026 subscriptions/listen streams do not come here: HandleModern
+	// serves them, with no timeout, since they are not calls.)
 	timeout := s.cfg.RequestTimeout
-	if msg.Method == "subscriptions/listen" {
-		// A listen stream is not a call: it lasts as long as the client
-		// keeps it open.
-		timeout = 0
-	}
 	var cancel context.CancelFunc
 	if timeout > 0 || !c.modern {
 		ctx, cancel = context.WithCancel(ctx)
