@@ -40,6 +40,12 @@
 //   - a GET without an Accept header is served (it means "anything");
 //     one whose Accept excludes text/event-stream is 406;
 //   - past Config.MaxSessions open streams a GET is 503;
+//   - POST bodies are read with runtime.ReadRequestBody (memory follows
+//     the bytes received, never the declared Content-Length; 413 past
+//     Config.MaxBodyBytes, 408 past Config.BodyReadTimeout); a
+//     Content-Type other than application/json in UTF-8 is 415;
+//   - a client that sends more than runtime.SSEMaxClientBytes up its
+//     stream loses the stream (and so its session);
 //   - a 2026-07-28 request (runtime.IsModernRequest: its params._meta
 //     names the protocol version) is served by runtime.Server.HandleModern
 //     without initialize, its answer on the stream like any other; the
