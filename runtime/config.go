@@ -49,7 +49,16 @@ type Config struct {
 	MaxBodyBytes       int64         // default 4 MiB
 	MaxSessions        int           // MCPGEN_MAX_SESSIONS, default 10000; 0 after defaults means unlimited
 	SessionIdleTimeout time.Duration // MCPGEN_SESSION_IDLE_TIMEOUT, default 30 minutes
-	RequestTimeout     time.Duration // 0: none
+	RequestTimeout     time.Duration // MCPGEN_REQUEST_TIMEOUT, default 5 minutes; 0: none
+
+	// Time limits on HTTP connections (see limits.go and docs/limits.md).
+	// ReadHeaderTimeout, IdleTimeout and WriteTimeout apply to the
+	// http.Server that ListenAndServe and Serve start; BodyReadTimeout is
+	// applied by ServeHTTP, so it holds in any server. 0 means none.
+	ReadHeaderTimeout time.Duration // MCPGEN_READ_HEADER_TIMEOUT, default 30 s
+	BodyReadTimeout   time.Duration // MCPGEN_BODY_READ_TIMEOUT, default 30 s
+	IdleTimeout       time.Duration // MCPGEN_IDLE_TIMEOUT, default 2 minutes
+	WriteTimeout      time.Duration // MCPGEN_WRITE_TIMEOUT, default RequestTimeout + 30 s
 
 	// Session admission and per-session bounds (see docs/sessions.md).
 	// For each, 0 after defaults means no limit.
@@ -270,7 +279,11 @@ func WithMessagePath(p string) Option { return func(c *Config) { c.MessagePath =
 // WithLogger supplies one).
 func WithLogLevel(l slog.Level) Option { return func(c *Config) { c.LogLevel = l } }
 
-// WithRequestTimeout bounds how long one request may run; 0 means no limit.
+// WithRequestTimeout bounds how long one request may run, waits for the
+// client's answers to server-to-client requests included
+// (MCPGEN_REQUEST_TIMEOUT, default 5 minutes); 0 means no limit. A call
+// that runs out gets its context cancelled; 2026 subscriptions/listen
+// streams are exempt.
 func WithRequestTimeout(d time.Duration) Option { return func(c *Config) { c.RequestTimeout = d } }
 
 // WithHome sets Config.Home (MCPGEN_HOME).
@@ -388,6 +401,7 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		TaskTTL:           DefaultTaskTTL,
 		TaskPollInterval:  DefaultTaskPollInterval,
 	}
+	c.setLimitDefaults()
 	if v := strings.TrimSpace(getenv("MCPGEN_HOST")); v != "" {
 		c.Host = v
 	}
@@ -538,11 +552,15 @@ func resolveConfig(getenv func(string) string, opts []Option) (Config, error) {
 		}
 		c.TaskTTL = d
 	}
+	if err := c.limitsFromEnv(getenv); err != nil {
+		return c, err
+	}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
+	c.resolveLimits()
 	if err := checkStoreURL(c.StoreURL); err != nil {
 		return c, fmt.Errorf("store %q: %w", c.StoreURL, err)
 	}

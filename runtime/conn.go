@@ -71,6 +71,12 @@ type inflight struct {
 	// with it (see newCall).
 	call    Call
 	session Session
+
+	// RequestTimeout (see requestTimer): the request's context, and its
+	// place in the Server's list of requests in flight.
+	timed      timedCtx
+	prev, next *inflight
+	listed     bool
 }
 
 // NewConn returns a new connection state.

@@ -111,20 +111,24 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 // runMethod runs the handler m of request msg on c, registered as in
 // flight (for cancellation) under the request timeout.
 func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Message, out Outbound) ([]byte, *Error) {
+	// (2026 subscriptions/listen streams do not come here: HandleModern
+	// serves them, with no timeout, since they are not calls.)
+	timeout := s.cfg.RequestTimeout
 	var cancel context.CancelFunc
-	switch {
-	case s.cfg.RequestTimeout > 0:
-		ctx, cancel = context.WithTimeout(ctx, s.cfg.RequestTimeout)
-	case c.modern:
+	if timeout > 0 || !c.modern {
+		ctx, cancel = context.WithCancel(ctx)
+	} else {
 		// A 2026 Conn serves this one request and is closed after it;
 		// the client cancels by closing the HTTP request, which ends ctx
 		// already, so there is nothing more to cancel.
 		cancel = func() {}
-	default:
-		ctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
 	r := &inflight{id: msg.ID, out: out, cancel: cancel}
+	if timeout > 0 {
+		ctx = s.timer.start(r, ctx, timeout)
+		defer s.timer.stop(r)
+	}
 	if msg.Method != "tools/call" && bytes.Contains(msg.Params, []byte(`"progressToken"`)) {
 		// tools/call reads _meta with its other parameters.
 		r.progressToken = progressTokenOf(msg.Params)

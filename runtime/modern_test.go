@@ -703,3 +703,38 @@ func TestRequestStateChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestModernListenOutlivesRequestTimeout: a listen stream is not a call,
+// so RequestTimeout does not end it, while a call started after it does
+// time out.
+func TestModernListenOutlivesRequestTimeout(t *testing.T) {
+	s := newTestServer(t, WithRequestTimeout(20*time.Millisecond))
+	out := &fakeOut{sent: make(chan []byte, 8)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan map[string]any, 1)
+	go func() {
+		_, m := modernCtx(ctx, t, s, modernHeader("subscriptions/listen", ""), out, 9, "subscriptions/listen",
+			`{`+meta("{}")+`,"notifications":{"toolsListChanged":true}}`)
+		done <- m
+	}()
+	<-out.sent // acknowledged
+	c := initConn(t, s, `{}`)
+	if r := result(t, request(t, s, c, nil, 1, "tools/call", `{"name":"wait"}`)); r["isError"] != true || !strings.Contains(jsonOf(r), "deadline") {
+		t.Fatalf("a call under the same timeout: %v", r)
+	}
+	select {
+	case m := <-done:
+		t.Fatalf("the listen stream ended with the request timeout: %v", m)
+	default:
+	}
+	s.NotifyToolListChanged()
+	select {
+	case b := <-out.sent:
+		if !strings.Contains(string(b), "notifications/tools/list_changed") {
+			t.Fatalf("got %s", b)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listen stream no longer delivers")
+	}
+}

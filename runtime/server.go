@@ -47,6 +47,7 @@ type Server struct {
 	stopped   chan struct{} // closed when Shutdown returns
 	stopOnce  sync.Once
 	active    atomic.Int64 // requests inside ServeHTTP, for a mounted server's Shutdown
+	timer     requestTimer // RequestTimeout
 	held      atomic.Int64 // streams that left net/http (Hold), for Shutdown
 
 	// guard is the Host/Origin check every HTTP transport runs; ServeHTTP
@@ -317,6 +318,13 @@ func (s *Server) encodeStatic() error {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.active.Add(1)
 	defer s.active.Add(-1)
+	if r.ContentLength != 0 && s.cfg.BodyReadTimeout > 0 {
+		// The body must arrive within BodyReadTimeout of its headers.
+		// net/http clears the deadline once the body has been read to
+		// its end; a handler that does not read it leaves net/http
+		// discarding it under the same deadline.
+		setReadDeadline(w, time.Now().Add(s.cfg.BodyReadTimeout))
+	}
 	if _, ok := s.routePaths[r.URL.Path]; !ok {
 		if route := s.mountedRoute(r.URL.Path); route != "" {
 			r = withPath(r, route)
@@ -352,6 +360,18 @@ func writeTransportError(w http.ResponseWriter, status int, msg string) {
 	h.Del("Content-Length")
 	w.WriteHeader(status)
 	w.Write(EncodeError(nil, NewError(-32000, "%s", msg)))
+}
+
+// setReadDeadline is http.ResponseController.SetReadDeadline without its
+// cost (an allocated error) on writers that support no deadline, such as
+// httptest.ResponseRecorder.
+func setReadDeadline(w http.ResponseWriter, t time.Time) {
+	switch d := w.(type) {
+	case interface{ SetReadDeadline(time.Time) error }:
+		_ = d.SetReadDeadline(t)
+	case interface{ Unwrap() http.ResponseWriter }:
+		_ = http.NewResponseController(w).SetReadDeadline(t)
+	}
 }
 
 // mountedRoute returns the route path that path ends with, longest first,
@@ -445,7 +465,9 @@ var ErrServerClosed = http.ErrServerClosed
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelError),
 	}
 	s.httpMu.Lock()

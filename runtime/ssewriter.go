@@ -83,22 +83,44 @@ func HijackSSE(w http.ResponseWriter, r *http.Request) (*SSEWriter, <-chan struc
 	h.Write(&b)
 	b.WriteString("\r\n")
 	gone := make(chan struct{})
-	go func() {
-		// Nothing more is expected from the client; reading is how its
-		// departure shows. One byte at a time keeps no buffer alive.
-		var p [1]byte
-		for {
-			if _, err := conn.Read(p[:]); err != nil {
-				close(gone)
-				return
-			}
-		}
-	}()
+	// A deadline the request set (the body read timeout) must not end
+	// the stream: its lifetime is the client's.
+	_ = conn.SetReadDeadline(time.Time{})
+	go watchSSEClient(conn, gone)
 	sw := &SSEWriter{conn: conn, Buf: b.Bytes()}
 	if dl, ok := r.Context().Deadline(); ok {
 		sw.expiry = time.AfterFunc(time.Until(dl), func() { conn.Close() })
 	}
 	return sw, gone
+}
+
+// SSEMaxClientBytes is how much a client may send up a hijacked event
+// stream (nothing is expected) before the server closes the stream.
+const SSEMaxClientBytes = 4 << 10
+
+// watchSSEClient reads the client side of a hijacked stream and closes
+// gone when the client goes away or sends more than SSEMaxClientBytes.
+// While the client is quiet, as it should be, a one-byte read waits and
+// holds no buffer; bytes that do come are read with a pooled buffer, so
+// a flood costs a few system calls before the stream is closed, not one
+// per byte.
+func watchSSEClient(conn net.Conn, gone chan struct{}) {
+	defer close(gone)
+	var p [1]byte
+	n, err := conn.Read(p[:])
+	if err != nil {
+		return
+	}
+	pb := bodyPool.Get().(*[]byte)
+	defer bodyPool.Put(pb)
+	for n <= SSEMaxClientBytes {
+		m, err := conn.Read(*pb)
+		n += m
+		if err != nil {
+			return
+		}
+	}
+	// Stop reading: the owner closes the connection when gone closes.
 }
 
 // StartSSE sends the SSE response headers (with those already set on w)

@@ -150,3 +150,79 @@ func BenchmarkSSEWriterFlush(b *testing.B) {
 		rec.Body.Reset()
 	}
 }
+
+// TestHijackSSEClientFlood: a client may send a little up a hijacked
+// stream without losing it, but one that keeps sending is cut off.
+func TestHijackSSEClientFlood(t *testing.T) {
+	proceed := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw, gone := HijackSSE(w, r)
+		if sw == nil {
+			t.Error("not hijacked")
+			return
+		}
+		go func() {
+			defer sw.Close()
+			sw.Buf = append(sw.Buf, ": open\n\n"...)
+			if sw.Flush() != nil {
+				return
+			}
+			select {
+			case <-proceed:
+			case <-gone:
+				return
+			}
+			select {
+			case <-gone:
+				sw.Buf = append(sw.Buf, "data: gone\n\n"...)
+			default:
+				sw.Buf = append(sw.Buf, "data: ok\n\n"...)
+			}
+			if sw.Flush() != nil {
+				return
+			}
+			<-gone
+		}()
+	}))
+	defer ts.Close()
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	io.WriteString(conn, "GET /sse HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(conn)
+	readUntil := func(want string) {
+		t.Helper()
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				t.Fatalf("before %q: %v", want, err)
+			}
+			if strings.TrimSpace(line) == want {
+				return
+			}
+		}
+	}
+	readUntil(": open")
+	// A few stray bytes (under SSEMaxClientBytes) are tolerated.
+	io.WriteString(conn, strings.Repeat("z", 100))
+	close(proceed)
+	readUntil("data: ok")
+	// A flood is not: the server closes the connection, so writing fails
+	// or reading ends, long before 64 MiB have gone up.
+	chunk := make([]byte, 64<<10)
+	sent := 0
+	for ; sent < 64<<20; sent += len(chunk) {
+		if _, err := conn.Write(chunk); err != nil {
+			break
+		}
+	}
+	if sent >= 64<<20 {
+		t.Fatalf("the server took %d bytes up an event stream without closing it", sent)
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil && !strings.Contains(err.Error(), "reset") {
+		t.Fatalf("after the flood: %v", err)
+	}
+}

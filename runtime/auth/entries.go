@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -257,11 +258,11 @@ func (m *guard) checkEntry(w http.ResponseWriter, r *http.Request, tok *AccessTo
 		m.writeRPCError(w, http.StatusRequestEntityTooLarge, nil, &runtime.Error{Code: runtime.CodeInvalidRequest, Message: "request body too large"}, "")
 		return false
 	}
-	if r.ContentLength > limit {
-		return tooLarge()
-	}
-	buf, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if int64(len(buf)) > limit {
+	// Read as the transports do (runtime.ReadBody): the buffer grows with
+	// the bytes received, never to the declared Content-Length.
+	buf, err := runtime.ReadBody(r.Body, r.ContentLength, limit)
+	if _, ok := errors.AsType[*runtime.BodyTooLargeError](err); ok {
+		w.Header().Set("Connection", "close")
 		return tooLarge()
 	}
 	r.Body = readCloser{io.MultiReader(bytes.NewReader(buf), errReader{err}), r.Body}

@@ -1,10 +1,8 @@
 package sse
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -196,8 +194,8 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "session not found: its stream closed; open a new one with GET "+h.ssePath)
 		return
 	}
-	if !isJSONContentType(r.Header.Get("Content-Type")) {
-		writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+	if !runtime.IsJSONContentType(r.Header.Get("Content-Type")) {
+		writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json (charset absent or utf-8)")
 		return
 	}
 	body, ok := h.readBody(w, r)
@@ -309,30 +307,16 @@ func (h *handler) deliver(sess *session, resp []byte) {
 	}
 }
 
-// readBody reads the POST body, bounded by Config.MaxBodyBytes.
+// readBody reads the POST body, bounded by Config.MaxBodyBytes, into a
+// buffer that grows with the bytes received (runtime.ReadBody), never
+// one sized by the declared Content-Length.
 func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	limit := h.cfg.MaxBodyBytes
-	if limit <= 0 {
-		limit = runtime.DefaultMaxBodyBytes
-	}
-	tooLarge := "request body exceeds " + strconv.FormatInt(limit, 10) + " bytes"
-	if r.ContentLength > limit {
-		writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
+	body, status, msg := runtime.ReadRequestBody(w, r, h.cfg.MaxBodyBytes)
+	if status != 0 {
+		writeError(w, status, msg)
 		return nil, false
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1)
-	}
-	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeError(w, http.StatusRequestEntityTooLarge, tooLarge)
-		} else {
-			writeError(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
-		}
-		return nil, false
-	}
-	return buf.Bytes(), true
+	return body, true
 }
 
 // mountPrefix returns the path prefix that a parent handler stripped
@@ -393,13 +377,6 @@ func acceptsSSE(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-// isJSONContentType reports whether a Content-Type is application/json
-// (parameters such as charset allowed).
-func isJSONContentType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/json"
 }
 
 // writeError answers with an HTTP status and a JSON-RPC error body, so

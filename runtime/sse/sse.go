@@ -45,6 +45,12 @@
 //     deadline Config.SessionInitTimeout) is runtime.SessionTable's:
 //     past the caps, with every stream busy, a GET is 503 with
 //     Retry-After;
+//   - POST bodies are read with runtime.ReadRequestBody (memory follows
+//     the bytes received, never the declared Content-Length; 413 past
+//     Config.MaxBodyBytes, 408 past Config.BodyReadTimeout); a
+//     Content-Type other than application/json in UTF-8 is 415;
+//   - a client that sends more than runtime.SSEMaxClientBytes up its
+//     stream loses the stream (and so its session);
 //   - a 2026-07-28 request (runtime.IsModernRequest: its params._meta
 //     names the protocol version) is served by runtime.Server.HandleModern
 //     without initialize, its answer on the stream like any other; the

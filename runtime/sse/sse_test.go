@@ -103,6 +103,7 @@ func TestHTTPErrors(t *testing.T) {
 		{"wrong content type", "POST", ts.URL + c.endpoint, "text/plain", good, nil, 415, "", "Content-Type"},
 		{"no content type", "POST", ts.URL + c.endpoint, "", good, nil, 415, "", ""},
 		{"charset is fine", "POST", ts.URL + c.endpoint, "application/json; charset=utf-8", good, nil, 202, "", "Accepted"},
+		{"charset other than utf-8", "POST", ts.URL + c.endpoint, "application/json; charset=latin1", good, nil, 415, "", "utf-8"},
 		{"body too large", "POST", ts.URL + c.endpoint, "application/json", `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"` + strings.Repeat("x", 300) + `"}}`, nil, 413, "", "exceeds 256"},
 		{"malformed JSON", "POST", ts.URL + c.endpoint, "application/json", `{"jsonrpc":`, nil, 400, "", "-32700"},
 		{"not JSON-RPC", "POST", ts.URL + c.endpoint, "application/json", `{"id":7,"method":"ping"}`, nil, 400, "", `"id":7,"error":{"code":-32600`},

@@ -1,10 +1,8 @@
 package streamable
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -13,9 +11,6 @@ import (
 
 	"github.com/mcpgen/mcpgen/runtime"
 )
-
-// defaultMaxBody applies when Config.MaxBodyBytes is unset.
-const defaultMaxBody = 4 << 20
 
 func (h *handler) logger() *slog.Logger {
 	if l := h.srv.Logger(); l != nil {
@@ -31,8 +26,9 @@ func (h *handler) preflight(w http.ResponseWriter, r *http.Request) (version str
 		writeError(w, status, codeTransport, msg)
 		return "", false
 	}
-	if v := strings.Trim(r.Header.Get(headerProtocolVersion), " \t"); v != "" && !runtime.IsSupportedVersion(v) {
-		// 2026-07-28 has no GET stream and no sessions to DELETE.
+	if v := strings.Trim(r.Header.Get(headerProtocolVersion), " \t"); runtime.IsModernVersion(v) {
+		// 2026-07-28 has no GET stream and no sessions to DELETE. An
+		// unknown version is a 400 (protocolVersion, below).
 		w.Header().Set("Allow", "POST")
 		writeError(w, http.StatusMethodNotAllowed, codeTransport, "method "+r.Method+" is not part of protocol version "+quoteHeader(v)+"; use POST (subscriptions/listen replaces the GET stream)")
 		return "", false
@@ -70,8 +66,8 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, codeTransport, msg)
 		return
 	}
-	if !isJSONContentType(r.Header.Get("Content-Type")) {
-		writeError(w, http.StatusUnsupportedMediaType, codeTransport, "Content-Type must be application/json")
+	if !runtime.IsJSONContentType(r.Header.Get("Content-Type")) {
+		writeError(w, http.StatusUnsupportedMediaType, codeTransport, "Content-Type must be application/json (charset absent or utf-8)")
 		return
 	}
 	acceptJSON, acceptSSE, sseFirst := acceptsOrder(r)
@@ -136,41 +132,16 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	h.serveMessage(w, r, sess, sess.conn, msg, sseFirst)
 }
 
-// readBody reads the POST body, bounded by Config.MaxBodyBytes.
+// readBody reads the POST body, bounded by Config.MaxBodyBytes, into a
+// buffer that grows with the bytes received (runtime.ReadBody), never
+// one sized by the declared Content-Length.
 func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	limit := h.cfg.MaxBodyBytes
-	if limit <= 0 {
-		limit = defaultMaxBody
-	}
-	if r.ContentLength > limit {
-		writeError(w, http.StatusRequestEntityTooLarge, codeTransport, tooLargeMsg(limit))
+	body, status, msg := runtime.ReadRequestBody(w, r, h.cfg.MaxBodyBytes)
+	if status != 0 {
+		writeError(w, status, codeTransport, msg)
 		return nil, false
 	}
-	if r.ContentLength >= 0 {
-		// The usual case: the length is known (and within the limit), so
-		// the body is read into a buffer of exactly that size.
-		buf := make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(r.Body, buf); err != nil {
-			writeError(w, http.StatusBadRequest, codeTransport, "could not read the request body: "+err.Error())
-			return nil, false
-		}
-		return buf, true
-	}
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeError(w, http.StatusRequestEntityTooLarge, codeTransport, tooLargeMsg(limit))
-		} else {
-			writeError(w, http.StatusBadRequest, codeTransport, "could not read the request body: "+err.Error())
-		}
-		return nil, false
-	}
-	return buf.Bytes(), true
-}
-
-func tooLargeMsg(limit int64) string {
-	return "request body exceeds " + strconv.FormatInt(limit, 10) + " bytes"
+	return body, true
 }
 
 // serveInitialize creates a session and answers initialize with JSON.
@@ -271,7 +242,12 @@ func (h *handler) serveMessage(w http.ResponseWriter, r *http.Request, sess *ses
 		return
 	}
 	if h.cfg.JSONResponse || msg.Method == "initialize" {
-		resp := h.handle(h.requestContext(r, false), conn, msg, nil)
+		// A session's call is not cancelled when its client disconnects
+		// (the spec: a disconnect is not a cancellation; the client sends
+		// notifications/cancelled), here as on a stream; RequestTimeout
+		// and the end of the session bound it. A stateless call has no
+		// other way to be cancelled, so its disconnect cancels it.
+		resp := h.handle(h.requestContext(r, sess != nil), conn, msg, nil)
 		if sess == nil {
 			conn.Close()
 		}

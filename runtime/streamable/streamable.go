@@ -60,8 +60,16 @@
 //     data lines only (no event ids, no priming event, no retry), ending
 //     with the JSON-RPC response; errors found before anything was
 //     streamed keep their 400/404 status;
-//   - GET and DELETE with a 2026 (or unknown) MCP-Protocol-Version are
-//     405: that era has no standalone stream and no sessions.
+//   - GET and DELETE with a 2026 MCP-Protocol-Version are 405 (that era
+//     has no standalone stream and no sessions), with an unknown one 400;
+//   - a client disconnect does not cancel a session's call, in JSON
+//     response mode as on a stream (the specification: a disconnect is
+//     not a cancellation; notifications/cancelled is); it does cancel a
+//     stateless or 2026 request, which nothing else could cancel;
+//   - bodies are read with runtime.ReadRequestBody (memory follows the
+//     bytes received, never the declared Content-Length; 413 past
+//     Config.MaxBodyBytes, 408 past Config.BodyReadTimeout); a
+//     Content-Type other than application/json in UTF-8 is 415.
 package streamable
 
 import (

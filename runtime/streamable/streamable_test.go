@@ -2,6 +2,7 @@ package streamable
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -206,6 +207,9 @@ func TestHTTPErrors(t *testing.T) {
 		{"accept missing", http.MethodPost, callBody(1, "hello"), map[string]string{"Accept": ""}, 406, codeTransport},
 		{"GET without event-stream", http.MethodGet, "", map[string]string{"Accept": "application/json"}, 406, codeTransport},
 		{"content type", http.MethodPost, callBody(1, "hello"), map[string]string{"Content-Type": "text/plain"}, 415, codeTransport},
+		{"charset other than utf-8", http.MethodPost, callBody(1, "hello"), map[string]string{"Content-Type": "application/json; charset=latin1"}, 415, codeTransport},
+		{"GET, unsupported protocol version", http.MethodGet, "", map[string]string{headerProtocolVersion: "1999-01-01"}, 400, codeTransport},
+		{"DELETE, unsupported protocol version", http.MethodDelete, "", map[string]string{headerProtocolVersion: "1999-01-01"}, 400, codeTransport},
 		{"too large", http.MethodPost, big, nil, 413, codeTransport},
 		{"too large, chunked", http.MethodPost, big, map[string]string{"Transfer-Encoding": "chunked"}, 413, codeTransport},
 		{"parse error", http.MethodPost, `{"jsonrpc":`, nil, 400, runtime.CodeParseError},
@@ -689,5 +693,61 @@ func TestHijackedGETStream(t *testing.T) {
 			t.Fatalf("GET after the client hung up: %d", r.StatusCode)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestJSONModeDisconnectIsNotCancellation: in JSON response mode too, a
+// client that drops the POST of a session's call does not cancel the
+// call (the specification: a disconnect is not a cancellation). The call
+// goes on waiting for its elicitation, so the server sends no
+// notifications/cancelled for it; the next message on the GET stream is
+// the log of a later call.
+func TestJSONModeDisconnectIsNotCancellation(t *testing.T) {
+	_, url := newServer(t, nil, runtime.WithJSONResponse(true))
+	c := &client{t: t, url: url}
+	c.initialize()
+	get := c.request(http.MethodGet, "", nil)
+	defer get.Body.Close()
+	er := &eventReader{br: bufio.NewReader(get.Body)}
+	next := func() map[string]any {
+		for {
+			e, err := er.next(t, 10*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Data != "" {
+				return decode(t, []byte(e.Data))
+			}
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(callBody(5, "ask")))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set(headerSessionID, c.sid)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	m := next()
+	if m["method"] != "elicitation/create" {
+		t.Fatalf("GET stream: %v, want the elicitation request", m)
+	}
+	cancel() // the client goes away
+	<-done
+	time.Sleep(200 * time.Millisecond) // let the server notice it
+	if r := c.do(http.MethodPost, callBody(6, "chatty"), nil); r.status != 200 {
+		t.Fatalf("chatty: %d %s", r.status, r.body)
+	}
+	if m := next(); m["method"] != "notifications/message" {
+		t.Fatalf("GET stream: %v, want chatty's log (the dropped call must not be cancelled)", m)
+	}
+	// The call still waits for its answer; give it one, so it ends.
+	if r := c.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":%v,"result":{"action":"decline"}}`, jsonValue(m["id"]))); r.status != 202 {
+		t.Fatalf("answer: %d %s", r.status, r.body)
 	}
 }

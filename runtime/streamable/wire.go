@@ -51,17 +51,6 @@ func protocolVersion(r *http.Request) (string, string) {
 	return v, ""
 }
 
-// isJSONContentType reports whether a Content-Type is application/json
-// (parameters such as charset allowed).
-func isJSONContentType(ct string) bool {
-	switch ct { // what clients send, without a map allocation
-	case "application/json", "application/json; charset=utf-8", "application/json;charset=utf-8":
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/json"
-}
-
 // accepts reports which of application/json and text/event-stream an
 // Accept header allows. Wildcards count: the spec requires clients to
 // list both types, but a client sending */* accepts them too.
