@@ -4,8 +4,8 @@
 // any real provider. It prints the proxy's settings as shell exports and
 // serves until interrupted:
 //
-//	cd interop && go run ./authproxy/cmd/devidp > /tmp/idp.env &
-//	set -a; . /tmp/idp.env; set +a
+//	cd interop && go run ./authproxy/cmd/devidp > idp.env &
+//	set -a; . ./idp.env; set +a
 //	go run ../examples/auth-proxy
 //
 // Sign in as test-user2 / verysecure.
