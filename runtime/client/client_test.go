@@ -1,0 +1,142 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/mcpgen/mcpgen/runtime"
+	"github.com/mcpgen/mcpgen/runtime/client"
+	"github.com/mcpgen/mcpgen/runtime/streamable"
+)
+
+var objectSchema = json.RawMessage(`{"type":"object"}`)
+
+// newServer is a small hand-written server: echo returns its arguments,
+// fail is a tool error, reject a protocol error.
+func newServer(t testing.TB) *runtime.Server {
+	t.Helper()
+	def := &runtime.Definition{Name: "test", Version: "1", Tools: []*runtime.Tool{
+		{Name: "echo", InputSchema: objectSchema, Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+			return runtime.TextResult(string(c.Arguments)), nil
+		}},
+		{Name: "fail", InputSchema: objectSchema, Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+			return nil, errors.New("it broke")
+		}},
+		{Name: "reject", InputSchema: objectSchema, Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+			return nil, runtime.NewError(runtime.CodeInvalidParams, "no such thing")
+		}},
+	}}
+	srv, err := runtime.NewServer(def, runtime.WithTransport(streamable.New()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	return srv
+}
+
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestErrorsAreTyped(t *testing.T) {
+	ctx := ctxT(t)
+	for _, version := range []string{"", runtime.Version20251125} {
+		c, err := client.Connect(ctx, client.InProcess(newServer(t)), &client.Options{ProtocolVersion: version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		res, err := c.CallTool(ctx, "echo", map[string]int{"n": 1})
+		if err != nil || res.Text() != `{"n":1}` {
+			t.Fatalf("echo = %+v, %v", res, err)
+		}
+		_, err = c.CallTool(ctx, "fail", nil)
+		var te *client.ToolError
+		if !errors.As(err, &te) || te.Text != "it broke" || te.Tool != "fail" || !te.Result.IsError {
+			t.Errorf("fail: err = %#v, want a *ToolError with the text", err)
+		}
+		_, err = c.CallTool(ctx, "reject", nil)
+		var re *runtime.Error
+		if !errors.As(err, &re) || re.Code != runtime.CodeInvalidParams || !strings.Contains(re.Message, "no such thing") {
+			t.Errorf("reject: err = %#v, want a *runtime.Error -32602", err)
+		}
+		err = c.Call(ctx, "no/such/method", nil, nil)
+		if !errors.As(err, &re) || re.Code != runtime.CodeMethodNotFound {
+			t.Errorf("unknown method: err = %#v, want -32601", err)
+		}
+	}
+}
+
+// tokenSource counts the tokens it hands out.
+type tokenSource struct{ n atomic.Int64 }
+
+func (s *tokenSource) Token() (*oauth2.Token, error) {
+	s.n.Add(1)
+	return &oauth2.Token{AccessToken: "secret", TokenType: "Bearer"}, nil
+}
+
+func TestBearerTokens(t *testing.T) {
+	ctx := ctxT(t)
+	srv := newServer(t)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer secret" {
+			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="x"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	url := hs.URL + "/mcp"
+
+	_, err := client.Connect(ctx, client.HTTP(url), &client.Options{BearerToken: "wrong"})
+	var he *client.HTTPError
+	if !errors.As(err, &he) || he.StatusCode != http.StatusUnauthorized || !strings.Contains(he.WWWAuthenticate, "resource_metadata") {
+		t.Fatalf("wrong token: err = %v, want an *HTTPError 401 with WWW-Authenticate", err)
+	}
+
+	c, err := client.Connect(ctx, client.HTTP(url), &client.Options{BearerToken: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CallTool(ctx, "echo", nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+
+	var ts tokenSource
+	c, err = client.Connect(ctx, client.HTTP(url), &client.Options{TokenSource: &ts, ProtocolVersion: runtime.Version20251125})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.CallTool(ctx, "echo", nil); err != nil {
+		t.Fatal(err)
+	}
+	if ts.n.Load() < 3 { // initialize, initialized, tools/call
+		t.Errorf("token source asked %d times, want once per request", ts.n.Load())
+	}
+}
+
+func TestCloseFailsCallsInFlight(t *testing.T) {
+	ctx := ctxT(t)
+	c, err := client.Connect(ctx, client.InProcess(newServer(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if _, err := c.CallTool(ctx, "echo", nil); !errors.Is(err, client.ErrClosed) {
+		t.Errorf("call after Close: %v, want ErrClosed", err)
+	}
+}

@@ -1,0 +1,127 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/mcpgen/mcpgen/runtime"
+)
+
+// InProcess connects to srv in the same process, without a socket: every
+// message is encoded, parsed and handled by the server's JSON-RPC core
+// exactly as over stdio (one connection, as a stdio client has), so a
+// test sees what a remote client sees. The server is not closed with the
+// client.
+func InProcess(srv *runtime.Server) Transport { return &inProcess{srv: srv} }
+
+type inProcess struct {
+	srv     *runtime.Server
+	conn    *runtime.Conn
+	recv    func([]byte)
+	release func()
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	mu      sync.Mutex // serializes recv, as a stream would
+	closed  bool
+}
+
+// outFunc is a runtime.Outbound.
+type outFunc func([]byte) error
+
+func (f outFunc) Send(msg []byte) error { return f(msg) }
+
+var errInProcessClosed = errors.New("mcp client: in-process connection closed")
+
+func (p *inProcess) start(ctx context.Context, opts *Options, recv func([]byte), ended func(error)) error {
+	if p.srv == nil {
+		return errors.New("mcp client: InProcess: nil server")
+	}
+	p.recv = recv
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.conn = p.srv.NewConn(runtime.ConnConfig{})
+	p.release, _ = p.conn.SetStandalone(outFunc(p.deliver))
+	go func() {
+		select {
+		case <-p.srv.Done():
+			ended(runtime.ErrConnClosed)
+		case <-p.ctx.Done():
+		}
+	}()
+	return nil
+}
+
+func (p *inProcess) deliver(msg []byte) error {
+	if msg == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return errInProcessClosed
+	}
+	p.recv(msg)
+	return nil
+}
+
+func (p *inProcess) send(ctx context.Context, data []byte, info sendInfo) error {
+	msg, perr := runtime.ParseMessage(data)
+	if perr != nil {
+		return perr
+	}
+	if msg.IsRequest() && msg.Method != "initialize" {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.deliver(p.handle(msg))
+		}()
+		return nil
+	}
+	// initialize, notifications and responses in order, as stdio does.
+	return p.deliver(p.handle(msg))
+}
+
+// handle runs msg through the server core as the stdio transport does:
+// Server.HandleModern for a 2026 request (there are no headers to
+// check), Server.Handle otherwise.
+func (p *inProcess) handle(msg *runtime.Message) (resp []byte) {
+	start := time.Now()
+	defer func() {
+		if v := recover(); v != nil {
+			p.srv.Logger().Error("mcp client: in-process: panic while handling a message", "method", msg.Method, "panic", v)
+			resp = nil
+			if msg.IsRequest() {
+				resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error"))
+			}
+		}
+		p.srv.LogMessage(p.ctx, "", msg, start, resp)
+	}()
+	out := outFunc(p.deliver)
+	if runtime.IsModernRequest(msg, "") {
+		_, resp = p.srv.HandleModern(p.ctx, msg, nil, out)
+		return resp
+	}
+	return p.srv.Handle(p.ctx, p.conn, msg, out)
+}
+
+func (p *inProcess) close() error {
+	if p.conn == nil {
+		return nil
+	}
+	p.conn.EndInput()
+	p.cancel()
+	p.conn.Close()
+	p.wg.Wait()
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.release()
+	return nil
+}
+
+func (p *inProcess) modernCapable() bool             { return true }
+func (p *inProcess) synchronous() bool               { return false }
+func (p *inProcess) setSession(string, bool, string) {}
+func (p *inProcess) wantsHeaders() bool              { return false }
