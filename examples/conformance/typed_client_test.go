@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mcpgen/mcpgen/examples/conformance"
+	"github.com/mcpgen/mcpgen/examples/conformance/drive"
 	"github.com/mcpgen/mcpgen/examples/conformance/mcpserver"
 	"github.com/mcpgen/mcpgen/examples/conformance/mcpserver/client"
 	"github.com/mcpgen/mcpgen/runtime"
@@ -24,8 +25,7 @@ func TestTypedClient(t *testing.T) {
 		t.Run(tc.name+"/"+tc.version, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			var logs atomic.Int64
-			opts := answers(&logs)
+			opts := drive.Options(nil)
 			opts.ProtocolVersion = tc.version
 			var tr client.Transport
 			if tc.name == "http" {
