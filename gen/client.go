@@ -55,6 +55,9 @@ func (g *generator) emitClient() (path string, src []byte, err error) {
 	f.ImportName(runtimePath, "runtime")
 	mc := func(name string) *jen.Statement { return jen.Qual(clientPath, name) }
 
+	f.Comment("The client runtime must support this generated code's feature level.")
+	f.Const().Id("_").Op("=").Add(mc("SupportsGeneratedClient1"))
+
 	f.Comment("Transports and options are runtime/client's.")
 	f.Type().Defs(
 		jen.Id("Transport").Op("=").Add(mc("Transport")),

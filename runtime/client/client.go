@@ -657,3 +657,9 @@ func (c *Client) serve(ctx context.Context, method string, params json.RawMessag
 	}
 	return json.Marshal(res)
 }
+
+// SupportsGeneratedClient1 is referenced by generated clients (const _ =
+// mcpclient.SupportsGeneratedClient1), so that a client generated for a
+// newer runtime fails to compile against an older one rather than
+// misbehave.
+const SupportsGeneratedClient1 = true

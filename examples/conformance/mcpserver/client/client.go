@@ -17,6 +17,9 @@ import (
 	mcpclient "github.com/mcpgen/mcpgen/runtime/client"
 )
 
+// The client runtime must support this generated code's feature level.
+const _ = mcpclient.SupportsGeneratedClient1
+
 // Transports and options are runtime/client's.
 type (
 	Transport     = mcpclient.Transport
