@@ -3,6 +3,7 @@ package goclient
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,9 +71,23 @@ func referenceServer() *mcp.Server {
 	return s
 }
 
+// stdioPipe runs a go-sdk server session over a pair of pipes (the
+// go-sdk's stdio framing) and returns the client's end.
+func stdioPipe(t *testing.T, s *mcp.Server) client.Transport {
+	toServer, fromClient := io.Pipe()
+	toClient, fromServer := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	ss, err := s.Connect(ctx, &mcp.IOTransport{Reader: toServer, Writer: fromServer}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); ss.Close() })
+	return client.Stream(toClient, fromClient)
+}
+
 // TestGoSDKReferenceServer drives the go-sdk server with mcpgen's client
 // over the go-sdk's Streamable HTTP handler (negotiated, and pinned to a
-// 2025-11-25 session) and its legacy SSE handler.
+// 2025-11-25 session), its legacy SSE handler and its stdio framing.
 func TestGoSDKReferenceServer(t *testing.T) {
 	s := referenceServer()
 	get := func(*http.Request) *mcp.Server { return s }
@@ -89,6 +104,8 @@ func TestGoSDKReferenceServer(t *testing.T) {
 		{"streamable negotiated", func() client.Transport { return client.HTTP(streamable.URL) }, ""},
 		{"streamable 2025-11-25", func() client.Transport { return client.HTTP(streamable.URL) }, runtime.Version20251125},
 		{"sse", func() client.Transport { return client.SSE(sse.URL) }, ""},
+		{"stdio negotiated", func() client.Transport { return stdioPipe(t, s) }, ""},
+		{"stdio 2025-11-25", func() client.Transport { return stdioPipe(t, s) }, runtime.Version20251125},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -109,9 +126,17 @@ func TestGoSDKReferenceServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			t.Logf("negotiated %s", c.ProtocolVersion())
-			if tc.version != "" && c.ProtocolVersion() != tc.version {
-				t.Errorf("negotiated %s, want %s", c.ProtocolVersion(), tc.version)
+			// The go-sdk serves 2026-07-28 (server/discover) over stdio but
+			// not over HTTP, where the client falls back to a session.
+			want := tc.version
+			if want == "" {
+				want = runtime.Version20251125
+				if strings.HasPrefix(tc.name, "stdio") {
+					want = runtime.Version20260728
+				}
+			}
+			if c.ProtocolVersion() != want {
+				t.Errorf("negotiated %s, want %s", c.ProtocolVersion(), want)
 			}
 			if c.ServerInfo().Name != "go-sdk-reference" {
 				t.Errorf("server info %+v", c.ServerInfo())
@@ -141,16 +166,21 @@ func TestGoSDKReferenceServer(t *testing.T) {
 			if !errors.As(err, &re) && !errors.As(err, &te2) {
 				t.Errorf("unknown tool: %v, want a protocol or tool error", err)
 			}
-			var steps atomic.Int64
-			res, err = c.CallTool(ctx, "ask", nil, client.WithProgress(func(client.Progress) { steps.Add(1) }))
-			if err != nil || res.Text() != "hello Ada" {
-				t.Errorf("ask = %+v, %v", res, err)
-			}
-			if steps.Load() != 2 {
-				t.Errorf("ask: %d progress notifications, want 2", steps.Load())
-			}
-			if logs.Load() == 0 {
-				t.Errorf("ask: the log message did not reach OnLog")
+			// ask elicits with a server-to-client request, which the go-sdk
+			// allows in 2025 sessions only (a 2026 tool returns
+			// inputRequests instead, which ask does not).
+			if c.ProtocolVersion() == runtime.Version20251125 {
+				var steps atomic.Int64
+				res, err = c.CallTool(ctx, "ask", nil, client.WithProgress(func(client.Progress) { steps.Add(1) }))
+				if err != nil || res.Text() != "hello Ada" {
+					t.Errorf("ask = %+v, %v", res, err)
+				}
+				if steps.Load() != 2 {
+					t.Errorf("ask: %d progress notifications, want 2", steps.Load())
+				}
+				if logs.Load() == 0 {
+					t.Errorf("ask: the log message did not reach OnLog")
+				}
 			}
 			text, err := c.ReadText(ctx, "ref://greeting")
 			if err != nil || text != "hi there" {
@@ -161,14 +191,19 @@ func TestGoSDKReferenceServer(t *testing.T) {
 				t.Errorf("prompts/get = %+v, %v", p, err)
 			}
 			// The go-sdk answers an unknown resource with a JSON-RPC error,
-			// and rejects an unknown method at the HTTP layer (400).
+			// and rejects an unknown method at the HTTP layer (400), or
+			// over stdio with -32601.
 			_, err = c.ReadResource(ctx, "ref://missing")
 			if !errors.As(err, &re) || re.Code != runtime.CodeInvalidParams || !strings.Contains(re.Message, "not found") {
 				t.Errorf("unknown resource: %v, want the go-sdk's *runtime.Error -32602", err)
 			}
 			err = c.Call(ctx, "no/such/method", nil, nil)
 			var he *client.HTTPError
-			if !errors.As(err, &he) || he.StatusCode != http.StatusBadRequest || !strings.Contains(he.Body, "unsupported") {
+			if strings.HasPrefix(tc.name, "stdio") {
+				if !errors.As(err, &re) || re.Code != runtime.CodeMethodNotFound {
+					t.Errorf("unknown method: %v, want a *runtime.Error -32601", err)
+				}
+			} else if !errors.As(err, &he) || he.StatusCode != http.StatusBadRequest || !strings.Contains(he.Body, "unsupported") {
 				t.Errorf("unknown method: %v, want the go-sdk's HTTP 400", err)
 			}
 		})

@@ -253,7 +253,9 @@ func (c *Client) Ping(ctx context.Context) error {
 // 2026 client sets Options.LogLevel, which travels with each request).
 func (c *Client) SetLogLevel(ctx context.Context, level runtime.LogLevel) error {
 	if c.modern {
+		c.mu.Lock()
 		c.opts.LogLevel = level
+		c.mu.Unlock()
 		return nil
 	}
 	return c.call(ctx, "logging/setLevel", "", map[string]any{"level": level}, nil, nil)

@@ -30,6 +30,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -61,7 +62,10 @@ type Options struct {
 	// this severity (logging/setLevel, or the per-request _meta under
 	// 2026-07-28).
 	LogLevel runtime.LogLevel
-	// OnLog receives notifications/message.
+	// OnLog receives notifications/message. It and OnNotification run
+	// on the goroutine that reads the server's messages, possibly several
+	// at once: they must not block, nor call the client (start a
+	// goroutine for that).
 	OnLog func(LogMessage)
 	// OnNotification receives every other notification from the server
 	// (resources/updated, list_changed, ...).
@@ -183,7 +187,12 @@ func (c *Client) handshake(ctx context.Context) error {
 				ServerInfo runtime.Implementation `json:"io.modelcontextprotocol/serverInfo"`
 			} `json:"_meta"`
 		}
-		err := c.call(ctx, "server/discover", "", map[string]any{}, &disc, nil)
+		// A server that predates 2026-07-28 answers server/discover with an
+		// error, but one over stdio might not answer at all before
+		// initialize: the probe gives up after discoverTimeout.
+		pctx, cancel := context.WithTimeout(ctx, discoverTimeout)
+		err := c.call(pctx, "server/discover", "", map[string]any{}, &disc, nil)
+		cancel()
 		if err == nil && contains(disc.SupportedVersions, v) {
 			c.serverInfo, c.capabilities, c.instructions = disc.Meta.ServerInfo, disc.Capabilities, disc.Instructions
 			return nil
@@ -230,6 +239,10 @@ func (c *Client) handshake(ctx context.Context) error {
 	return nil
 }
 
+// discoverTimeout bounds the server/discover probe of a negotiating
+// client.
+const discoverTimeout = 10 * time.Second
+
 func contains(list []string, v string) bool {
 	for _, s := range list {
 		if s == v {
@@ -237,6 +250,13 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// logLevel is Options.LogLevel, which SetLogLevel changes.
+func (c *Client) logLevel() runtime.LogLevel {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.opts.LogLevel
 }
 
 // ProtocolVersion returns the negotiated protocol version.
@@ -423,8 +443,8 @@ func (c *Client) params(params any, o *callOpts) (map[string]json.RawMessage, er
 		set("io.modelcontextprotocol/protocolVersion", c.version)
 		meta["io.modelcontextprotocol/clientCapabilities"] = c.clientCaps
 		meta["io.modelcontextprotocol/clientInfo"] = c.clientInfo
-		if c.opts.LogLevel != "" {
-			set("io.modelcontextprotocol/logLevel", c.opts.LogLevel)
+		if level := c.logLevel(); level != "" {
+			set("io.modelcontextprotocol/logLevel", level)
 		}
 	}
 	if len(meta) > 0 {

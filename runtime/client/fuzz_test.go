@@ -35,3 +35,21 @@ func FuzzReadEvents(f *testing.F) {
 		})
 	})
 }
+
+func TestExpandURI(t *testing.T) {
+	for _, tt := range []struct {
+		tmpl string
+		vars map[string]string
+		want string
+	}{
+		{"users://{id}/profile", map[string]string{"id": "42"}, "users://42/profile"},
+		{"docs://{space}/{name}", map[string]string{"space": "a b", "name": "x/y?z#é"}, "docs://a%20b/x%2Fy%3Fz%23%C3%A9"},
+		{"test://{id}", nil, "test://"},
+		{"plain://no-vars", nil, "plain://no-vars"},
+		{"broken://{id", map[string]string{"id": "1"}, "broken://{id"},
+	} {
+		if got := ExpandURI(tt.tmpl, tt.vars); got != tt.want {
+			t.Errorf("ExpandURI(%q, %v) = %q, want %q", tt.tmpl, tt.vars, got, tt.want)
+		}
+	}
+}

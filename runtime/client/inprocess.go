@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
@@ -24,8 +25,7 @@ type inProcess struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
-	mu      sync.Mutex // serializes recv, as a stream would
-	closed  bool
+	closed  atomic.Bool
 }
 
 // outFunc is a runtime.Outbound.
@@ -57,11 +57,12 @@ func (p *inProcess) deliver(msg []byte) error {
 	if msg == nil {
 		return nil
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
+	if p.closed.Load() {
 		return errInProcessClosed
 	}
+	// Messages of one request arrive in order (its handler sends them one
+	// after another); those of different requests may interleave, as on
+	// a stream.
 	p.recv(msg)
 	return nil
 }
@@ -114,9 +115,7 @@ func (p *inProcess) close() error {
 	p.cancel()
 	p.conn.Close()
 	p.wg.Wait()
-	p.mu.Lock()
-	p.closed = true
-	p.mu.Unlock()
+	p.closed.Store(true)
 	p.release()
 	return nil
 }
