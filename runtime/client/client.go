@@ -492,6 +492,11 @@ func (c *Client) roundTrip(ctx context.Context, method, name string, params map[
 		info.headers = c.toolHeaders(ctx, name, params["arguments"])
 	}
 	if err := c.t.send(ctx, msg, info); err != nil {
+		if ctx.Err() != nil {
+			// Over HTTP the request was aborted; tell the server too.
+			c.cancelRemote(ctx, id)
+			return nil, ctx.Err()
+		}
 		return nil, err
 	}
 	var resp *runtime.Message
@@ -510,7 +515,7 @@ func (c *Client) roundTrip(ctx context.Context, method, name string, params map[
 		select {
 		case resp = <-ch:
 		case <-ctx.Done():
-			c.notify(context.WithoutCancel(ctx), "notifications/cancelled", map[string]any{"requestId": id, "reason": ctx.Err().Error()})
+			c.cancelRemote(ctx, id)
 			return nil, ctx.Err()
 		case <-c.done:
 			return nil, ErrClosed
@@ -520,6 +525,14 @@ func (c *Client) roundTrip(ctx context.Context, method, name string, params map[
 		return nil, resp.Error
 	}
 	return resp.Result, nil
+}
+
+// cancelRemote sends notifications/cancelled for request id, whose
+// context ended, giving up after a few seconds.
+func (c *Client) cancelRemote(ctx context.Context, id int64) {
+	nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = c.notify(nctx, "notifications/cancelled", map[string]any{"requestId": id, "reason": ctx.Err().Error()})
 }
 
 func clone(m map[string]json.RawMessage) map[string]json.RawMessage {

@@ -23,8 +23,21 @@ var objectSchema = json.RawMessage(`{"type":"object"}`)
 // newServer is a small hand-written server: echo returns its arguments,
 // fail is a tool error, reject a protocol error.
 func newServer(t testing.TB) *runtime.Server {
+	srv, _ := newServerCancel(t)
+	return srv
+}
+
+// newServerCancel is newServer with a tool "block" that waits for its
+// context to end and then sends on the returned channel.
+func newServerCancel(t testing.TB) (*runtime.Server, chan struct{}) {
 	t.Helper()
+	cancelled := make(chan struct{}, 1)
 	def := &runtime.Definition{Name: "test", Version: "1", Tools: []*runtime.Tool{
+		{Name: "block", InputSchema: objectSchema, Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+			<-ctx.Done()
+			cancelled <- struct{}{}
+			return nil, ctx.Err()
+		}},
 		{Name: "echo", InputSchema: objectSchema, Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
 			return runtime.TextResult(string(c.Arguments)), nil
 		}},
@@ -40,7 +53,7 @@ func newServer(t testing.TB) *runtime.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	return srv
+	return srv, cancelled
 }
 
 func ctxT(t testing.TB) context.Context {
@@ -138,5 +151,39 @@ func TestCloseFailsCallsInFlight(t *testing.T) {
 	c.Close()
 	if _, err := c.CallTool(ctx, "echo", nil); !errors.Is(err, client.ErrClosed) {
 		t.Errorf("call after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestCancel: a call whose context ends fails with the context's error,
+// and the server's handler sees its own context end
+// (notifications/cancelled, or the aborted HTTP request).
+func TestCancel(t *testing.T) {
+	for _, tr := range []string{"in-process", "http"} {
+		for _, version := range []string{runtime.Version20251125, runtime.Version20260728} {
+			t.Run(tr+"/"+version, func(t *testing.T) {
+				srv, cancelled := newServerCancel(t)
+				var tp client.Transport = client.InProcess(srv)
+				if tr == "http" {
+					hs := httptest.NewServer(srv)
+					defer hs.Close()
+					tp = client.HTTP(hs.URL + "/mcp")
+				}
+				c, err := client.Connect(ctxT(t), tp, &client.Options{ProtocolVersion: version})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				ctx, cancel := context.WithTimeout(ctxT(t), 50*time.Millisecond)
+				defer cancel()
+				if _, err := c.CallTool(ctx, "block", nil); !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("err = %v, want context.DeadlineExceeded", err)
+				}
+				select {
+				case <-cancelled:
+				case <-time.After(10 * time.Second):
+					t.Fatal("the tool's context did not end")
+				}
+			})
+		}
 	}
 }

@@ -165,11 +165,6 @@ func (s *streamable) headers(req *http.Request, info sendInfo) {
 }
 
 func (s *streamable) send(ctx context.Context, msg []byte, info sendInfo) error {
-	if !info.request {
-		// Notifications and responses: the server answers 202 at once;
-		// they are not tied to the caller's context beyond the POST.
-		ctx = context.WithoutCancel(ctx)
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(msg))
 	if err != nil {
 		return fmt.Errorf("mcp client: %w", err)
@@ -386,7 +381,8 @@ func (l *legacySSE) start(ctx context.Context, opts *Options, recv func([]byte),
 }
 
 func (l *legacySSE) send(ctx context.Context, msg []byte, info sendInfo) error {
-	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, l.endpoint, bytes.NewReader(msg))
+	// The answer comes on the stream; the POST itself is answered at once.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.endpoint, bytes.NewReader(msg))
 	if err != nil {
 		return fmt.Errorf("mcp client: %w", err)
 	}

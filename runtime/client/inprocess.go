@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,13 @@ type inProcess struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closed  atomic.Bool
+
+	// modern holds the cancel funcs of 2026 requests in flight by id:
+	// HandleModern serves them without the connection, so a
+	// notifications/cancelled ends their context here, as a closed HTTP
+	// request would.
+	mu     sync.Mutex
+	modern map[string]context.CancelFunc
 }
 
 // outFunc is a runtime.Outbound.
@@ -73,21 +81,50 @@ func (p *inProcess) send(ctx context.Context, data []byte, info sendInfo) error 
 		return perr
 	}
 	if msg.IsRequest() && msg.Method != "initialize" {
+		ctx := p.ctx
+		if runtime.IsModernRequest(msg, "") {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithCancel(p.ctx)
+			p.mu.Lock()
+			if p.modern == nil {
+				p.modern = map[string]context.CancelFunc{}
+			}
+			p.modern[string(msg.ID)] = cancel
+			p.mu.Unlock()
+		}
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			p.deliver(p.handle(msg))
+			p.deliver(p.handle(ctx, msg))
+			p.mu.Lock()
+			if cancel := p.modern[string(msg.ID)]; cancel != nil {
+				cancel()
+				delete(p.modern, string(msg.ID))
+			}
+			p.mu.Unlock()
 		}()
 		return nil
 	}
+	if msg.Method == "notifications/cancelled" {
+		var c struct {
+			RequestID json.RawMessage `json:"requestId"`
+		}
+		if json.Unmarshal(msg.Params, &c) == nil {
+			p.mu.Lock()
+			if cancel := p.modern[string(c.RequestID)]; cancel != nil {
+				cancel()
+			}
+			p.mu.Unlock()
+		}
+	}
 	// initialize, notifications and responses in order, as stdio does.
-	return p.deliver(p.handle(msg))
+	return p.deliver(p.handle(p.ctx, msg))
 }
 
 // handle runs msg through the server core as the stdio transport does:
 // Server.HandleModern for a 2026 request (there are no headers to
 // check), Server.Handle otherwise.
-func (p *inProcess) handle(msg *runtime.Message) (resp []byte) {
+func (p *inProcess) handle(ctx context.Context, msg *runtime.Message) (resp []byte) {
 	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {
@@ -97,14 +134,14 @@ func (p *inProcess) handle(msg *runtime.Message) (resp []byte) {
 				resp = runtime.EncodeError(msg.ID, runtime.NewError(runtime.CodeInternalError, "internal error"))
 			}
 		}
-		p.srv.LogMessage(p.ctx, "", msg, start, resp)
+		p.srv.LogMessage(ctx, "", msg, start, resp)
 	}()
 	out := outFunc(p.deliver)
 	if runtime.IsModernRequest(msg, "") {
-		_, resp = p.srv.HandleModern(p.ctx, msg, nil, out)
+		_, resp = p.srv.HandleModern(ctx, msg, nil, out)
 		return resp
 	}
-	return p.srv.Handle(p.ctx, p.conn, msg, out)
+	return p.srv.Handle(ctx, p.conn, msg, out)
 }
 
 func (p *inProcess) close() error {
