@@ -88,5 +88,5 @@ if [ -z "$external" ]; then
 	fi
 
 	echo "==> go test ./goclient -run TestSameAsTypeScriptClient (the Go client sees what this SDK client sees)"
-	(cd "$root/interop" && MCPGEN_REQUIRE_TS=1 go test -count=1 -run 'TestSameAsTypeScriptClient' ./goclient)
+	(cd "$root/interop" && MCPGEN_REQUIRE_TS=1 go test -count=1 -run '^TestSameAsTypeScriptClient$' ./goclient)
 fi

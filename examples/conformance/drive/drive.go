@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/client"
@@ -123,6 +124,37 @@ func (o Outcome) String() string {
 	}
 	b, _ := json.Marshal(v) // maps marshal with sorted keys
 	return string(b)
+}
+
+// WithoutEnvelope returns o without the 2026-07-28 result envelope:
+// "resultType":"complete" and the io.modelcontextprotocol/* entries of
+// _meta (an empty _meta goes too), which a client consumes rather than
+// returns.
+func (o Outcome) WithoutEnvelope() Outcome {
+	var m map[string]json.RawMessage
+	if o.Error != nil || json.Unmarshal(o.Result, &m) != nil {
+		return o
+	}
+	if string(m["resultType"]) == `"complete"` {
+		delete(m, "resultType")
+	}
+	if raw, ok := m["_meta"]; ok {
+		var meta map[string]json.RawMessage
+		if json.Unmarshal(raw, &meta) == nil {
+			for k := range meta {
+				if strings.HasPrefix(k, "io.modelcontextprotocol/") {
+					delete(meta, k)
+				}
+			}
+			if len(meta) == 0 {
+				delete(m, "_meta")
+			} else {
+				m["_meta"], _ = json.Marshal(meta)
+			}
+		}
+	}
+	o.Result, _ = json.Marshal(m)
+	return o
 }
 
 func outcome(raw json.RawMessage, err error) (Outcome, error) {
