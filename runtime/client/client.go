@@ -124,12 +124,15 @@ type Client struct {
 	clientCaps   json.RawMessage
 	clientInfo   json.RawMessage
 
-	nextID   atomic.Int64
-	mu       sync.Mutex
-	pending  map[string]chan *runtime.Message
-	progress map[string]func(Progress)
-	closed   bool
-	done     chan struct{}
+	nextID atomic.Int64
+	// renew serializes session renewals; sessionGen counts them.
+	renew      sync.Mutex
+	sessionGen atomic.Int64
+	mu         sync.Mutex
+	pending    map[string]chan *runtime.Message
+	progress   map[string]func(Progress)
+	closed     bool
+	done       chan struct{}
 	// schemas maps tool names to their input schemas, for the
 	// Mcp-Param-* headers (nil until listed).
 	schemas  map[string]json.RawMessage
@@ -211,7 +214,13 @@ func (c *Client) handshake(ctx context.Context) error {
 	if v == "" || runtime.IsModernVersion(v) {
 		v = runtime.Version20251125
 	}
-	c.t.setSession("", false, "")
+	return c.initialize(ctx, v)
+}
+
+// initialize opens a session at version v (the server may answer with
+// another it supports).
+func (c *Client) initialize(ctx context.Context, v string) error {
+	c.t.setSession("", false, "reset")
 	var init struct {
 		ProtocolVersion string                 `json:"protocolVersion"`
 		Capabilities    json.RawMessage        `json:"capabilities"`
@@ -225,17 +234,38 @@ func (c *Client) handshake(ctx context.Context) error {
 	if !runtime.IsSupportedVersion(init.ProtocolVersion) {
 		return fmt.Errorf("mcp client: server answered initialize with unsupported protocol version %q", init.ProtocolVersion)
 	}
+	c.mu.Lock()
 	c.version = init.ProtocolVersion
 	c.serverInfo, c.capabilities, c.instructions = init.ServerInfo, init.Capabilities, init.Instructions
-	c.t.setSession(c.version, false, "initialized")
+	c.mu.Unlock()
+	c.t.setSession(init.ProtocolVersion, false, "initialized")
 	if err := c.notify(ctx, "notifications/initialized", map[string]any{}); err != nil {
 		return err
 	}
-	if c.opts.LogLevel != "" {
-		if err := c.call(ctx, "logging/setLevel", "", map[string]any{"level": c.opts.LogLevel}, nil, nil); err != nil {
+	if level := c.logLevel(); level != "" {
+		if err := c.call(ctx, "logging/setLevel", "", map[string]any{"level": level}, nil, nil); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// renewSession starts a new session after the server answered 404 to a
+// request of session generation gen (it forgot the session: expired, or
+// restarted), unless another call renewed it already.
+func (c *Client) renewSession(ctx context.Context, gen int64) error {
+	c.renew.Lock()
+	defer c.renew.Unlock()
+	if c.sessionGen.Load() != gen {
+		return nil
+	}
+	c.mu.Lock()
+	v := c.version
+	c.mu.Unlock()
+	if err := c.initialize(ctx, v); err != nil {
+		return fmt.Errorf("mcp client: renewing the expired session: %w", err)
+	}
+	c.sessionGen.Add(1)
 	return nil
 }
 
@@ -260,16 +290,32 @@ func (c *Client) logLevel() runtime.LogLevel {
 }
 
 // ProtocolVersion returns the negotiated protocol version.
-func (c *Client) ProtocolVersion() string { return c.version }
+func (c *Client) ProtocolVersion() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.version
+}
 
 // ServerInfo returns the server's name and version.
-func (c *Client) ServerInfo() runtime.Implementation { return c.serverInfo }
+func (c *Client) ServerInfo() runtime.Implementation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.serverInfo
+}
 
 // ServerCapabilities returns the capabilities the server announced.
-func (c *Client) ServerCapabilities() json.RawMessage { return c.capabilities }
+func (c *Client) ServerCapabilities() json.RawMessage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.capabilities
+}
 
 // Instructions returns the server's instructions, if any.
-func (c *Client) Instructions() string { return c.instructions }
+func (c *Client) Instructions() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.instructions
+}
 
 // Close ends the connection (DELETE of the session over Streamable HTTP,
 // closing stdin and waiting for a command). Calls in flight fail with
@@ -377,8 +423,21 @@ func (c *Client) call(ctx context.Context, method, name string, params, result a
 	if err != nil {
 		return err
 	}
+	renewed := false
 	for round := 0; ; round++ {
+		gen := c.sessionGen.Load()
 		raw, err := c.roundTrip(ctx, method, name, p, o)
+		var he *HTTPError
+		if err != nil && !renewed && !c.modern && method != "initialize" && errors.As(err, &he) && he.StatusCode == http.StatusNotFound && c.t.hasSession() {
+			// The server no longer knows the session: start a new one and
+			// send the request again, once.
+			if rerr := c.renewSession(ctx, gen); rerr != nil {
+				return errors.Join(err, rerr)
+			}
+			renewed = true
+			round--
+			continue
+		}
 		if err != nil {
 			return err
 		}

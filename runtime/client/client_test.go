@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/client"
+	"github.com/mcpgen/mcpgen/runtime/stdio"
 	"github.com/mcpgen/mcpgen/runtime/streamable"
 )
 
@@ -185,5 +187,73 @@ func TestCancel(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSessionRenewed: when the server forgets the session (here: it is
+// replaced by a fresh one, as after a restart), the next call gets 404,
+// and the client starts a new session and sends the call again.
+func TestSessionRenewed(t *testing.T) {
+	ctx := ctxT(t)
+	var current atomic.Pointer[runtime.Server]
+	current.Store(newServer(t))
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		current.Load().ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	c, err := client.Connect(ctx, client.HTTP(hs.URL+"/mcp"), &client.Options{ProtocolVersion: runtime.Version20251125})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.CallTool(ctx, "echo", nil); err != nil {
+		t.Fatal(err)
+	}
+	current.Store(newServer(t))
+	res, err := c.CallTool(ctx, "echo", map[string]int{"n": 2})
+	if err != nil || res.Text() != `{"n":2}` {
+		t.Fatalf("after the server forgot the session: %+v, %v", res, err)
+	}
+}
+
+// TestSSEEndpointElsewhere: a legacy SSE server that names an endpoint on
+// another origin is refused, so messages never go to a third party.
+func TestSSEEndpointElsewhere(t *testing.T) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "event: endpoint\ndata: http://attacker.example/messages\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer hs.Close()
+	_, err := client.Connect(ctxT(t), client.SSE(hs.URL+"/sse"), nil)
+	if err == nil || !strings.Contains(err.Error(), "not on the server's origin") {
+		t.Fatalf("err = %v, want the endpoint refused", err)
+	}
+}
+
+// TestStdioServerGoesAway: calls fail with ErrClosed, not hang, when a
+// stdio server's output ends.
+func TestStdioServerGoesAway(t *testing.T) {
+	ctx := ctxT(t)
+	srv := newServer(t)
+	toServer, fromClient := io.Pipe()
+	toClient, fromServer := io.Pipe()
+	done := make(chan error, 1)
+	sctx, stop := context.WithCancel(ctx)
+	go func() { done <- stdio.Serve(sctx, srv, toServer, fromServer) }()
+	c, err := client.Connect(ctx, client.Stream(toClient, fromClient), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.CallTool(ctx, "echo", nil); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	<-done
+	fromServer.Close()
+	if _, err := c.CallTool(ctx, "echo", nil); !errors.Is(err, client.ErrClosed) {
+		t.Errorf("after the server went away: %v, want ErrClosed", err)
 	}
 }

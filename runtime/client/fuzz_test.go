@@ -2,8 +2,12 @@ package client
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mcpgen/mcpgen/runtime"
 )
 
 func TestReadEvents(t *testing.T) {
@@ -53,3 +57,41 @@ func TestExpandURI(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReceive feeds arbitrary server messages to a client: it must
+// neither panic nor hang (a server request it answers is waited for by
+// Close).
+func FuzzReceive(f *testing.F) {
+	f.Add([]byte(`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"p1","progress":"x"}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","id":1,"result":{}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","id":"a","method":"elicitation/create","params":{"message":1}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","method":"notifications/message","params":null}`))
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		sent := make(chan []byte, 16)
+		c := &Client{t: &recorder{sent: sent}, pending: map[string]chan *runtime.Message{}, progress: map[string]func(Progress){}, done: make(chan struct{})}
+		c.baseCtx, c.stop = context.WithCancel(context.Background())
+		c.opts.OnLog = func(LogMessage) {}
+		c.opts.OnNotification = func(string, json.RawMessage) {}
+		c.progress["p1"] = func(Progress) {}
+		c.receive(msg)
+		c.Close()
+	})
+}
+
+// recorder is a Transport that keeps what the client sends.
+type recorder struct{ sent chan []byte }
+
+func (r *recorder) start(context.Context, *Options, func([]byte), func(error)) error { return nil }
+func (r *recorder) send(_ context.Context, msg []byte, _ sendInfo) error {
+	select {
+	case r.sent <- msg:
+	default:
+	}
+	return nil
+}
+func (r *recorder) close() error                    { return nil }
+func (r *recorder) modernCapable() bool             { return false }
+func (r *recorder) synchronous() bool               { return false }
+func (r *recorder) wantsHeaders() bool              { return false }
+func (r *recorder) setSession(string, bool, string) {}
+func (r *recorder) hasSession() bool                { return false }

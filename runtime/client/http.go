@@ -105,6 +105,9 @@ func (s *streamable) start(ctx context.Context, opts *Options, recv func([]byte)
 func (s *streamable) setSession(version string, modern bool, phase string) {
 	s.mu.Lock()
 	s.version, s.modern = version, modern
+	if phase == "reset" {
+		s.session, s.getOpen = "", false
+	}
 	open := phase == "initialized" && s.session != "" && !s.getOpen
 	if open {
 		s.getOpen = true
@@ -186,6 +189,9 @@ func (s *streamable) send(ctx context.Context, msg []byte, info sendInfo) error 
 	}
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	switch {
+	case resp.StatusCode == http.StatusNotFound && req.Header.Get("Mcp-Session-Id") != "":
+		// The server no longer knows the session, whatever the body says.
+		return statusError(resp)
 	case resp.StatusCode == http.StatusAccepted:
 		return nil
 	case ct == "text/event-stream" && resp.StatusCode == http.StatusOK:
@@ -410,3 +416,11 @@ func (l *legacySSE) synchronous() bool               { return false }
 func (l *legacySSE) setSession(string, bool, string) {}
 func (s *streamable) wantsHeaders() bool             { return true }
 func (l *legacySSE) wantsHeaders() bool              { return false }
+
+func (l *legacySSE) hasSession() bool { return false }
+
+func (s *streamable) hasSession() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.session != ""
+}

@@ -161,3 +161,4 @@ func (p *inProcess) modernCapable() bool             { return true }
 func (p *inProcess) synchronous() bool               { return false }
 func (p *inProcess) setSession(string, bool, string) {}
 func (p *inProcess) wantsHeaders() bool              { return false }
+func (p *inProcess) hasSession() bool                { return false }

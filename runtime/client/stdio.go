@@ -112,3 +112,4 @@ func (s *stdio) modernCapable() bool             { return true }
 func (s *stdio) synchronous() bool               { return false }
 func (s *stdio) setSession(string, bool, string) {}
 func (s *stdio) wantsHeaders() bool              { return false }
+func (s *stdio) hasSession() bool                { return false }

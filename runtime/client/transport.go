@@ -23,8 +23,11 @@ type Transport interface {
 	// wantsHeaders reports whether sendInfo.headers are used (2026 HTTP).
 	wantsHeaders() bool
 	// setSession tells the transport the negotiated version (for its
-	// headers); phase is "initialized" once initialize succeeded.
+	// headers); phase is "initialized" once initialize succeeded, "reset"
+	// before a (new) initialize.
 	setSession(version string, modern bool, phase string)
+	// hasSession reports whether requests carry a session id.
+	hasSession() bool
 }
 
 // sendInfo describes a message for transports that need more than its
