@@ -27,6 +27,53 @@ const (
 // user's function with one of them is renamed.
 var clientReserved = map[string]bool{"ctx": true, "c": true, "opts": true, "args": true, "out": true, "res": true, "err": true, "in": true}
 
+// clientMethods are the names the generated Client has already: its
+// embedded *mcpclient.Client field and that type's methods
+// (TestClientMethodsReserved keeps the list current).
+var clientMethods = []string{
+	"Client", "Call", "CallTool", "Close", "Complete", "GetPrompt", "Instructions",
+	"ListPrompts", "ListResourceTemplates", "ListResources", "ListTools", "Ping",
+	"ProtocolVersion", "ReadBlob", "ReadJSON", "ReadResource", "ReadText",
+	"ServerCapabilities", "ServerInfo", "SetLogLevel", "Subscribe",
+}
+
+// clientNames gives every tool, resource and prompt its method name:
+// the tool's identifier, Read+identifier, Prompt+identifier; a name
+// already taken (by the runtime client or an earlier declaration) gets
+// the kind appended, then a number.
+type clientNames struct {
+	used  map[string]bool
+	names map[any]string
+}
+
+func (g *generator) clientNames() *clientNames {
+	n := &clientNames{used: map[string]bool{}, names: map[any]string{}}
+	for _, m := range clientMethods {
+		n.used[m] = true
+	}
+	name := func(key any, base, kind string) {
+		cand := base
+		if n.used[cand] {
+			cand = base + kind
+		}
+		for i := 2; n.used[cand]; i++ {
+			cand = base + kind + itoa(i)
+		}
+		n.used[cand] = true
+		n.names[key] = cand
+	}
+	for _, t := range g.tools {
+		name(t, t.Ident, "Tool")
+	}
+	for _, r := range g.resources {
+		name(r, "Read"+r.Ident, "Resource")
+	}
+	for _, p := range g.prompts {
+		name(p, "Prompt"+p.Ident, "Prompt")
+	}
+	return n
+}
+
 func clientParam(name string) string {
 	if clientReserved[name] {
 		return name + "Arg"
@@ -94,14 +141,15 @@ func (g *generator) emitClient() (path string, src []byte, err error) {
 		jen.Return(jen.Id("Connect").Call(jen.Id("ctx"), jen.Id("InProcess").Call(jen.Id("srv")), jen.Id("opts"))),
 	)
 
+	names := g.clientNames()
 	for _, t := range g.tools {
-		g.emitClientTool(f, t)
+		g.emitClientTool(f, t, names.names[t])
 	}
 	for _, r := range g.resources {
-		g.emitClientResource(f, r)
+		g.emitClientResource(f, r, names.names[r])
 	}
 	for _, p := range g.prompts {
-		g.emitClientPrompt(f, p)
+		g.emitClientPrompt(f, p, names.names[p])
 	}
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
@@ -160,7 +208,7 @@ func flatArgs(ps []param) []jen.Code {
 	return append([]jen.Code{jen.Id("args").Op(":=").Map(jen.String()).Any().Values(listItems(lits)...)}, opt...)
 }
 
-func (g *generator) emitClientTool(f *jen.File, t *tool) {
+func (g *generator) emitClientTool(f *jen.File, t *tool, method string) {
 	fn := t.fn
 	params := []jen.Code{ctxParam()}
 	var body []jen.Code
@@ -219,11 +267,11 @@ func (g *generator) emitClientTool(f *jen.File, t *tool) {
 				jen.Return(jen.Id("out"), jen.Err()))
 		}
 	}
-	docLines(f, fmt.Sprintf("%s calls tool %s (%s.%s).", t.Ident, t.Name, g.pkg.Name, fn.Obj.Name()), fn.Desc)
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(t.Ident).Params(params...).Params(results...).Block(body...)
+	docLines(f, fmt.Sprintf("%s calls tool %s (%s.%s).", method, t.Name, g.pkg.Name, fn.Obj.Name()), fn.Desc)
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(method).Params(params...).Params(results...).Block(body...)
 }
 
-func (g *generator) emitClientResource(f *jen.File, r *resource) {
+func (g *generator) emitClientResource(f *jen.File, r *resource, method string) {
 	fn := r.fn
 	params := []jen.Code{ctxParam()}
 	var uri jen.Code = jen.Lit(r.URI)
@@ -264,7 +312,7 @@ func (g *generator) emitClientResource(f *jen.File, r *resource) {
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("Read" + r.Ident).Params(params...).Params(results...).Block(body...)
 }
 
-func (g *generator) emitClientPrompt(f *jen.File, p *prompt) {
+func (g *generator) emitClientPrompt(f *jen.File, p *prompt, method string) {
 	fn := p.fn
 	params := []jen.Code{ctxParam()}
 	var body []jen.Code
@@ -309,7 +357,7 @@ func (g *generator) emitClientPrompt(f *jen.File, p *prompt) {
 	}
 	params = append(params, optsParam())
 	body = append(body, jen.Return(jen.Id("c").Dot("Client").Dot("GetPrompt").Call(jen.Id("ctx"), jen.Lit(p.Name), args, jen.Id("opts").Op("..."))))
-	docLines(f, fmt.Sprintf("Prompt%s gets prompt %s (%s.%s).", p.Ident, p.Name, g.pkg.Name, fn.Obj.Name()), fn.Desc)
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("Prompt"+p.Ident).Params(params...).
+	docLines(f, fmt.Sprintf("%s gets prompt %s (%s.%s).", method, p.Name, g.pkg.Name, fn.Obj.Name()), fn.Desc)
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(method).Params(params...).
 		Params(jen.Op("*").Qual(clientPath, "PromptResult"), jen.Error()).Block(body...)
 }
