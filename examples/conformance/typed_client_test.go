@@ -96,3 +96,82 @@ func TestTypedClient(t *testing.T) {
 
 // Example-style check that Client embeds the untyped client.
 var _ = func(c *client.Client) error { return c.Close() }
+
+// TestTypedClientTasks: with Options.Tasks, task tools run as 2026 tasks
+// that the client follows to their end: results, tool errors, JSON-RPC
+// errors, input requests, and cancellation when the call's context ends.
+func TestTypedClientTasks(t *testing.T) {
+	for _, tr := range []string{"in-process", "http"} {
+		t.Run(tr, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			opts := drive.Options(nil)
+			opts.Tasks = true
+			var transport client.Transport
+			if tr == "http" {
+				transport = client.HTTP(serveHTTP(t) + "/mcp")
+			} else {
+				srv, err := mcpserver.New()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer srv.Shutdown(context.Background())
+				transport = client.InProcess(srv)
+			}
+			c, err := client.Connect(ctx, transport, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if c.ProtocolVersion() != runtime.Version20260728 {
+				t.Fatalf("negotiated %s", c.ProtocolVersion())
+			}
+
+			out, err := c.SlowCompute(ctx, conformance.SlowComputeInput{Seconds: 0, Label: "now"})
+			if err != nil || out != `Computed "now" in 0 seconds` {
+				t.Errorf("SlowCompute = %q, %v", out, err)
+			}
+			_, err = c.FailingJob(ctx) // task=required: possible only as a task
+			var te *client.ToolError
+			if !errors.As(err, &te) || !strings.Contains(te.Text, "the input data is corrupt") {
+				t.Errorf("FailingJob: %v, want a *ToolError", err)
+			}
+			_, err = c.ProtocolErrorJob(ctx)
+			var re *runtime.Error
+			if !errors.As(err, &re) || re.Code != runtime.CodeInternalError {
+				t.Errorf("ProtocolErrorJob: %v, want the failed task's *runtime.Error", err)
+			}
+			out, err = c.TestToolWithTask(ctx) // asks before it becomes a task (input_required on tools/call)
+			if err != nil || out != "Hello, Ada!" {
+				t.Errorf("TestToolWithTask = %q, %v", out, err)
+			}
+			out, err = c.ConfirmDelete(ctx, "a.txt") // the task asks; Elicit answers confirm=true
+			if err != nil || out != "Deleted a.txt" {
+				t.Errorf("ConfirmDelete = %q, %v", out, err)
+			}
+
+			before, err := c.TasksCancelledCount(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			short, stop := context.WithTimeout(ctx, 300*time.Millisecond)
+			_, err = c.SlowCompute(short, conformance.SlowComputeInput{Seconds: 60, Label: "long"})
+			stop()
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("SlowCompute with a short context: %v, want context.DeadlineExceeded", err)
+			}
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				n, err := c.TasksCancelledCount(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n > before {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("tasks/cancel did not reach slow_compute")
+				}
+			}
+		})
+	}
+}

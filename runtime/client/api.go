@@ -192,9 +192,19 @@ func (c *Client) CallTool(ctx context.Context, name string, args any, opts ...Ca
 	if args != nil {
 		params["arguments"] = args
 	}
-	var res ToolResult
-	if err := c.call(ctx, "tools/call", name, params, &res, o); err != nil {
+	var raw json.RawMessage
+	if err := c.call(ctx, "tools/call", name, params, &raw, o); err != nil {
 		return nil, err
+	}
+	if c.modern && c.opts.Tasks {
+		var err error
+		if raw, err = c.awaitTask(ctx, raw); err != nil {
+			return nil, err
+		}
+	}
+	var res ToolResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, fmt.Errorf("mcp client: decoding the tools/call result: %w", err)
 	}
 	if res.IsError {
 		return &res, &ToolError{Tool: name, Text: res.Text(), Result: &res}

@@ -78,6 +78,13 @@ type Options struct {
 	Sample func(ctx context.Context, req *runtime.CreateMessageParams) (*runtime.CreateMessageResult, error)
 	// Roots, when non-nil, are listed to the server (roots/list).
 	Roots []runtime.Root
+	// Tasks declares the 2026-07-28 tasks extension: a task tool's call
+	// then runs as a task, which CallTool (and the generated methods)
+	// follow to its end, polling tasks/get, answering its input requests
+	// and cancelling it when the call's context ends. Without it, a tool
+	// that runs only as a task fails with -32021. (2025-11-25 tasks are not
+	// supported: there the calls stay synchronous.)
+	Tasks bool
 
 	// Stderr receives a Command server's standard error (default: the
 	// client process's standard error).
@@ -161,6 +168,9 @@ func Connect(ctx context.Context, t Transport, opts *Options) (*Client, error) {
 	}
 	if c.opts.Roots != nil {
 		caps["roots"] = map[string]any{"listChanged": false}
+	}
+	if c.opts.Tasks {
+		caps["extensions"] = map[string]any{extensionTasks: struct{}{}}
 	}
 	c.clientCaps, _ = json.Marshal(caps)
 	c.clientInfo, _ = json.Marshal(c.opts.ClientInfo)
@@ -395,6 +405,8 @@ func nameOf(method string, params any) string {
 		key = "name"
 	case "resources/read":
 		key = "uri"
+	case "tasks/get", "tasks/update", "tasks/cancel":
+		key = "taskId"
 	default:
 		return ""
 	}
