@@ -115,6 +115,7 @@ func newFlagSet(cmd string, out io.Writer) (*flag.FlagSet, *Config) {
 	fs.StringVar(&cfg.Pkg, "pkg", "", "name of the generated package (default: the output directory's base name)")
 	fs.StringVar(&cfg.Transport, "transport", "streamable", "transports, comma-separated: streamable, sse, stdio (ServeStdio is always generated)")
 	fs.StringVar(&cfg.Auth, "auth", "none", "auth provider: none, static, jwt, remote, github, google, azure, workos, authkit or oidc")
+	fs.BoolVar(&cfg.Client, "client", false, "also generate a typed client: package client in the client directory under the output directory")
 	fs.StringVar(&cfg.Name, "name", "", "server name (overrides //mcp:server name=; default: the package name)")
 	fs.StringVar(&cfg.Version, "version", "", "server version (overrides //mcp:server version=; default 0.0.0)")
 	fs.Usage = func() {

@@ -36,6 +36,9 @@ type Config struct {
 	Auth string
 	// Name and Version override the //mcp:server values.
 	Name, Version string
+	// Client also emits the typed client: package client in
+	// Out/client (the -client flag).
+	Client bool
 	// Warnings receives warnings (one per line); nil discards them.
 	Warnings io.Writer
 }
@@ -291,7 +294,15 @@ func (g *generator) run() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{filepath.Join(g.outDir, OutputFile): src}, nil
+	out := map[string][]byte{filepath.Join(g.outDir, OutputFile): src}
+	if g.cfg.Client {
+		path, csrc, err := g.emitClient()
+		if err != nil {
+			return nil, err
+		}
+		out[path] = csrc
+	}
+	return out, nil
 }
 
 func (g *generator) errors() error {

@@ -46,7 +46,8 @@ func generateCase(t *testing.T, dir string) (files map[string][]byte, errs, warn
 }
 
 // TestGolden regenerates every case under testdata/ and compares with the
-// wanted output: mcpserver/mcpserver.go for good cases, errors.txt (the
+// wanted output: mcpserver/mcpserver.go for good cases (and mcpserver/client/client.go
+// with -client), errors.txt (the
 // exact stderr) for bad ones, warnings.txt when warnings are printed.
 // `go test ./gen -update` rewrites them.
 func TestGolden(t *testing.T) {
@@ -73,10 +74,17 @@ func TestGolden(t *testing.T) {
 				compare(t, golden, nil)
 				return
 			}
-			if len(files) != 1 || files["mcpserver/"+OutputFile] == nil {
-				t.Fatalf("want exactly mcpserver/%s, got %d files", OutputFile, len(files))
+			// -client adds the typed client (mcpserver/client/client.go).
+			clientName := "mcpserver/" + ClientDir + "/" + ClientFile
+			want := 1
+			if files[clientName] != nil {
+				want = 2
+			}
+			if len(files) != want || files["mcpserver/"+OutputFile] == nil {
+				t.Fatalf("want exactly mcpserver/%s (and %s with -client), got %d files", OutputFile, clientName, len(files))
 			}
 			compare(t, golden, files["mcpserver/"+OutputFile])
+			compare(t, filepath.Join(dir, filepath.FromSlash(clientName)), files[clientName])
 		})
 	}
 	if len(seen) < 2 {

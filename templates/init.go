@@ -203,7 +203,7 @@ func resolve(opts Options) (*data, error) {
 		}
 		d.MCPGenVersion = opts.MCPGenVersion
 	}
-	args := []string{"-out ./mcpserver"}
+	args := []string{"-client", "-out ./mcpserver"}
 	if transport != "streamable" {
 		args = append(args, "-transport "+transport)
 	}
@@ -368,19 +368,27 @@ func tidy(d *data) error {
 		fmt.Fprintf(&stub, "\t_ %q\n", imp)
 	}
 	stub.WriteString(")\n")
-	if err := os.MkdirAll(gen, 0o755); err != nil {
+	// The typed client (-client), which the scaffold's test imports.
+	genClient := filepath.Join(gen, "client")
+	if err := os.MkdirAll(genClient, 0o755); err != nil {
 		return err
 	}
 	stubPath := filepath.Join(gen, tidyStub)
+	clientStub := filepath.Join(genClient, tidyStub)
 	if err := os.WriteFile(stubPath, []byte(stub.String()), 0o644); err != nil {
 		return err
 	}
 	defer func() {
 		os.Remove(stubPath)
+		os.Remove(clientStub)
+		os.Remove(genClient) // only if empty
 		if madeDir {
 			os.Remove(gen) // only if empty
 		}
 	}()
+	if err := os.WriteFile(clientStub, []byte("// Temporary file of mcpgen init; delete it.\n\npackage client\n\nimport _ \""+ModulePath+"/runtime/client\"\n"), 0o644); err != nil {
+		return err
+	}
 
 	env := append(os.Environ(), "GOWORK=off", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"))
 	if d.Replace != "" {

@@ -70,11 +70,11 @@ func TestInitWritesScaffold(t *testing.T) {
 		{"tools/doc.go", []string{
 			"//mcp:server name=wordsrv version=0.1.0",
 			"\npackage tools\n",
-			"//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen -out ./mcpserver .\n",
+			"//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen -client -out ./mcpserver .\n",
 		}},
 		{"tools/tools.go", []string{"//mcp:tool name=count_words", "//mcp:resource uri=text://stopwords", "//mcp:prompt name=summarize", "`json:\"text\" mcp:\"minLength=1\"`"}},
 		{"main.go", []string{`"example.com/acme/wordsrv/v2/tools/mcpserver"`, "signal.NotifyContext", `srv.ListenAndServe(ctx, "")`}},
-		{"main_test.go", []string{"mcpserver.New()", "httptest.NewServer", "notifications/initialized", "text/event-stream", `"wordsrv"`}},
+		{"main_test.go", []string{"mcpserver.New()", "client.ConnectInProcess(ctx, srv, nil)", "c.CountWords(ctx, tt.in)", "*client.ToolError", `"wordsrv"`}},
 		{".github/workflows/ci.yml", []string{"go tool mcpgen check ./tools", "go generate ./...", "go test -race ./..."}},
 		{".gitignore", []string{"/wordsrv\n"}},
 		{"README.md", []string{"# wordsrv", "go generate ./...", "does not exist until", "Before you publish"}},

@@ -13,4 +13,4 @@
 //mcp:server name=mcpgen-conformance version=1.0.0 instructions="Fixtures for the MCP conformance suite."
 package conformance
 
-//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen -out ./mcpserver .
+//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen -client -out ./mcpserver .

@@ -9,7 +9,10 @@
 # SSEClientTransport and StreamableHTTPClientTransport on one server at
 # once); and against the differential test's corpus server,
 # structured.test.mjs (nil and zero-enum results checked by the SDK
-# against their output schemas).
+# against their output schemas). Finally it runs interop/goclient's
+# TestSameAsTypeScriptClient: dump.mjs records what this SDK client sees
+# of every conformance fixture, and the test requires mcpgen's Go client
+# (runtime/client) to see the same on its own server.
 #
 #   interop/ts/run.sh [--url URL]
 #
@@ -83,4 +86,7 @@ if [ -z "$external" ]; then
 		tail -50 "$work/corpus.log" >&2
 		exit 1
 	fi
+
+	echo "==> go test ./goclient -run TestSameAsTypeScriptClient (the Go client sees what this SDK client sees)"
+	(cd "$root/interop" && MCPGEN_REQUIRE_TS=1 go test -count=1 -run '^TestSameAsTypeScriptClient$' ./goclient)
 fi

@@ -4,6 +4,9 @@
 # examples/conformance/cmd/conformance-server on a free loopback port and
 # runs modern.test.mjs and tasks.test.mjs (tasks: started, watched,
 # cancelled, fetched after a reconnect) against it with node's test runner.
+# Then interop/goclient's TestSameAsTypeScriptClient2026: dump.mjs records
+# what this client sees of every conformance fixture at 2026-07-28, and
+# mcpgen's Go client (runtime/client) must see the same on its own server.
 #
 #   interop/ts2/run.sh [--url URL]
 #
@@ -39,6 +42,7 @@ if [ ! -d "$here/node_modules" ]; then
 	(cd "$here" && npm ci --no-audit --no-fund)
 fi
 
+external=$url
 if [ -z "$url" ]; then
 	build_conformance_server "$root" "$work/conformance-server"
 	start_conformance_server node "$work/conformance-server" "$work/server.log"
@@ -52,4 +56,9 @@ if ! (cd "$here" && MCP_URL=$url node --test --test-reporter=spec modern.test.mj
 		tail -50 "$work/server.log" >&2
 	fi
 	exit 1
+fi
+
+if [ -z "$external" ]; then
+	echo "==> go test ./goclient -run TestSameAsTypeScriptClient2026 (the Go client sees what this client sees)"
+	(cd "$root/interop" && MCPGEN_REQUIRE_TS=1 go test -count=1 -run '^TestSameAsTypeScriptClient2026$' ./goclient)
 fi

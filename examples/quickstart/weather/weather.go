@@ -4,7 +4,7 @@
 //mcp:server name=weather version=1.0.0 instructions="Ask for a forecast by city."
 package weather
 
-//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen -transport streamable,sse -out ./mcpserver .
+//go:generate go run github.com/mcpgen/mcpgen/cmd/mcpgen -transport streamable,sse -client -out ./mcpserver .
 
 import (
 	"context"
