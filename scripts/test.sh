@@ -20,6 +20,9 @@ step "generated code is current (mcpgen check)"
 step "npm ci for the TypeScript SSE client test (runtime/sse)"
 (cd runtime/sse/testdata/ts && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
 
+step "redis-server for the Redis store tests (runtime/store and the replica tests start their own on a free port)"
+./scripts/ensure-apt.sh redis-server=redis-server
+
 step "go test -race ./... (unit, golden, end-to-end)"
 go test -race -count=1 ./...
 
