@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/julienschmidt/httprouter"
+
+	"github.com/mcpgen/mcpgen/runtime/store"
 )
 
 // ErrUnknownEvent is returned by EventStore.Replay for an unknown or
@@ -69,6 +71,12 @@ type Server struct {
 	subMu sync.Mutex
 	subs  map[*Conn]struct{} // conns with at least one resource subscription
 
+	// store holds state between requests (Config.StoreURL); ownsStore:
+	// NewServer opened it and Shutdown closes it.
+	store     store.Store
+	ownsStore bool
+	storeOnce sync.Once
+
 	// The 2026 era (modern.go): pre-encoded answers, cache hints, the
 	// x-mcp-header arguments of each tool, the requestState cipher and
 	// the open subscriptions/listen streams.
@@ -106,20 +114,52 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 	}
 	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), stopped: make(chan struct{}), shutdownDone: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
 	s.guard = NewHostGuard(&s.cfg)
+	if err := s.openStore(); err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
 	s.tasks = newTaskManager(s)
 	if err := s.encodeStatic(); err != nil {
+		s.closeStore()
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	if err := s.initModern(); err != nil {
+		s.closeStore()
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	h, err := s.buildHandler()
 	if err != nil {
+		s.closeStore()
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	s.h = h
 	return s, nil
 }
+
+// openStore opens the store Config.StoreURL names, unless one was given.
+func (s *Server) openStore() error {
+	if s.cfg.Store != nil {
+		s.store = s.cfg.Store
+		return nil
+	}
+	st, err := store.Open(s.cfg.StoreURL, s.cfg.Home)
+	if err != nil {
+		return fmt.Errorf("MCPGEN_STORE: %w", err)
+	}
+	s.store, s.ownsStore = st, true
+	return nil
+}
+
+// closeStore closes the store when the server opened it.
+func (s *Server) closeStore() {
+	if s.ownsStore {
+		s.storeOnce.Do(func() { s.store.Close() })
+	}
+}
+
+// Store is where the server keeps state between requests (MCPGEN_STORE):
+// components added to the server (the OAuth proxy) keep theirs there
+// too, so that one setting, and one connection, serves all of them.
+func (s *Server) Store() store.Store { return s.store }
 
 func (s *Server) buildHandler() (h http.Handler, err error) {
 	router := httprouter.New()
@@ -532,6 +572,7 @@ func (s *Server) Addr() net.Addr {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	defer s.stopOnce.Do(func() { close(s.stopped) })
+	defer s.closeStore()
 	s.httpMu.Lock()
 	hs := s.httpSrv
 	s.httpMu.Unlock()
