@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -287,6 +288,15 @@ func (c *Conn) cancelRequest(id json.RawMessage) {
 }
 
 func (c *Conn) subscribe(uri string, on bool) *Error {
+	if err := c.setSubscription(uri, on); err != nil {
+		return err
+	}
+	c.changed()
+	return nil
+}
+
+// setSubscription is subscribe without telling the session table.
+func (c *Conn) setSubscription(uri string, on bool) *Error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -314,6 +324,63 @@ func (c *Conn) subscribe(uri string, on bool) *Error {
 	}
 	c.srv.subMu.Unlock()
 	return nil
+}
+
+// changed tells the session table that the session's record changed.
+func (c *Conn) changed() {
+	if f := c.cfg.onChange; f != nil {
+		f()
+	}
+}
+
+// capabilitySet is the declared (non-null) client capabilities of caps.
+func capabilitySet(caps map[string]json.RawMessage) map[string]json.RawMessage {
+	set := make(map[string]json.RawMessage, len(caps))
+	for k, raw := range caps {
+		if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			set[k] = raw
+		}
+	}
+	return set
+}
+
+// restore gives a new Conn the negotiated state of a session opened on
+// another replica (or before a restart). It runs before the Conn is
+// shared, and before its onChange is set.
+func (c *Conn) restore(r SessionRecord) {
+	caps := map[string]json.RawMessage{}
+	if len(r.ClientCapabilities) > 0 {
+		_ = json.Unmarshal(r.ClientCapabilities, &caps)
+	}
+	c.mu.Lock()
+	c.version, c.client = r.ProtocolVersion, r.ClientInfo
+	c.clientCaps, c.capSet = r.ClientCapabilities, capabilitySet(caps)
+	c.initialized = r.ProtocolVersion != ""
+	c.mu.Unlock()
+	c.ready.Store(true)
+	c.update(r)
+}
+
+// update applies what may change during a session (log level,
+// subscriptions) from a record another replica wrote.
+func (c *Conn) update(r SessionRecord) {
+	c.mu.Lock()
+	if sev, ok := logSeverity[r.LogLevel]; ok {
+		c.logMin = sev
+	}
+	var drop []string
+	for u := range c.subs {
+		if !slices.Contains(r.Subscriptions, u) {
+			drop = append(drop, u)
+		}
+	}
+	c.mu.Unlock()
+	for _, u := range drop {
+		_ = c.setSubscription(u, false)
+	}
+	for _, u := range r.Subscriptions {
+		_ = c.setSubscription(u, true)
+	}
 }
 
 func (c *Conn) subscribed(uri string) bool {
@@ -532,12 +599,7 @@ func (c *Conn) capsLocked() map[string]json.RawMessage {
 	if c.capSet == nil && c.modern && len(c.clientCaps) > 0 {
 		var caps map[string]json.RawMessage
 		_ = json.Unmarshal(c.clientCaps, &caps)
-		c.capSet = make(map[string]json.RawMessage, len(caps))
-		for k, raw := range caps {
-			if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-				c.capSet[k] = raw
-			}
-		}
+		c.capSet = capabilitySet(caps)
 	}
 	return c.capSet
 }

@@ -231,14 +231,10 @@ func (s *Server) initialize(ctx context.Context, c *Conn, r *inflight, params js
 	c.version = v
 	c.client = client
 	c.clientCaps = p.Capabilities
-	c.capSet = make(map[string]json.RawMessage, len(caps))
-	for k, raw := range caps {
-		if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-			c.capSet[k] = raw
-		}
-	}
+	c.capSet = capabilitySet(caps)
 	c.initialized = true
 	c.mu.Unlock()
+	c.changed()
 
 	b := make([]byte, 0, 128+len(s.capabilities)+len(s.serverInfo)+len(s.def.Instructions))
 	b = append(b, `{"protocolVersion":"`...)
@@ -686,5 +682,6 @@ func (s *Server) setLevel(ctx context.Context, c *Conn, r *inflight, params json
 	c.mu.Lock()
 	c.logMin = sev
 	c.mu.Unlock()
+	c.changed()
 	return emptyResult, nil
 }

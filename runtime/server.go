@@ -665,6 +665,12 @@ type ConnConfig struct {
 	// ProtocolVersion presets the version (stateless requests take it
 	// from the MCP-Protocol-Version header).
 	ProtocolVersion string
+
+	// onChange runs after initialize, logging/setLevel and resource
+	// (un)subscriptions change what the session's SessionRecord holds,
+	// before the response is sent (the session table writes the record
+	// to a shared store).
+	onChange func()
 }
 
 // LogMessage writes the debug line of one request a transport handled:

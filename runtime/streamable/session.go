@@ -94,24 +94,34 @@ func newSessionID() string {
 // newSession admits and registers a session for r, or returns the
 // admission error to answer (runtime.SessionTable.Open).
 func (h *handler) newSession(r *http.Request) (*session, *runtime.AdmissionError) {
-	e, aerr := h.sessions.Open(r, func(id string, conn *runtime.Conn) *session {
-		ctx, cancel := context.WithCancel(context.Background())
-		s := &session{
-			id:       id,
-			idHeader: []string{id},
-			conn:     conn,
-			ctx:      ctx,
-			cancel:   cancel,
-			streams:  make(map[string]*stream),
-		}
-		s.standalone = &stream{id: id + "/0", store: h.store, sse: true}
-		return s
-	}, h.release)
+	e, aerr := h.sessions.Open(r, h.sessionValue, h.release)
 	if aerr != nil {
 		return nil, aerr
 	}
 	e.Value.entry = e
 	return e.Value, nil
+}
+
+// sessionValue is the transport's state of a new session.
+func (h *handler) sessionValue(id string, conn *runtime.Conn) *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{
+		id:       id,
+		idHeader: []string{id},
+		conn:     conn,
+		ctx:      ctx,
+		cancel:   cancel,
+		streams:  make(map[string]*stream),
+	}
+	s.standalone = &stream{id: id + "/0", store: h.store, sse: true}
+	return s
+}
+
+// restoreSession builds the state of a session opened on another replica
+// (runtime.SessionTable.Share).
+func (h *handler) restoreSession(e *runtime.SessionEntry[*session]) {
+	e.Value = h.sessionValue(e.ID(), e.Conn)
+	e.Value.entry = e
 }
 
 // lookup returns the session id of r's principal, or nil.

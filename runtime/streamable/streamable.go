@@ -163,13 +163,17 @@ func newHandler(s *runtime.Server, o options) *handler {
 		}
 		store = NewMemoryEventStore(MemoryEventStoreOptions{MaxBytesPerSession: perSession})
 	}
-	return &handler{
+	h := &handler{
 		srv:      s,
 		cfg:      cfg,
 		opts:     o,
 		store:    store,
 		sessions: runtime.NewSessionTable[*session](s, "streamable", newSessionID),
 	}
+	// With a file or Redis store, sessions outlive this process and any
+	// replica sharing the store serves them.
+	h.sessions.Share(h.restoreSession, h.release)
+	return h
 }
 
 func (h *handler) allowed() string {
