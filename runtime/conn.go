@@ -173,7 +173,11 @@ func (c *Conn) standaloneOut() Outbound {
 	if c.standalone == nil && !c.cfg.Stateless && !c.modern && !c.closed {
 		// A session whose client has not opened its GET stream yet (clients
 		// open it right after initialize, concurrently with their first
-		// calls): keep the messages for it rather than drop them.
+		// calls): keep the messages for it rather than drop them. With
+		// replicas, the one holding the stream gets them too.
+		if c.cfg.relay != nil {
+			return relayOut{c}
+		}
 		return backlogOut{c}
 	}
 	return c.standalone
@@ -205,6 +209,21 @@ func (b backlogOut) Send(msg []byte) error {
 	c.mu.Unlock()
 	return nil
 }
+
+// relayOut is backlogOut that also offers the message to the replica
+// holding the session's GET stream.
+type relayOut struct{ c *Conn }
+
+func (r relayOut) Send(msg []byte) error {
+	r.c.cfg.relay(relayStandalone, msg)
+	return backlogOut(r).Send(msg)
+}
+
+// Kinds of relayed messages.
+const (
+	relayIn         = "in"
+	relayStandalone = "out"
+)
 
 // outFor is where a message of request r goes: its own stream, else the
 // standalone stream, else nowhere (nil).
@@ -277,14 +296,67 @@ func (c *Conn) unregister(r *inflight) {
 	c.mu.Unlock()
 }
 
-// cancelRequest handles notifications/cancelled.
-func (c *Conn) cancelRequest(id json.RawMessage) {
+// cancelRequest handles notifications/cancelled; it reports whether the
+// request runs here.
+func (c *Conn) cancelRequest(id json.RawMessage) bool {
 	c.mu.Lock()
 	r := c.inflight[string(id)]
 	c.mu.Unlock()
 	if r != nil {
 		r.cancel()
 	}
+	return r != nil
+}
+
+// relayed handles a message the client sent to another replica that
+// could not place it (SessionTable.Share).
+func (c *Conn) relayed(kind string, raw []byte) {
+	switch kind {
+	case relayStandalone:
+		c.mu.Lock()
+		out := c.standalone
+		c.mu.Unlock()
+		if out != nil {
+			_ = out.Send(raw)
+		}
+	case relayIn:
+		msg, perr := ParseMessage(raw)
+		if perr != nil {
+			return
+		}
+		if msg.IsResponse() {
+			c.deliver(msg)
+		} else if id := cancelledID(msg); id != nil {
+			c.cancelRequest(id)
+		}
+	}
+}
+
+// cancelledID is the requestId of a notifications/cancelled, or nil.
+func cancelledID(msg *Message) json.RawMessage {
+	if msg.Method != "notifications/cancelled" {
+		return nil
+	}
+	var p struct {
+		RequestID json.RawMessage `json:"requestId"`
+	}
+	if json.Unmarshal(msg.Params, &p) != nil || len(p.RequestID) == 0 {
+		return nil
+	}
+	return p.RequestID
+}
+
+// encodeIncoming re-encodes a client's message for relaying.
+func encodeIncoming(m *Message) []byte {
+	b, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id,omitempty"`
+		Method  string          `json:"method,omitempty"`
+		Params  json.RawMessage `json:"params,omitempty"`
+		Result  json.RawMessage `json:"result,omitempty"`
+		Error   *Error          `json:"error,omitempty"`
+	}{"2.0", m.ID, m.Method, m.Params, m.Result, m.Error})
+	return b
 }
 
 func (c *Conn) subscribe(uri string, on bool) *Error {
@@ -508,6 +580,9 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 	}
 	c.nextID++
 	id := json.RawMessage(strconv.FormatInt(c.nextID, 10))
+	if c.cfg.idPrefix != "" {
+		id = json.RawMessage(`"` + c.cfg.idPrefix + string(id) + `"`)
+	}
 	ch := make(chan *Message, 1)
 	if c.pending == nil {
 		c.pending = map[string]chan *Message{}

@@ -77,7 +77,11 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 		return nil
 	case msg.IsResponse():
 		if !c.deliver(msg) {
-			s.cfg.Logger.Debug("mcp: response to no pending request dropped", "session", c.ID(), "id", string(msg.ID))
+			if c.cfg.relay != nil { // perhaps asked by another replica
+				c.cfg.relay(relayIn, encodeIncoming(msg))
+			} else {
+				s.cfg.Logger.Debug("mcp: response to no pending request dropped", "session", c.ID(), "id", string(msg.ID))
+			}
 		}
 		return nil
 	case msg.IsNotification():
@@ -143,11 +147,8 @@ func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Mess
 func (s *Server) notification(c *Conn, msg *Message) {
 	switch msg.Method {
 	case "notifications/cancelled":
-		var p struct {
-			RequestID json.RawMessage `json:"requestId"`
-		}
-		if json.Unmarshal(msg.Params, &p) == nil && len(p.RequestID) > 0 {
-			c.cancelRequest(p.RequestID)
+		if id := cancelledID(msg); id != nil && !c.cancelRequest(id) && c.cfg.relay != nil {
+			c.cfg.relay(relayIn, encodeIncoming(msg)) // perhaps running on another replica
 		}
 	case "notifications/initialized":
 		// Requests are served as soon as initialize succeeded; the

@@ -671,6 +671,14 @@ type ConnConfig struct {
 	// before the response is sent (the session table writes the record
 	// to a shared store).
 	onChange func()
+	// With a shared store: relay publishes to the other replicas what
+	// this one cannot place (kind relayIn: a client's answer or
+	// cancellation for a request running elsewhere; relayOut: a message
+	// for the session's GET stream, which another replica may hold), and
+	// idPrefix makes the ids of server-to-client requests unique across
+	// replicas.
+	relay    func(kind string, msg []byte)
+	idPrefix string
 }
 
 // LogMessage writes the debug line of one request a transport handled:

@@ -250,7 +250,7 @@ func (t *SessionTable[S]) Open(r *http.Request, value func(id string, conn *Conn
 	}
 	e := &SessionEntry[S]{id: id, principal: principal, caller: caller, created: time.Now()}
 	e.last.Store(e.created.UnixNano())
-	e.Conn = t.srv.NewConn(ConnConfig{ID: id, onChange: t.onChange(e)})
+	e.Conn = t.srv.NewConn(t.connConfig(e))
 	e.Value = value(id, e.Conn)
 	e.onClose = func() { onClose(e.Value) }
 	t.byID[id] = e

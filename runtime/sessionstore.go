@@ -23,6 +23,7 @@ type sharedSessions[S any] struct {
 	restore func(e *SessionEntry[S]) // fills e.Value of a rebuilt session
 	onClose func(S)
 	ttl     time.Duration // the record's expiry: the idle timeout (0: none)
+	replica string        // this process, in relayed messages and request ids
 }
 
 // sessionOpTimeout bounds one store operation of the session table.
@@ -39,7 +40,7 @@ func (t *SessionTable[S]) Share(restore func(e *SessionEntry[S]), onClose func(S
 	if _, mem := st.(*store.Memory); mem || st == nil {
 		return
 	}
-	t.shared = &sharedSessions[S]{st: st, restore: restore, onClose: onClose, ttl: t.cfg.SessionIdleTimeout}
+	t.shared = &sharedSessions[S]{st: st, restore: restore, onClose: onClose, ttl: t.cfg.SessionIdleTimeout, replica: randomID(6)}
 	ctx, cancel := context.WithCancel(context.Background())
 	sub, err := st.Subscribe(ctx, t.channel())
 	if err != nil {
@@ -60,6 +61,8 @@ func (t *SessionTable[S]) Share(restore func(e *SessionEntry[S]), onClose func(S
 				t.dropLocal(id)
 			} else if id, ok := strings.CutPrefix(string(msg), sessionChanged); ok {
 				t.refresh(id)
+			} else {
+				t.relayed(msg)
 			}
 		}
 	}()
@@ -68,13 +71,45 @@ func (t *SessionTable[S]) Share(restore func(e *SessionEntry[S]), onClose func(S
 func (t *SessionTable[S]) key(id string) string { return "session/" + t.name + "/" + id }
 func (t *SessionTable[S]) channel() string      { return "sessions/" + t.name }
 
-// onChange is the Conn hook of a new entry: write its record through.
-func (t *SessionTable[S]) onChange(e *SessionEntry[S]) func() {
+// connConfig is the configuration of e's Conn: with a shared store, its
+// record is written through on every change, and what it cannot place
+// is relayed to the other replicas.
+func (t *SessionTable[S]) connConfig(e *SessionEntry[S]) ConnConfig {
+	cfg := ConnConfig{ID: e.id}
 	if t.shared == nil {
-		return nil
+		return cfg
 	}
 	e.table = t
-	return func() { t.save(e, true) }
+	cfg.onChange = func() { t.save(e, true) }
+	cfg.relay = func(kind string, msg []byte) { t.relay(e.id, kind, msg) }
+	cfg.idPrefix = t.shared.replica + "-"
+	return cfg
+}
+
+// relay publishes "KIND SESSION REPLICA MESSAGE" on the table's channel.
+func (t *SessionTable[S]) relay(id, kind string, msg []byte) {
+	b := make([]byte, 0, len(kind)+len(id)+len(t.shared.replica)+3+len(msg))
+	b = append(append(append(append(append(append(b, kind...), ' '), id...), ' '), t.shared.replica...), ' ')
+	b = append(b, msg...)
+	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
+	defer cancel()
+	if err := t.shared.st.Publish(ctx, t.channel(), b); err != nil {
+		t.logger().Warn(t.name+": cannot relay a message to the other replicas", "session", HashForLog(id), "err", err)
+	}
+}
+
+// relayed hands a relayed message to this process's copy of its session.
+func (t *SessionTable[S]) relayed(b []byte) {
+	parts := strings.SplitN(string(b), " ", 4)
+	if len(parts) != 4 || parts[2] == t.shared.replica {
+		return // this process sent it (and already kept it)
+	}
+	t.mu.Lock()
+	e := t.byID[parts[1]]
+	t.mu.Unlock()
+	if e != nil {
+		e.Conn.relayed(parts[0], []byte(parts[3]))
+	}
 }
 
 // Messages on the table's channel: a session ended, or its record
@@ -138,7 +173,7 @@ func (t *SessionTable[S]) restore(r *http.Request, id string) *SessionEntry[S] {
 	e.ready.Store(true)
 	e.Conn = t.srv.NewConn(ConnConfig{ID: id})
 	e.Conn.restore(rec)
-	e.Conn.cfg.onChange = t.onChange(e)
+	e.Conn.cfg = t.connConfig(e)
 	t.shared.restore(e)
 	e.onClose = func() { t.shared.onClose(e.Value) }
 	t.byID[id] = e

@@ -1,7 +1,12 @@
 package streamable
 
 import (
+	"bufio"
+	"context"
+	"fmt"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,5 +81,100 @@ func TestReplicasShareSessions(t *testing.T) {
 	}
 	if keys, err := srvA.Store().List(t.Context(), "session/"); err != nil || len(keys) != 0 {
 		t.Fatalf("session records left in the store: %q, %v", keys, err)
+	}
+}
+
+// TestReplicasRelayMessages: what reaches the wrong replica is relayed
+// to the right one: an elicitation answer POSTed to b reaches the tool
+// waiting on a, notifications/cancelled sent to b cancels the call on a,
+// and a notification produced on b reaches the GET stream held by a.
+func TestReplicasRelayMessages(t *testing.T) {
+	redis := storetest.StartRedis(t)
+	var sawCancel atomic.Bool
+	def := testDef()
+	def.Tools = append(def.Tools, &runtime.Tool{Name: "cancellable", Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+		<-ctx.Done()
+		sawCancel.Store(true)
+		return nil, ctx.Err()
+	}})
+	_, urlA := newServerDef(t, def, nil, runtime.WithStoreURL(redis.URL))
+	srvB, urlB := newServerDef(t, def, nil, runtime.WithStoreURL(redis.URL))
+	a := &client{t: t, url: urlA}
+	a.initialize()
+	b := &client{t: t, url: urlB, sid: a.sid}
+
+	// Elicitation asked on a, answered through b.
+	resp := a.request(http.MethodPost, callBody(5, "ask"), nil)
+	defer resp.Body.Close()
+	er := &eventReader{br: bufio.NewReader(resp.Body)}
+	elicitID := readElicitation(t, er)
+	answer := fmt.Sprintf(`{"jsonrpc":"2.0","id":%v,"result":{"action":"accept","content":{"name":"Ada"}}}`, jsonValue(elicitID))
+	if r := b.post(answer); r.status != 202 {
+		t.Fatalf("posting the elicitation result to b: %d %q", r.status, r.body)
+	}
+	e, err := er.next(t, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, decode(t, []byte(e.Data))); got != "accept:Ada" {
+		t.Fatalf("result %q", got)
+	}
+
+	// A call running on a, cancelled through b.
+	// The response headers come with the first message: send from a
+	// goroutine.
+	go func() {
+		if resp, err := http.DefaultClient.Do(a.newRequest(http.MethodPost, callBody(6, "cancellable"), nil)); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !sawCancel.Load() {
+		// The call may not be registered yet: cancel until it ends.
+		if r := b.post(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":6,"reason":"test"}}`); r.status != 202 {
+			t.Fatalf("notifications/cancelled to b: %d %s", r.status, r.body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the call on a was not cancelled through b")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// A GET stream on a receives what b produces for the session.
+	if r := b.post(`{"jsonrpc":"2.0","id":7,"method":"resources/subscribe","params":{"uri":"mem://a"}}`); r.status != 200 || errorCode(r.last(t)) != 0 {
+		t.Fatalf("resources/subscribe through b: %d %s", r.status, r.body)
+	}
+	get := a.request(http.MethodGet, "", nil)
+	defer get.Body.Close()
+	if get.StatusCode != 200 {
+		t.Fatalf("GET on a: %d", get.StatusCode)
+	}
+	gr := &eventReader{br: bufio.NewReader(get.Body)}
+	got := make(chan string, 1)
+	go func() {
+		for {
+			e, err := gr.next(t, 30*time.Second)
+			if err != nil {
+				close(got)
+				return
+			}
+			if strings.Contains(e.Data, "notifications/resources/updated") {
+				got <- e.Data
+				return
+			}
+		}
+	}()
+	notifyDeadline := time.After(20 * time.Second)
+	for {
+		srvB.NotifyResourceUpdated("mem://a")
+		select {
+		case d, ok := <-got:
+			if !ok || !strings.Contains(d, "mem://a") {
+				t.Fatalf("GET stream on a: %q", d)
+			}
+			return
+		case <-time.After(100 * time.Millisecond):
+		case <-notifyDeadline:
+			t.Fatal("a notification produced on b never reached the GET stream on a")
+		}
 	}
 }
