@@ -59,8 +59,10 @@ func (t *SessionTable[S]) Share(restore func(e *SessionEntry[S]), onClose func(S
 		for msg := range sub.C {
 			if id, ok := strings.CutPrefix(string(msg), sessionClosed); ok {
 				t.dropLocal(id)
-			} else if id, ok := strings.CutPrefix(string(msg), sessionChanged); ok {
-				t.refresh(id)
+			} else if rest, ok := strings.CutPrefix(string(msg), sessionChanged); ok {
+				if id, from, _ := strings.Cut(rest, " "); from != t.shared.replica {
+					t.refresh(id)
+				}
 			} else {
 				t.relayed(msg)
 			}
@@ -127,7 +129,7 @@ func (t *SessionTable[S]) save(e *SessionEntry[S], changed bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 		err = t.shared.st.Set(ctx, t.key(e.id), b, t.shared.ttl)
 		if err == nil && changed {
-			err = t.shared.st.Publish(ctx, t.channel(), []byte(sessionChanged+e.id))
+			err = t.shared.st.Publish(ctx, t.channel(), []byte(sessionChanged+e.id+" "+t.shared.replica))
 		}
 		cancel()
 	}
