@@ -16,7 +16,7 @@ import (
 
 // TestReplicasShareSessions: two servers sharing one real redis-server
 // are one server for a 2025 session: opened through a, it serves
-// requests through b; a log level set through b reaches a's copy; a
+// requests through b, resumes a's streams through b; a log level set through b reaches a's copy; a
 // DELETE through b ends it on a too.
 func TestReplicasShareSessions(t *testing.T) {
 	redis := storetest.StartRedis(t)
@@ -29,6 +29,8 @@ func TestReplicasShareSessions(t *testing.T) {
 	if r := b.post(callBody(1, "hello")); r.status != 200 || text(t, r.last(t)) != "hello" {
 		t.Fatalf("tools/call through b of a session opened on a: %d %s", r.status, r.body)
 	}
+	// Last-Event-ID resumption of a stream a served, through b.
+	checkResume(t, a, b)
 	logs := func(r *reply) bool {
 		for _, m := range r.msgs {
 			if m["method"] == "notifications/message" {

@@ -31,6 +31,7 @@ type session struct {
 	getOpen bool               // a standalone GET is attached
 	streams map[string]*stream // request streams whose handler still runs
 	seq     uint64
+	tag     string // handler.streamTag
 }
 
 // begin and end bracket an HTTP request of the session (open streams
@@ -44,7 +45,7 @@ func (s *session) register(st *stream) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	id := s.id + "/" + strconv.FormatUint(s.seq, 10)
+	id := s.id + "/" + s.tag + strconv.FormatUint(s.seq, 10)
 	s.streams[id] = st
 	return id
 }
@@ -112,6 +113,7 @@ func (h *handler) sessionValue(id string, conn *runtime.Conn) *session {
 		ctx:      ctx,
 		cancel:   cancel,
 		streams:  make(map[string]*stream),
+		tag:      h.streamTag,
 	}
 	s.standalone = &stream{id: id + "/0", store: h.store, sse: true}
 	return s
