@@ -14,18 +14,25 @@ import (
 	"github.com/mcpgen/mcpgen/runtime/store/storetest"
 )
 
+// replicaPair starts a real redis-server and two servers sharing it, and
+// opens a session through a; b is a client of that session through the
+// other server.
+func replicaPair(t *testing.T) (srvA *runtime.Server, a, b *client) {
+	t.Helper()
+	redis := storetest.StartRedis(t)
+	srvA, urlA := newServer(t, nil, runtime.WithStoreURL(redis.URL))
+	_, urlB := newServer(t, nil, runtime.WithStoreURL(redis.URL))
+	a = &client{t: t, url: urlA}
+	a.initialize()
+	return srvA, a, &client{t: t, url: urlB, sid: a.sid}
+}
+
 // TestReplicasShareSessions: two servers sharing one real redis-server
 // are one server for a 2025 session: opened through a, it serves
 // requests through b, resumes a's streams through b; a log level set through b reaches a's copy; a
 // DELETE through b ends it on a too.
 func TestReplicasShareSessions(t *testing.T) {
-	redis := storetest.StartRedis(t)
-	srvA, urlA := newServer(t, nil, runtime.WithStoreURL(redis.URL))
-	_, urlB := newServer(t, nil, runtime.WithStoreURL(redis.URL))
-
-	a := &client{t: t, url: urlA}
-	a.initialize()
-	b := &client{t: t, url: urlB, sid: a.sid}
+	srvA, a, b := replicaPair(t)
 	if r := b.post(callBody(1, "hello")); r.status != 200 || text(t, r.last(t)) != "hello" {
 		t.Fatalf("tools/call through b of a session opened on a: %d %s", r.status, r.body)
 	}
@@ -62,7 +69,7 @@ func TestReplicasShareSessions(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	// A session b never saw, with an id nobody issued: 404 on both.
-	ghost := &client{t: t, url: urlB, sid: "00000000000000000000000000000000"}
+	ghost := &client{t: t, url: b.url, sid: "00000000000000000000000000000000"}
 	if r := ghost.post(callBody(4, "hello")); r.status != http.StatusNotFound {
 		t.Fatalf("unknown session through b: %d %s", r.status, r.body)
 	}
@@ -178,5 +185,26 @@ func TestReplicasRelayMessages(t *testing.T) {
 		case <-notifyDeadline:
 			t.Fatal("a notification produced on b never reached the GET stream on a")
 		}
+	}
+}
+
+// TestResumeWhileRunningElsewhere: a tool on a closes its stream and goes
+// on; the client resumes through b, which does not run the call, and
+// still gets what the tool sends next and its response.
+func TestResumeWhileRunningElsewhere(t *testing.T) {
+	_, a, b := replicaPair(t)
+	r := a.post(callBody(1, "test_reconnection"))
+	var last string
+	for _, e := range r.events {
+		if e.ID != "" {
+			last = e.ID
+		}
+	}
+	if r.status != 200 || last == "" || len(r.msgs) != 0 {
+		t.Fatalf("the closed stream: %d, last id %q, messages %v", r.status, last, r.msgs)
+	}
+	res := b.do(http.MethodGet, "", map[string]string{"Last-Event-ID": last})
+	if res.status != 200 || len(res.msgs) != 2 || res.msgs[0]["method"] != "notifications/message" || text(t, res.last(t)) != "reconnected closed=true" {
+		t.Fatalf("resumed through b: %d %v", res.status, res.msgs)
 	}
 }
