@@ -336,6 +336,15 @@ func HashForLog(s string) string {
 // answered alike (404), so a session id is no oracle. The second is
 // logged at warn.
 func (t *SessionTable[S]) Lookup(r *http.Request, id string) *SessionEntry[S] {
+	e, _ := t.Find(r, id)
+	return e
+}
+
+// Find is Lookup that also reports why a session could not be looked
+// up: with a shared store that cannot be reached, a session this process
+// does not hold may exist all the same, and the answer is 503 with
+// Retry-After (not 404, which would make the client start over).
+func (t *SessionTable[S]) Find(r *http.Request, id string) (*SessionEntry[S], *AdmissionError) {
 	p := Principal(r.Context())
 	t.mu.Lock()
 	e := t.byID[id]
@@ -345,18 +354,22 @@ func (t *SessionTable[S]) Lookup(r *http.Request, id string) *SessionEntry[S] {
 	}
 	t.mu.Unlock()
 	if e == nil && t.shared != nil {
-		e = t.restore(r, id)
+		var err error
+		if e, err = t.restore(r, id); err != nil {
+			return nil, &AdmissionError{StatusCode: http.StatusServiceUnavailable, RetryAfter: time.Second,
+				Message: "the server's state store is unavailable, retry shortly: " + err.Error()}
+		}
 	}
 	if e == nil {
-		return nil
+		return nil, nil
 	}
 	if p != e.principal {
 		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
-		return nil
+		return nil, nil
 	}
 	e.last.Store(time.Now().UnixNano())
-	return e
+	return e, nil
 }
 
 // Close ends e: it leaves the table and its onClose runs (once). With a

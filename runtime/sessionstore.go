@@ -140,35 +140,36 @@ func (t *SessionTable[S]) save(e *SessionEntry[S], changed bool) {
 	e.saved.Store(time.Now().UnixNano())
 }
 
-// restore rebuilds a session this process does not hold from the store,
-// or returns nil.
-func (t *SessionTable[S]) restore(r *http.Request, id string) *SessionEntry[S] {
+// restore rebuilds a session this process does not hold from the store;
+// nil when there is none; an error when the store failed.
+func (t *SessionTable[S]) restore(r *http.Request, id string) (*SessionEntry[S], error) {
 	if id == "" || store.CheckKey(t.key(id)) != nil {
-		return nil
+		return nil, nil
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), sessionOpTimeout)
 	b, err := t.shared.st.Get(ctx, t.key(id))
 	cancel()
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			t.logger().Warn(t.name+": cannot read a session from the store", "session", HashForLog(id), "err", err)
-		}
-		return nil
+		t.logger().Warn(t.name+": cannot read a session from the store", "session", HashForLog(id), "err", err)
+		return nil, err
 	}
 	var rec SessionRecord
 	if json.Unmarshal(b, &rec) != nil || rec.ID != id {
 		t.logger().Warn(t.name+": unreadable session record in the store", "session", HashForLog(id))
-		return nil
+		return nil, nil
 	}
 	if rec.Principal != Principal(r.Context()) {
 		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
-		return nil
+		return nil, nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if cur := t.byID[id]; cur != nil { // a concurrent request rebuilt it first
-		return cur
+		return cur, nil
 	}
 	e := &SessionEntry[S]{id: id, principal: rec.Principal, caller: rec.Caller, created: rec.Created}
 	e.last.Store(time.Now().UnixNano())
@@ -186,7 +187,7 @@ func (t *SessionTable[S]) restore(r *http.Request, id string) *SessionEntry[S] {
 		t.callers[e.caller] = mine
 	}
 	e.mine = mine.PushFront(e)
-	return e
+	return e, nil
 }
 
 // forget removes a closed session's record and tells the other replicas.

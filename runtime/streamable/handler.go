@@ -56,7 +56,15 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 	}
 	var s *session
 	if validSessionID(sid) {
-		s = h.lookup(r, sid)
+		e, aerr := h.sessions.Find(r, sid)
+		if aerr != nil {
+			aerr.SetHeaders(w.Header())
+			writeError(w, aerr.StatusCode, codeTransport, aerr.Message)
+			return nil
+		}
+		if e != nil {
+			s = e.Value
+		}
 	}
 	if s == nil {
 		writeError(w, http.StatusNotFound, codeTransport, "session not found: it ended or expired; send initialize without Mcp-Session-Id to start a new one")

@@ -208,3 +208,40 @@ func TestResumeWhileRunningElsewhere(t *testing.T) {
 		t.Fatalf("resumed through b: %d %v", res.status, res.msgs)
 	}
 }
+
+// TestStoreDown: while Redis is down, a replica that must read a session
+// answers 503 with Retry-After and a message naming the store, the
+// replica holding it goes on serving it, and once Redis is back (empty:
+// nothing persisted) new sessions work without a restart.
+func TestStoreDown(t *testing.T) {
+	redis := storetest.StartRedis(t)
+	_, urlA := newServer(t, nil, runtime.WithStoreURL(redis.URL))
+	_, urlB := newServer(t, nil, runtime.WithStoreURL(redis.URL))
+	a := &client{t: t, url: urlA}
+	a.initialize()
+	redis.Stop()
+	b := &client{t: t, url: urlB, sid: a.sid}
+	r := b.post(callBody(1, "hello"))
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "state store is unavailable") || !strings.Contains(string(r.body), redis.URL) {
+		t.Fatalf("through b while Redis is down: %d %v %s", r.status, r.header, r.body)
+	}
+	if r := a.post(callBody(2, "hello")); r.status != 200 || text(t, r.last(t)) != "hello" {
+		t.Fatalf("through a, which holds the session: %d %s", r.status, r.body)
+	}
+	redis.Start()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c := &client{t: t, url: urlB}
+		r := c.post(initBody)
+		if r.status == 200 {
+			c.sid = r.header.Get(headerSessionID)
+			if r := (&client{t: t, url: urlA, sid: c.sid}).post(callBody(3, "hello")); r.status == 200 {
+				break // opened on b, served by a: the store works again
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery after Redis returned: %d %s", r.status, r.body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

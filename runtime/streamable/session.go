@@ -126,14 +126,6 @@ func (h *handler) restoreSession(e *runtime.SessionEntry[*session]) {
 	e.Value.entry = e
 }
 
-// lookup returns the session id of r's principal, or nil.
-func (h *handler) lookup(r *http.Request, id string) *session {
-	if e := h.sessions.Lookup(r, id); e != nil {
-		return e.Value
-	}
-	return nil
-}
-
 // closeSession ends a session: it leaves the table, its requests are
 // cancelled, its streams end and its stored events are dropped.
 func (h *handler) closeSession(s *session) { h.sessions.Close(s.entry) }
