@@ -167,6 +167,14 @@ func (c *Conn) SetStandalone(out Outbound) (release func(), ok bool) {
 	}, true
 }
 
+// attachedStandalone is the session's GET stream when this process
+// holds it, or nil.
+func (c *Conn) attachedStandalone() Outbound {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.standalone
+}
+
 func (c *Conn) standaloneOut() Outbound {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -313,10 +321,7 @@ func (c *Conn) cancelRequest(id json.RawMessage) bool {
 func (c *Conn) relayed(kind string, raw []byte) {
 	switch kind {
 	case relayStandalone:
-		c.mu.Lock()
-		out := c.standalone
-		c.mu.Unlock()
-		if out != nil {
+		if out := c.attachedStandalone(); out != nil {
 			_ = out.Send(raw)
 		}
 	case relayIn:

@@ -76,6 +76,9 @@ type Server struct {
 	store     store.Store
 	ownsStore bool
 	storeOnce sync.Once
+	// replica names this process in the notifications it broadcasts to
+	// the other replicas sharing the store ("" with the memory store).
+	replica string
 
 	// The 2026 era (modern.go): pre-encoded answers, cache hints, the
 	// x-mcp-header arguments of each tool, the requestState cipher and
@@ -139,13 +142,17 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 func (s *Server) openStore() error {
 	if s.cfg.Store != nil {
 		s.store = s.cfg.Store
-		return nil
+		return s.startBroadcast()
 	}
 	st, err := store.Open(s.cfg.StoreURL, s.cfg.Home)
 	if err != nil {
 		return fmt.Errorf("MCPGEN_STORE: %w", err)
 	}
 	s.store, s.ownsStore = st, true
+	if err := s.startBroadcast(); err != nil {
+		s.closeStore()
+		return err
+	}
 	return nil
 }
 
@@ -623,7 +630,13 @@ func (s *Server) waitIdle(ctx context.Context) error {
 // stream, and every 2026 listen stream whose resourceSubscriptions name
 // it. Connections without a stream miss the notification, as the spec
 // allows.
+// With a shared store every replica's streams are told.
 func (s *Server) NotifyResourceUpdated(uri string) {
+	s.notifyLocal(notifyUpdated, uri)
+	s.broadcast(notifyUpdated, uri)
+}
+
+func (s *Server) resourceUpdated(uri string) {
 	s.publish("notifications/resources/updated", func(l *listener) bool { return l.uris[uri] }, uri)
 	s.subMu.Lock()
 	conns := make([]*Conn, 0, len(s.subs))
@@ -639,7 +652,13 @@ func (s *Server) NotifyResourceUpdated(uri string) {
 		if msg == nil {
 			msg = EncodeNotification("notifications/resources/updated", map[string]string{"uri": uri})
 		}
-		if out := c.standaloneOut(); out != nil {
+		out := c.standaloneOut()
+		if s.broadcasting() {
+			// Every replica tells the GET streams it holds: a backlog
+			// or a relay here would tell a stream twice.
+			out = c.attachedStandalone()
+		}
+		if out != nil {
 			if err := out.Send(msg); err != nil {
 				s.cfg.Logger.Debug("mcp: resources/updated not delivered", "session", c.ID(), "err", err)
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -232,5 +233,58 @@ func (t *SessionTable[S]) dropLocal(id string) {
 	t.mu.Unlock()
 	if e != nil {
 		t.finish(e)
+	}
+}
+
+// notifyChannel carries the server-wide notifications between replicas:
+// "REPLICA KIND [URI]".
+const notifyChannel = "server/notify"
+
+// startBroadcast subscribes to the other replicas' notifications when
+// the store is shared (not the memory store).
+func (s *Server) startBroadcast() error {
+	if _, mem := s.store.(*store.Memory); mem || s.store == nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	sub, err := s.store.Subscribe(ctx, notifyChannel)
+	if err != nil {
+		cancel()
+		return fmt.Errorf("MCPGEN_STORE: %w", err)
+	}
+	s.replica = randomID(6)
+	go func() {
+		<-s.closing
+		cancel()
+	}()
+	go func() {
+		for msg := range sub.C {
+			from, rest, _ := strings.Cut(string(msg), " ")
+			if from == s.replica {
+				continue
+			}
+			kind, uri, _ := strings.Cut(rest, " ")
+			s.notifyLocal(kind, uri)
+		}
+	}()
+	return nil
+}
+
+// broadcasting reports whether notifications go to the other replicas.
+func (s *Server) broadcasting() bool { return s.replica != "" }
+
+// broadcast tells the other replicas to deliver a notification.
+func (s *Server) broadcast(kind, uri string) {
+	if !s.broadcasting() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
+	defer cancel()
+	msg := s.replica + " " + kind
+	if uri != "" {
+		msg += " " + uri
+	}
+	if err := s.store.Publish(ctx, notifyChannel, []byte(msg)); err != nil {
+		s.cfg.Logger.Warn("mcp: cannot tell the other replicas: their streams miss a notification", "notification", kind, "err", err)
 	}
 }

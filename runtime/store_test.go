@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -90,4 +91,52 @@ func askOnAnswerOn(t *testing.T, a, b *Server) string {
 		t.Fatalf("answered across replicas: %v", r)
 	}
 	return id
+}
+
+// TestListenAcrossReplicas: a 2026 listen stream held by one replica is
+// told about list and resource changes made on another, once.
+func TestListenAcrossReplicas(t *testing.T) {
+	srv := storetest.StartRedis(t)
+	a := newTestServer(t, WithStoreURL(srv.URL))
+	b := newTestServer(t, WithStoreURL(srv.URL))
+	t.Cleanup(func() { a.Shutdown(context.Background()); b.Shutdown(context.Background()) })
+	out := &fakeOut{sent: make(chan []byte, 8)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		modernCtx(ctx, t, a, modernHeader("subscriptions/listen", ""), out, 9, "subscriptions/listen",
+			`{`+meta("{}")+`,"notifications":{"toolsListChanged":true,"resourceSubscriptions":["mem://readme"]}}`)
+	}()
+	next := func() string {
+		select {
+		case m := <-out.sent:
+			var n struct{ Method string }
+			json.Unmarshal(m, &n)
+			return n.Method
+		case <-time.After(10 * time.Second):
+			t.Fatal("no notification")
+			return ""
+		}
+	}
+	if m := next(); m != "notifications/subscriptions/acknowledged" {
+		t.Fatalf("first message %s", m)
+	}
+	b.NotifyPromptListChanged() // not asked for
+	b.NotifyToolListChanged()
+	if m := next(); m != "notifications/tools/list_changed" {
+		t.Fatalf("after a tool change on b: %s", m)
+	}
+	b.NotifyResourceUpdated("mem://readme")
+	if m := next(); m != "notifications/resources/updated" {
+		t.Fatalf("after a resource update on b: %s", m)
+	}
+	a.NotifyToolListChanged() // delivered once, not echoed back
+	if m := next(); m != "notifications/tools/list_changed" {
+		t.Fatalf("after a tool change on a: %s", m)
+	}
+	select {
+	case m := <-out.sent:
+		t.Fatalf("unexpected %s", m)
+	case <-time.After(300 * time.Millisecond):
+	}
 }

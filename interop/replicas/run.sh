@@ -2,7 +2,9 @@
 # Three replicas of mcpgen's conformance server sharing one redis-server,
 # behind HAProxy (round robin, no stickiness), tested as one server by the
 # official MCP conformance suite 0.1.16 (--suite all): every check must
-# pass and none may warn, as for one process (interop/conformance/run.sh).
+# pass and none may warn, as for one process (interop/conformance/run.sh);
+# then by 0.2.0-alpha.12 --suite all for 2026-07-28 and 2025-11-25, with
+# the rules of interop/conformance/run-alpha.sh.
 #
 #   interop/replicas/run.sh [-o DIR]
 #
@@ -112,6 +114,10 @@ cat "$work/suite.log"
 echo
 echo "==> replicas: $(grep -E '^Total: ' "$work/suite.log" | tail -1 || echo 'no Total line (the suite did not finish)')"
 if ! "$node22" "$conf/summarize.mjs" "$out" 1 ""; then
+	status=1
+fi
+# The pre-release suite (both eras, --suite all) through the same balancer.
+if ! "$conf/run-alpha.sh" --url "$url" ${out:+-o "$out/alpha"}; then
 	status=1
 fi
 if [ "$status" -ne 0 ]; then
