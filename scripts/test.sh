@@ -35,7 +35,7 @@ step "official conformance suite 0.1.16, stateful"
 step "official conformance suite 0.1.16, stateless"
 ./interop/conformance/run.sh stateless
 
-step "three replicas sharing one redis-server behind HAProxy (round robin, no stickiness): official conformance suite 0.1.16 --suite all"
+step "three replicas sharing one redis-server behind HAProxy (round robin, no stickiness): conformance suites 0.1.16 and 0.2.0-alpha.12 --suite all, TypeScript SDK smoke test"
 ./interop/replicas/run.sh
 
 step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, 2025-11-25 experimental tasks, structured results checked against outputSchema)"

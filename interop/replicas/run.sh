@@ -4,7 +4,8 @@
 # official MCP conformance suite 0.1.16 (--suite all): every check must
 # pass and none may warn, as for one process (interop/conformance/run.sh);
 # then by 0.2.0-alpha.12 --suite all for 2026-07-28 and 2025-11-25, with
-# the rules of interop/conformance/run-alpha.sh.
+# the rules of interop/conformance/run-alpha.sh; then by the official
+# TypeScript SDK client's smoke test (interop/ts/run.sh --url).
 #
 #   interop/replicas/run.sh [-o DIR]
 #
@@ -118,6 +119,10 @@ if ! "$node22" "$conf/summarize.mjs" "$out" 1 ""; then
 fi
 # The pre-release suite (both eras, --suite all) through the same balancer.
 if ! "$conf/run-alpha.sh" --url "$url" ${out:+-o "$out/alpha"}; then
+	status=1
+fi
+# The official TypeScript SDK client's smoke test through the balancer.
+if ! "$root/interop/ts/run.sh" --url "$url"; then
 	status=1
 fi
 if [ "$status" -ne 0 ]; then
