@@ -44,6 +44,8 @@ type Conn struct {
 	nextID      int64
 	standalone  Outbound
 	standaloneN int      // generation, so a stale release does not detach a newer stream
+	keep        Outbound // ShareStandalone: where standalone messages go while no stream is attached here
+	follow      func()   // ShareStandalone: fetch what another replica kept
 	backlog     [][]byte // messages for a standalone stream not open yet (bounded)
 	subs        map[string]struct{}
 	closed      bool
@@ -183,6 +185,9 @@ func (c *Conn) standaloneOut() Outbound {
 		// open it right after initialize, concurrently with their first
 		// calls): keep the messages for it rather than drop them. With
 		// replicas, the one holding the stream gets them too.
+		if c.cfg.relay != nil && c.keep != nil {
+			return keptOut{c}
+		}
 		if c.cfg.relay != nil {
 			return relayOut{c}
 		}
@@ -225,6 +230,32 @@ type relayOut struct{ c *Conn }
 func (r relayOut) Send(msg []byte) error {
 	r.c.cfg.relay(relayStandalone, msg)
 	return backlogOut(r).Send(msg)
+}
+
+// keptOut stores a standalone message where every replica finds it
+// (ShareStandalone) and tells the one holding the stream to fetch it.
+type keptOut struct{ c *Conn }
+
+func (k keptOut) Send(msg []byte) error {
+	if err := k.c.keep.Send(msg); err != nil {
+		return err
+	}
+	k.c.cfg.relay(relayStandalone, nil)
+	return nil
+}
+
+// ShareStandalone is for transports whose event store is shared by
+// replicas: a message for the session's standalone stream while this
+// process holds none goes to keep (which stores it for whichever replica
+// holds or resumes the stream), and follow runs when another replica
+// kept one, to fetch it for the stream held here. It does nothing for a
+// session that is not shared (SessionTable.Share).
+func (c *Conn) ShareStandalone(keep Outbound, follow func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cfg.relay != nil {
+		c.keep, c.follow = keep, follow
+	}
 }
 
 // Kinds of relayed messages.
@@ -321,6 +352,13 @@ func (c *Conn) cancelRequest(id json.RawMessage) bool {
 func (c *Conn) relayed(kind string, raw []byte) {
 	switch kind {
 	case relayStandalone:
+		c.mu.Lock()
+		follow := c.follow
+		c.mu.Unlock()
+		if follow != nil {
+			go follow() // a store round trip: not on the dispatch loop
+			return
+		}
 		if out := c.attachedStandalone(); out != nil {
 			_ = out.Send(raw)
 		}

@@ -442,6 +442,7 @@ func (h *handler) resume(w http.ResponseWriter, r *http.Request, sess *session, 
 		// stream's lock, so no event falls between replay and live.
 		st.mu.Lock()
 		_, err = h.store.Replay(r.Context(), lastID, collect)
+		st.note(lastID) // what the reader has, for catchUp
 		live := err == nil && st.attachLocked(rd)
 		rd.events = replayed
 		rd.closed = !live

@@ -245,3 +245,78 @@ func TestStoreDown(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestReplicaDiesHoldingGET: the GET stream is held by a, a task runs on
+// b and reports its status there; a dies; the client resumes its GET
+// stream through c with Last-Event-ID and gets what it missed, and the
+// session goes on.
+func TestReplicaDiesHoldingGET(t *testing.T) {
+	redis := storetest.StartRedis(t)
+	gates := map[string]chan struct{}{`{"n":1}`: make(chan struct{}), `{"n":2}`: make(chan struct{})}
+	def := testDef()
+	def.Tools = append(def.Tools, &runtime.Tool{Name: "slow", TaskSupport: runtime.TaskOptional, Handler: func(ctx context.Context, c *runtime.Call) (*runtime.ToolResult, error) {
+		select {
+		case <-gates[string(c.Arguments)]:
+			return runtime.TextResult("slow done"), nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}})
+	srvA, urlA := newServerDef(t, def, nil, runtime.WithStoreURL(redis.URL))
+	_, urlB := newServerDef(t, def, nil, runtime.WithStoreURL(redis.URL))
+	_, urlC := newServerDef(t, def, nil, runtime.WithStoreURL(redis.URL))
+	a := &client{t: t, url: urlA}
+	a.initialize()
+
+	get := a.request(http.MethodGet, "", nil)
+	gr := &eventReader{br: bufio.NewReader(get.Body)}
+	last := ""
+	b := &client{t: t, url: urlB, sid: a.sid}
+	for i := range 2 {
+		r := b.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"slow","arguments":{"n":%d},"task":{"ttl":60000}}}`, i+1, i+1))
+		if r.status != 200 || !strings.Contains(string(r.body), `"taskId"`) {
+			t.Fatalf("task %d through b: %d %s", i+1, r.status, r.body)
+		}
+	}
+	// The first task ends on b: a's GET stream tells the client.
+	close(gates[`{"n":1}`])
+	for {
+		e, err := gr.next(t, 10*time.Second)
+		if err != nil {
+			t.Fatalf("GET stream on a: no status of the task that ended on b: %v", err)
+		}
+		if e.ID != "" {
+			last = e.ID
+		}
+		if strings.Contains(e.Data, `"status":"completed"`) {
+			break
+		}
+	}
+
+	// a dies with the GET stream; the second task ends on b meanwhile.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	srvA.Shutdown(ctx)
+	cancel()
+	get.Body.Close()
+	close(gates[`{"n":2}`])
+
+	c := &client{t: t, url: urlC, sid: a.sid}
+	resp := c.request(http.MethodGet, "", map[string]string{"Last-Event-ID": last})
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET with Last-Event-ID through c: %d", resp.StatusCode)
+	}
+	cr := &eventReader{br: bufio.NewReader(resp.Body)}
+	for {
+		e, err := cr.next(t, 10*time.Second)
+		if err != nil {
+			t.Fatalf("resumed through c, no status of the task that ended while nobody held the stream: %v", err)
+		}
+		if strings.Contains(e.Data, `"status":"completed"`) {
+			break
+		}
+	}
+	if r := c.post(callBody(2, "hello")); r.status != 200 || text(t, r.last(t)) != "hello" {
+		t.Fatalf("the session through c: %d %s", r.status, r.body)
+	}
+}

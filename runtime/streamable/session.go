@@ -116,6 +116,11 @@ func (h *handler) sessionValue(id string, conn *runtime.Conn) *session {
 		tag:      h.streamTag,
 	}
 	s.standalone = &stream{id: id + "/0", store: h.store, sse: true}
+	if es, ok := h.store.(*StoreEventStore); ok && h.streamTag != "" {
+		// Replicas: what is meant for the GET stream while another
+		// replica holds it is stored, and that replica fetches it.
+		conn.ShareStandalone(s.standalone, func() { s.standalone.catchUp(es) })
+	}
 	return s
 }
 

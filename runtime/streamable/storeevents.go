@@ -112,16 +112,9 @@ func (s *StoreEventStore) Replay(ctx context.Context, lastEventID string, send f
 	if !ok || store.CheckKey(eventsKey(streamID)) != nil {
 		return "", runtime.ErrUnknownEvent
 	}
-	cur, err := s.st.Get(ctx, eventsKey(streamID))
-	if errors.Is(err, store.ErrNotFound) {
-		return "", runtime.ErrUnknownEvent
-	}
+	rec, err := s.load(ctx, streamID)
 	if err != nil {
 		return "", err
-	}
-	var rec storedStream
-	if json.Unmarshal(cur, &rec) != nil {
-		return "", runtime.ErrUnknownEvent
 	}
 	// The id must have been issued, and the events after it still held.
 	first := rec.Next
@@ -140,6 +133,37 @@ func (s *StoreEventStore) Replay(ctx context.Context, lastEventID string, send f
 		}
 	}
 	return streamID, nil
+}
+
+// load reads a stream; ErrUnknownEvent when there is none.
+func (s *StoreEventStore) load(ctx context.Context, streamID string) (storedStream, error) {
+	var rec storedStream
+	cur, err := s.st.Get(ctx, eventsKey(streamID))
+	if errors.Is(err, store.ErrNotFound) {
+		return rec, runtime.ErrUnknownEvent
+	}
+	if err != nil {
+		return rec, err
+	}
+	if json.Unmarshal(cur, &rec) != nil {
+		return rec, runtime.ErrUnknownEvent
+	}
+	return rec, nil
+}
+
+// since returns the events of a stream after sequence number after (0:
+// all it holds).
+func (s *StoreEventStore) since(ctx context.Context, streamID string, after uint64) ([]storedEvent, error) {
+	rec, err := s.load(ctx, streamID)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range rec.Events {
+		if e.Seq > after {
+			return rec.Events[i:], nil
+		}
+	}
+	return nil, nil
 }
 
 // Forget implements runtime.EventStore: it does nothing (see the type).
