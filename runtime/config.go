@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mcpgen/mcpgen/runtime/store"
 )
 
 // Config is the resolved configuration of a Server: defaults, then the
@@ -113,10 +115,14 @@ type Config struct {
 	// NewServer does not create it.
 	Home string
 	// StoreURL says where state shared between requests and replicas
-	// lives (OAuth proxy clients, codes and tokens): "memory" (default),
-	// "file://DIR" or "redis://HOST:PORT/DB" (MCPGEN_STORE). NewServer
-	// checks its form; the components that keep state open it.
+	// lives (OAuth proxy clients, codes and tokens, tasks): "memory"
+	// (default), "file://DIR" or "redis://[user:password@]HOST:PORT/DB"
+	// (MCPGEN_STORE). NewServer opens it once (a store it cannot reach
+	// fails NewServer) and closes it at Shutdown; Server.Store returns it.
 	StoreURL string
+	// Store, when set (WithStore), is used instead of opening StoreURL;
+	// the caller closes it.
+	Store store.Store
 
 	// Tasks (tools declared with a TaskSupport). TaskStore keeps their
 	// records (default: in memory). MaxRunningTasks bounds the tasks
@@ -332,6 +338,10 @@ func WithCacheHints(lists, read CacheHint) Option {
 func WithRequestStateKey(key []byte) Option {
 	return func(c *Config) { c.RequestStateKey = append([]byte(nil), key...) }
 }
+
+// WithStore makes the server keep its state in st instead of opening
+// Config.StoreURL; the caller closes st after Shutdown.
+func WithStore(st store.Store) Option { return func(c *Config) { c.Store = st } }
 
 // WithTaskStore keeps task records in ts instead of memory.
 func WithTaskStore(ts TaskStore) Option { return func(c *Config) { c.TaskStore = ts } }

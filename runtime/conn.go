@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -43,6 +44,8 @@ type Conn struct {
 	nextID      int64
 	standalone  Outbound
 	standaloneN int      // generation, so a stale release does not detach a newer stream
+	keep        Outbound // ShareStandalone: where standalone messages go while no stream is attached here
+	follow      func()   // ShareStandalone: fetch what another replica kept
 	backlog     [][]byte // messages for a standalone stream not open yet (bounded)
 	subs        map[string]struct{}
 	closed      bool
@@ -172,13 +175,28 @@ func (c *Conn) SetStandalone(out Outbound) (release func(), ok bool) {
 	}, true
 }
 
+// attachedStandalone is the session's GET stream when this process
+// holds it, or nil.
+func (c *Conn) attachedStandalone() Outbound {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.standalone
+}
+
 func (c *Conn) standaloneOut() Outbound {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.standalone == nil && !c.cfg.Stateless && !c.modern && !c.closed {
 		// A session whose client has not opened its GET stream yet (clients
 		// open it right after initialize, concurrently with their first
-		// calls): keep the messages for it rather than drop them.
+		// calls): keep the messages for it rather than drop them. With
+		// replicas, the one holding the stream gets them too.
+		if c.cfg.relay != nil && c.keep != nil {
+			return keptOut{c}
+		}
+		if c.cfg.relay != nil {
+			return relayOut{c}
+		}
 		return backlogOut{c}
 	}
 	return c.standalone
@@ -210,6 +228,47 @@ func (b backlogOut) Send(msg []byte) error {
 	c.mu.Unlock()
 	return nil
 }
+
+// relayOut is backlogOut that also offers the message to the replica
+// holding the session's GET stream.
+type relayOut struct{ c *Conn }
+
+func (r relayOut) Send(msg []byte) error {
+	r.c.cfg.relay(relayStandalone, msg)
+	return backlogOut(r).Send(msg)
+}
+
+// keptOut stores a standalone message where every replica finds it
+// (ShareStandalone) and tells the one holding the stream to fetch it.
+type keptOut struct{ c *Conn }
+
+func (k keptOut) Send(msg []byte) error {
+	if err := k.c.keep.Send(msg); err != nil {
+		return err
+	}
+	k.c.cfg.relay(relayStandalone, nil)
+	return nil
+}
+
+// ShareStandalone is for transports whose event store is shared by
+// replicas: a message for the session's standalone stream while this
+// process holds none goes to keep (which stores it for whichever replica
+// holds or resumes the stream), and follow runs when another replica
+// kept one, to fetch it for the stream held here. It does nothing for a
+// session that is not shared (SessionTable.Share).
+func (c *Conn) ShareStandalone(keep Outbound, follow func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cfg.relay != nil {
+		c.keep, c.follow = keep, follow
+	}
+}
+
+// Kinds of relayed messages.
+const (
+	relayIn         = "in"
+	relayStandalone = "out"
+)
 
 // outFor is where a message of request r goes: its own stream, else the
 // standalone stream, else nowhere (nil).
@@ -282,17 +341,83 @@ func (c *Conn) unregister(r *inflight) {
 	c.mu.Unlock()
 }
 
-// cancelRequest handles notifications/cancelled.
-func (c *Conn) cancelRequest(id json.RawMessage) {
+// cancelRequest handles notifications/cancelled; it reports whether the
+// request runs here.
+func (c *Conn) cancelRequest(id json.RawMessage) bool {
 	c.mu.Lock()
 	r := c.inflight[string(id)]
 	c.mu.Unlock()
 	if r != nil {
 		r.cancel()
 	}
+	return r != nil
+}
+
+// relayed handles a message the client sent to another replica that
+// could not place it (SessionTable.Share).
+func (c *Conn) relayed(kind string, raw []byte) {
+	switch kind {
+	case relayStandalone:
+		c.mu.Lock()
+		follow := c.follow
+		c.mu.Unlock()
+		if follow != nil {
+			go follow() // a store round trip: not on the dispatch loop
+			return
+		}
+		if out := c.attachedStandalone(); out != nil {
+			_ = out.Send(raw)
+		}
+	case relayIn:
+		msg, perr := ParseMessage(raw)
+		if perr != nil {
+			return
+		}
+		if msg.IsResponse() {
+			c.deliver(msg)
+		} else if id := cancelledID(msg); id != nil {
+			c.cancelRequest(id)
+		}
+	}
+}
+
+// cancelledID is the requestId of a notifications/cancelled, or nil.
+func cancelledID(msg *Message) json.RawMessage {
+	if msg.Method != "notifications/cancelled" {
+		return nil
+	}
+	var p struct {
+		RequestID json.RawMessage `json:"requestId"`
+	}
+	if json.Unmarshal(msg.Params, &p) != nil || len(p.RequestID) == 0 {
+		return nil
+	}
+	return p.RequestID
+}
+
+// encodeIncoming re-encodes a client's message for relaying.
+func encodeIncoming(m *Message) []byte {
+	b, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id,omitempty"`
+		Method  string          `json:"method,omitempty"`
+		Params  json.RawMessage `json:"params,omitempty"`
+		Result  json.RawMessage `json:"result,omitempty"`
+		Error   *Error          `json:"error,omitempty"`
+	}{"2.0", m.ID, m.Method, m.Params, m.Result, m.Error})
+	return b
 }
 
 func (c *Conn) subscribe(uri string, on bool) *Error {
+	if err := c.setSubscription(uri, on); err != nil {
+		return err
+	}
+	c.changed()
+	return nil
+}
+
+// setSubscription is subscribe without telling the session table.
+func (c *Conn) setSubscription(uri string, on bool) *Error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -320,6 +445,63 @@ func (c *Conn) subscribe(uri string, on bool) *Error {
 	}
 	c.srv.subMu.Unlock()
 	return nil
+}
+
+// changed tells the session table that the session's record changed.
+func (c *Conn) changed() {
+	if f := c.cfg.onChange; f != nil {
+		f()
+	}
+}
+
+// capabilitySet is the declared (non-null) client capabilities of caps.
+func capabilitySet(caps map[string]json.RawMessage) map[string]json.RawMessage {
+	set := make(map[string]json.RawMessage, len(caps))
+	for k, raw := range caps {
+		if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			set[k] = raw
+		}
+	}
+	return set
+}
+
+// restore gives a new Conn the negotiated state of a session opened on
+// another replica (or before a restart). It runs before the Conn is
+// shared, and before its onChange is set.
+func (c *Conn) restore(r SessionRecord) {
+	caps := map[string]json.RawMessage{}
+	if len(r.ClientCapabilities) > 0 {
+		_ = json.Unmarshal(r.ClientCapabilities, &caps)
+	}
+	c.mu.Lock()
+	c.version, c.client = r.ProtocolVersion, r.ClientInfo
+	c.clientCaps, c.capSet = r.ClientCapabilities, capabilitySet(caps)
+	c.initialized = r.ProtocolVersion != ""
+	c.mu.Unlock()
+	c.ready.Store(true)
+	c.update(r)
+}
+
+// update applies what may change during a session (log level,
+// subscriptions) from a record another replica wrote.
+func (c *Conn) update(r SessionRecord) {
+	c.mu.Lock()
+	if sev, ok := logSeverity[r.LogLevel]; ok {
+		c.logMin = sev
+	}
+	var drop []string
+	for u := range c.subs {
+		if !slices.Contains(r.Subscriptions, u) {
+			drop = append(drop, u)
+		}
+	}
+	c.mu.Unlock()
+	for _, u := range drop {
+		_ = c.setSubscription(u, false)
+	}
+	for _, u := range r.Subscriptions {
+		_ = c.setSubscription(u, true)
+	}
 }
 
 func (c *Conn) subscribed(uri string) bool {
@@ -447,6 +629,9 @@ func (c *Conn) call(ctx context.Context, r *inflight, method string, params, res
 	}
 	c.nextID++
 	id := json.RawMessage(strconv.FormatInt(c.nextID, 10))
+	if c.cfg.idPrefix != "" {
+		id = json.RawMessage(`"` + c.cfg.idPrefix + string(id) + `"`)
+	}
 	ch := make(chan *Message, 1)
 	if c.pending == nil {
 		c.pending = map[string]chan *Message{}
@@ -538,12 +723,7 @@ func (c *Conn) capsLocked() map[string]json.RawMessage {
 	if c.capSet == nil && c.modern && len(c.clientCaps) > 0 {
 		var caps map[string]json.RawMessage
 		_ = json.Unmarshal(c.clientCaps, &caps)
-		c.capSet = make(map[string]json.RawMessage, len(caps))
-		for k, raw := range caps {
-			if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-				c.capSet[k] = raw
-			}
-		}
+		c.capSet = capabilitySet(caps)
 	}
 	return c.capSet
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcpgen/mcpgen/runtime/store/storetest"
 )
 
 // TestLogLevelFromEnvironment checks that MCPGEN_LOG_LEVEL decides
@@ -118,6 +120,10 @@ func TestStoreAndHomeSettings(t *testing.T) {
 	if err != nil {
 		t.Skip("no home directory:", err)
 	}
+	// NewServer opens the store it is given: a real Redis and real
+	// directories.
+	redisURL := strings.TrimSuffix(storetest.StartRedis(t).URL, "/0")
+	dir := t.TempDir()
 	tests := []struct {
 		name      string
 		env       map[string]string
@@ -127,11 +133,12 @@ func TestStoreAndHomeSettings(t *testing.T) {
 		wantErr   string
 	}{
 		{"defaults", nil, nil, filepath.Join(home, ".mcpgen"), "memory", ""},
-		{"environment", map[string]string{"MCPGEN_HOME": "/srv/state", "MCPGEN_STORE": "redis://cache:6379/2"}, nil, "/srv/state", "redis://cache:6379/2", ""},
+		{"environment", map[string]string{"MCPGEN_HOME": "/srv/state", "MCPGEN_STORE": redisURL + "/2"}, nil, "/srv/state", redisURL + "/2", ""},
 		{"tilde", map[string]string{"MCPGEN_HOME": "~/x"}, nil, filepath.Join(home, "x"), "memory", ""},
-		{"file store", map[string]string{"MCPGEN_STORE": "file:///var/lib/mcp"}, nil, filepath.Join(home, ".mcpgen"), "file:///var/lib/mcp", ""},
-		{"redis without db", map[string]string{"MCPGEN_STORE": "redis://cache:6379"}, nil, filepath.Join(home, ".mcpgen"), "redis://cache:6379", ""},
-		{"options override", map[string]string{"MCPGEN_HOME": "/a", "MCPGEN_STORE": "memory"}, []Option{WithHome("/b"), WithStoreURL("file://./state")}, "/b", "file://./state", ""},
+		{"file store", map[string]string{"MCPGEN_STORE": "file://" + dir + "/a"}, nil, filepath.Join(home, ".mcpgen"), "file://" + dir + "/a", ""},
+		{"redis without db", map[string]string{"MCPGEN_STORE": redisURL}, nil, filepath.Join(home, ".mcpgen"), redisURL, ""},
+		{"options override", map[string]string{"MCPGEN_HOME": "/a", "MCPGEN_STORE": "memory"}, []Option{WithHome("/b"), WithStoreURL("file://" + dir + "/b")}, "/b", "file://" + dir + "/b", ""},
+		{"unreachable redis", map[string]string{"MCPGEN_STORE": "redis://:hunter2@127.0.0.1:1/0"}, nil, "", "", "MCPGEN_STORE: store redis://:xxxxx@127.0.0.1:1/0: cannot reach Redis: dial tcp 127.0.0.1:1"},
 		{"unknown store", map[string]string{"MCPGEN_STORE": "postgres://x"}, nil, "", "", "MCPGEN_STORE"},
 		{"file store without dir", map[string]string{"MCPGEN_STORE": "file://"}, nil, "", "", "MCPGEN_STORE"},
 		{"redis bad db", map[string]string{"MCPGEN_STORE": "redis://cache:6379/zero"}, nil, "", "", "MCPGEN_STORE"},
@@ -148,11 +155,15 @@ func TestStoreAndHomeSettings(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
 				}
+				if strings.Contains(err.Error(), "hunter2") {
+					t.Fatalf("the error shows the store password: %v", err)
+				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer s.Shutdown(context.Background())
 			if c := s.Config(); c.Home != tt.wantHome || c.StoreURL != tt.wantStore {
 				t.Errorf("home %q store %q, want %q %q", c.Home, c.StoreURL, tt.wantHome, tt.wantStore)
 			}

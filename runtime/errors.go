@@ -46,6 +46,19 @@ type Error struct {
 	Code    int             `json:"code"`
 	Message string          `json:"message"`
 	Data    json.RawMessage `json:"data,omitempty"`
+
+	// unavailable marks an error of the state store (StoreError): the
+	// request may succeed later, and HTTP says so with a 503.
+	unavailable bool
+}
+
+// StoreError is the error of a request that needed the server's state
+// store (MCPGEN_STORE) while it failed: an internal error whose message
+// names the store (never its password) and the cause, answered over
+// HTTP with 503 Service Unavailable and Retry-After, since the request
+// succeeds once the store is back.
+func StoreError(err error) *Error {
+	return &Error{Code: CodeInternalError, Message: "the server's state store is unavailable, retry shortly: " + err.Error(), unavailable: true}
 }
 
 // Error formats the code and message, for logs.

@@ -77,7 +77,11 @@ func (s *Server) Handle(ctx context.Context, c *Conn, msg *Message, out Outbound
 		return nil
 	case msg.IsResponse():
 		if !c.deliver(msg) {
-			s.cfg.Logger.Debug("mcp: response to no pending request dropped", "session", c.ID(), "id", string(msg.ID))
+			if c.cfg.relay != nil { // perhaps asked by another replica
+				c.cfg.relay(relayIn, encodeIncoming(msg))
+			} else {
+				s.cfg.Logger.Debug("mcp: response to no pending request dropped", "session", c.ID(), "id", string(msg.ID))
+			}
 		}
 		return nil
 	case msg.IsNotification():
@@ -147,11 +151,8 @@ func (s *Server) runMethod(ctx context.Context, c *Conn, m methodFunc, msg *Mess
 func (s *Server) notification(c *Conn, msg *Message) {
 	switch msg.Method {
 	case "notifications/cancelled":
-		var p struct {
-			RequestID json.RawMessage `json:"requestId"`
-		}
-		if json.Unmarshal(msg.Params, &p) == nil && len(p.RequestID) > 0 {
-			c.cancelRequest(p.RequestID)
+		if id := cancelledID(msg); id != nil && !c.cancelRequest(id) && c.cfg.relay != nil {
+			c.cfg.relay(relayIn, encodeIncoming(msg)) // perhaps running on another replica
 		}
 	case "notifications/initialized":
 		// Requests are served as soon as initialize succeeded; the
@@ -235,14 +236,10 @@ func (s *Server) initialize(ctx context.Context, c *Conn, r *inflight, params js
 	c.version = v
 	c.client = client
 	c.clientCaps = p.Capabilities
-	c.capSet = make(map[string]json.RawMessage, len(caps))
-	for k, raw := range caps {
-		if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-			c.capSet[k] = raw
-		}
-	}
+	c.capSet = capabilitySet(caps)
 	c.initialized = true
 	c.mu.Unlock()
+	c.changed()
 
 	b := make([]byte, 0, 128+len(s.capabilities)+len(s.serverInfo)+len(s.def.Instructions))
 	b = append(b, `{"protocolVersion":"`...)
@@ -690,5 +687,6 @@ func (s *Server) setLevel(ctx context.Context, c *Conn, r *inflight, params json
 	c.mu.Lock()
 	c.logMin = sev
 	c.mu.Unlock()
+	c.changed()
 	return emptyResult, nil
 }

@@ -158,16 +158,42 @@ func (s *Server) publishTask(rec *TaskRecord) {
 
 // NotifyToolListChanged tells the 2026 listen streams that asked for
 // toolsListChanged that the tool list changed, so clients list it again.
+// With a shared store every replica's streams are told.
 func (s *Server) NotifyToolListChanged() {
-	s.publish("notifications/tools/list_changed", func(l *listener) bool { return l.tools }, "")
+	s.notifyLocal(notifyTools, "")
+	s.broadcast(notifyTools, "")
 }
 
 // NotifyPromptListChanged is NotifyToolListChanged for prompts.
 func (s *Server) NotifyPromptListChanged() {
-	s.publish("notifications/prompts/list_changed", func(l *listener) bool { return l.prompts }, "")
+	s.notifyLocal(notifyPrompts, "")
+	s.broadcast(notifyPrompts, "")
 }
 
 // NotifyResourceListChanged is NotifyToolListChanged for resources.
 func (s *Server) NotifyResourceListChanged() {
-	s.publish("notifications/resources/list_changed", func(l *listener) bool { return l.resource }, "")
+	s.notifyLocal(notifyResources, "")
+	s.broadcast(notifyResources, "")
+}
+
+// The notifications replicas pass to each other (Server.broadcast).
+const (
+	notifyTools     = "tools"
+	notifyPrompts   = "prompts"
+	notifyResources = "resources"
+	notifyUpdated   = "updated"
+)
+
+// notifyLocal delivers a notification to this process's streams.
+func (s *Server) notifyLocal(kind, uri string) {
+	switch kind {
+	case notifyTools:
+		s.publish("notifications/tools/list_changed", func(l *listener) bool { return l.tools }, "")
+	case notifyPrompts:
+		s.publish("notifications/prompts/list_changed", func(l *listener) bool { return l.prompts }, "")
+	case notifyResources:
+		s.publish("notifications/resources/list_changed", func(l *listener) bool { return l.resource }, "")
+	case notifyUpdated:
+		s.resourceUpdated(uri)
+	}
 }

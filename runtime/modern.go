@@ -278,7 +278,7 @@ func (s *Server) HandleModern(ctx context.Context, msg *Message, hdr http.Header
 		if inputRequiredMethods[msg.Method] {
 			run, e := s.openRun(ctx, msg.Method, msg.Params, env)
 			if e != nil {
-				return handlerStatus(e.Code), EncodeError(msg.ID, e)
+				return handlerStatus(e), EncodeError(msg.ID, e)
 			}
 			c.mrtr = run
 		}
@@ -296,7 +296,7 @@ func (s *Server) HandleModern(ctx context.Context, msg *Message, hdr http.Header
 		}
 	}
 	if err != nil {
-		return handlerStatus(err.Code), EncodeError(msg.ID, err)
+		return handlerStatus(err), EncodeError(msg.ID, err)
 	}
 	if res == nil { // a listen stream the client closed: nothing to say
 		return http.StatusOK, nil
@@ -322,9 +322,13 @@ func statusFor(code int) int {
 // request passed the envelope checks: 400 for a missing client capability
 // (the spec's rule), 200 otherwise (unknown tool, resource not found,
 // rejected requestState: the error travels in the body, as for any
-// JSON-RPC result, which is what the conformance suite's own server does).
-func handlerStatus(code int) int {
-	if code == CodeMissingClientCapability || code == CodeHeaderMismatch || code == CodeUnsupportedProtocolVersion {
+// JSON-RPC result, which is what the conformance suite's own server
+// does), 503 when the state store failed (StoreError).
+func handlerStatus(e *Error) int {
+	if e.unavailable {
+		return http.StatusServiceUnavailable
+	}
+	if code := e.Code; code == CodeMissingClientCapability || code == CodeHeaderMismatch || code == CodeUnsupportedProtocolVersion {
 		return http.StatusBadRequest
 	}
 	return http.StatusOK

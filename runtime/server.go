@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/julienschmidt/httprouter"
+
+	"github.com/mcpgen/mcpgen/runtime/store"
 )
 
 // ErrUnknownEvent is returned by EventStore.Replay for an unknown or
@@ -70,6 +72,15 @@ type Server struct {
 	subMu sync.Mutex
 	subs  map[*Conn]struct{} // conns with at least one resource subscription
 
+	// store holds state between requests (Config.StoreURL); ownsStore:
+	// NewServer opened it and Shutdown closes it.
+	store     store.Store
+	ownsStore bool
+	storeOnce sync.Once
+	// replica names this process in the notifications it broadcasts to
+	// the other replicas sharing the store ("" with the memory store).
+	replica string
+
 	// The 2026 era (modern.go): pre-encoded answers, cache hints, the
 	// x-mcp-header arguments of each tool, the requestState cipher and
 	// the open subscriptions/listen streams.
@@ -107,20 +118,56 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 	}
 	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), stopped: make(chan struct{}), shutdownDone: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
 	s.guard = NewHostGuard(&s.cfg)
+	if err := s.openStore(); err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
 	s.tasks = newTaskManager(s)
 	if err := s.encodeStatic(); err != nil {
+		s.closeStore()
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	if err := s.initModern(); err != nil {
+		s.closeStore()
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	h, err := s.buildHandler()
 	if err != nil {
+		s.closeStore()
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	s.h = h
 	return s, nil
 }
+
+// openStore opens the store Config.StoreURL names, unless one was given.
+func (s *Server) openStore() error {
+	if s.cfg.Store != nil {
+		s.store = s.cfg.Store
+		return s.startBroadcast()
+	}
+	st, err := store.Open(s.cfg.StoreURL, s.cfg.Home)
+	if err != nil {
+		return fmt.Errorf("MCPGEN_STORE: %w", err)
+	}
+	s.store, s.ownsStore = st, true
+	if err := s.startBroadcast(); err != nil {
+		s.closeStore()
+		return err
+	}
+	return nil
+}
+
+// closeStore closes the store when the server opened it.
+func (s *Server) closeStore() {
+	if s.ownsStore {
+		s.storeOnce.Do(func() { s.store.Close() })
+	}
+}
+
+// Store is where the server keeps state between requests (MCPGEN_STORE):
+// components added to the server (the OAuth proxy) keep theirs there
+// too, so that one setting, and one connection, serves all of them.
+func (s *Server) Store() store.Store { return s.store }
 
 func (s *Server) buildHandler() (h http.Handler, err error) {
 	router := httprouter.New()
@@ -554,6 +601,7 @@ func (s *Server) Addr() net.Addr {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	defer s.stopOnce.Do(func() { close(s.stopped) })
+	defer s.closeStore()
 	s.httpMu.Lock()
 	hs := s.httpSrv
 	s.httpMu.Unlock()
@@ -604,7 +652,13 @@ func (s *Server) waitIdle(ctx context.Context) error {
 // stream, and every 2026 listen stream whose resourceSubscriptions name
 // it. Connections without a stream miss the notification, as the spec
 // allows.
+// With a shared store every replica's streams are told.
 func (s *Server) NotifyResourceUpdated(uri string) {
+	s.notifyLocal(notifyUpdated, uri)
+	s.broadcast(notifyUpdated, uri)
+}
+
+func (s *Server) resourceUpdated(uri string) {
 	s.publish("notifications/resources/updated", func(l *listener) bool { return l.uris[uri] }, uri)
 	s.subMu.Lock()
 	conns := make([]*Conn, 0, len(s.subs))
@@ -620,7 +674,13 @@ func (s *Server) NotifyResourceUpdated(uri string) {
 		if msg == nil {
 			msg = EncodeNotification("notifications/resources/updated", map[string]string{"uri": uri})
 		}
-		if out := c.standaloneOut(); out != nil {
+		out := c.standaloneOut()
+		if s.broadcasting() {
+			// Every replica tells the GET streams it holds: a backlog
+			// or a relay here would tell a stream twice.
+			out = c.attachedStandalone()
+		}
+		if out != nil {
 			if err := out.Send(msg); err != nil {
 				s.cfg.Logger.Debug("mcp: resources/updated not delivered", "session", c.ID(), "err", err)
 			}
@@ -646,6 +706,20 @@ type ConnConfig struct {
 	// ProtocolVersion presets the version (stateless requests take it
 	// from the MCP-Protocol-Version header).
 	ProtocolVersion string
+
+	// onChange runs after initialize, logging/setLevel and resource
+	// (un)subscriptions change what the session's SessionRecord holds,
+	// before the response is sent (the session table writes the record
+	// to a shared store).
+	onChange func()
+	// With a shared store: relay publishes to the other replicas what
+	// this one cannot place (kind relayIn: a client's answer or
+	// cancellation for a request running elsewhere; relayOut: a message
+	// for the session's GET stream, which another replica may hold), and
+	// idPrefix makes the ids of server-to-client requests unique across
+	// replicas.
+	relay    func(kind string, msg []byte)
+	idPrefix string
 }
 
 // LogMessage writes the debug line of one request a transport handled:

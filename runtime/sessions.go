@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -54,6 +55,8 @@ type SessionTable[S any] struct {
 	janitor  sync.Once
 	lastWarn atomic.Int64 // unix nanoseconds of the last "refused" warning
 	trusted  []netip.Prefix
+
+	shared *sharedSessions[S] // nil: sessions live in this process only
 }
 
 // SessionRecord is what a session is, apart from its live connections:
@@ -70,10 +73,12 @@ type SessionRecord struct {
 	Created         time.Time      `json:"created"`
 	ProtocolVersion string         `json:"protocolVersion,omitempty"`
 	ClientInfo      Implementation `json:"clientInfo,omitzero"`
-	// Capabilities are the names of the client capabilities declared.
-	Capabilities  []string `json:"capabilities,omitempty"`
-	LogLevel      LogLevel `json:"logLevel,omitempty"`
-	Subscriptions []string `json:"subscriptions,omitempty"`
+	// Capabilities are the names of the client capabilities declared;
+	// ClientCapabilities is the object itself.
+	Capabilities       []string        `json:"capabilities,omitempty"`
+	ClientCapabilities json.RawMessage `json:"clientCapabilities,omitempty"`
+	LogLevel           LogLevel        `json:"logLevel,omitempty"`
+	Subscriptions      []string        `json:"subscriptions,omitempty"`
 }
 
 // SessionEntry is one open session in a SessionTable.
@@ -92,6 +97,12 @@ type SessionEntry[S any] struct {
 	onClose func()
 
 	all, mine *list.Element // in SessionTable.lru and in the caller's list
+
+	// With a shared store: when the record was last written (unix
+	// nanoseconds; 0: not since this replica has the session), and the
+	// table, for End to refresh the record's expiry.
+	saved atomic.Int64
+	table *SessionTable[S]
 }
 
 // ID returns the session id.
@@ -116,8 +127,14 @@ func (e *SessionEntry[S]) isReady() bool { return e.ready.Load() || e.Conn.Ready
 
 // End undoes Begin.
 func (e *SessionEntry[S]) End() {
-	e.last.Store(time.Now().UnixNano())
+	now := time.Now().UnixNano()
+	e.last.Store(now)
 	e.busy.Add(-1)
+	if t := e.table; t != nil && t.shared.ttl > 0 && now-e.saved.Load() > int64(t.shared.ttl/4) {
+		// Keep the shared record alive while the session is in use
+		// here: one write per quarter of the idle timeout.
+		t.save(e, false)
+	}
 }
 
 // Record returns the session's serialisable state.
@@ -125,7 +142,7 @@ func (e *SessionEntry[S]) Record() SessionRecord {
 	r := SessionRecord{ID: e.id, Principal: e.principal, Caller: e.caller, Created: e.created.Round(0).UTC()}
 	if c := e.Conn; c != nil {
 		c.mu.Lock()
-		r.ProtocolVersion, r.ClientInfo = c.version, c.client
+		r.ProtocolVersion, r.ClientInfo, r.ClientCapabilities = c.version, c.client, c.clientCaps
 		for k := range c.capSet {
 			r.Capabilities = append(r.Capabilities, k)
 		}
@@ -233,7 +250,7 @@ func (t *SessionTable[S]) Open(r *http.Request, value func(id string, conn *Conn
 	}
 	e := &SessionEntry[S]{id: id, principal: principal, caller: caller, created: time.Now()}
 	e.last.Store(e.created.UnixNano())
-	e.Conn = t.srv.NewConn(ConnConfig{ID: id})
+	e.Conn = t.srv.NewConn(t.connConfig(e))
 	e.Value = value(id, e.Conn)
 	e.onClose = func() { onClose(e.Value) }
 	t.byID[id] = e
@@ -319,6 +336,15 @@ func HashForLog(s string) string {
 // answered alike (404), so a session id is no oracle. The second is
 // logged at warn.
 func (t *SessionTable[S]) Lookup(r *http.Request, id string) *SessionEntry[S] {
+	e, _ := t.Find(r, id)
+	return e
+}
+
+// Find is Lookup that also reports why a session could not be looked
+// up: with a shared store that cannot be reached, a session this process
+// does not hold may exist all the same, and the answer is 503 with
+// Retry-After (not 404, which would make the client start over).
+func (t *SessionTable[S]) Find(r *http.Request, id string) (*SessionEntry[S], *AdmissionError) {
 	p := Principal(r.Context())
 	t.mu.Lock()
 	e := t.byID[id]
@@ -327,24 +353,35 @@ func (t *SessionTable[S]) Lookup(r *http.Request, id string) *SessionEntry[S] {
 		t.callers[e.caller].MoveToFront(e.mine)
 	}
 	t.mu.Unlock()
+	if e == nil && t.shared != nil {
+		var err error
+		if e, err = t.restore(r, id); err != nil {
+			return nil, &AdmissionError{StatusCode: http.StatusServiceUnavailable, RetryAfter: time.Second,
+				Message: "the server's state store is unavailable, retry shortly: " + err.Error()}
+		}
+	}
 	if e == nil {
-		return nil
+		return nil, nil
 	}
 	if p != e.principal {
 		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
-		return nil
+		return nil, nil
 	}
 	e.last.Store(time.Now().UnixNano())
-	return e
+	return e, nil
 }
 
-// Close ends e: it leaves the table and its onClose runs (once).
+// Close ends e: it leaves the table and its onClose runs (once). With a
+// shared store the session ends on every replica.
 func (t *SessionTable[S]) Close(e *SessionEntry[S]) {
 	t.mu.Lock()
 	t.removeLocked(e)
 	t.mu.Unlock()
 	t.finish(e)
+	if t.shared != nil {
+		t.forget(e.id)
+	}
 }
 
 func (t *SessionTable[S]) removeLocked(e *SessionEntry[S]) {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	storepkg "github.com/mcpgen/mcpgen/runtime/store"
 )
 
 // Long-running tools as tasks (the MCP tasks extension,
@@ -138,7 +140,13 @@ type runningTask struct {
 func newTaskManager(s *Server) *taskManager {
 	store := s.cfg.TaskStore
 	if store == nil {
-		store = NewMemoryTaskStore()
+		if _, inMemory := s.store.(*storepkg.Memory); inMemory || s.store == nil {
+			store = NewMemoryTaskStore()
+		} else {
+			// A file or Redis store: tasks outlive the process, and
+			// replicas sharing the store share them.
+			store = NewKVTaskStore(s.store, storepkg.ErrNotFound)
+		}
 	}
 	return &taskManager{s: s, store: store, replica: randomID(9), heartbeat: heartbeatEvery, running: map[string]*runningTask{}, perCaller: map[string]int{}}
 }
@@ -274,7 +282,7 @@ func (m *taskManager) start(ctx context.Context, c *Conn, r *inflight, t *Tool, 
 	if err := m.store.CreateTask(ctx, rec); err != nil {
 		m.release(rt)
 		m.s.cfg.Logger.Error("mcp: cannot store a new task", "tool", t.Name, "err", err)
-		return nil, &Error{Code: CodeInternalError, Message: "internal error: cannot store the task: " + err.Error()}
+		return nil, StoreError(err)
 	}
 	m.startHeartbeat()
 
@@ -731,7 +739,7 @@ func (m *taskManager) lookup(ctx context.Context, id string) (*TaskRecord, *Erro
 		return nil, taskNotFound(id)
 	}
 	if err != nil {
-		return nil, &Error{Code: CodeInternalError, Message: "internal error: task store: " + err.Error()}
+		return nil, StoreError(err)
 	}
 	if rec.Owner != principalDigest(ctx) {
 		return nil, taskNotFound(id)
@@ -789,7 +797,7 @@ func (m *taskManager) cancelTask(ctx context.Context, rec *TaskRecord) (*TaskRec
 	case errors.Is(err, errUnchanged):
 		return rec, nil
 	case err != nil:
-		return nil, &Error{Code: CodeInternalError, Message: "internal error: task store: " + err.Error()}
+		return nil, StoreError(err)
 	}
 	m.changed(after, rt)
 	return after, nil
@@ -867,7 +875,7 @@ func (m *taskManager) update(ctx context.Context, id string, answers map[string]
 	case errors.Is(err, ErrTaskNotFound):
 		return taskNotFound(id)
 	case err != nil:
-		return &Error{Code: CodeInternalError, Message: "internal error: task store: " + err.Error()}
+		return StoreError(err)
 	}
 	if rt != nil {
 		rt.deliver(taken)
@@ -890,7 +898,7 @@ func (s *Server) legacyTaskMethod(ctx context.Context, c *Conn, method string, p
 	if method == "tasks/list" {
 		recs, err := m.store.ListTasks(ctx, principalDigest(ctx))
 		if err != nil {
-			return nil, &Error{Code: CodeInternalError, Message: "internal error: task store: " + err.Error()}
+			return nil, StoreError(err)
 		}
 		list := make([]*legacyTaskWire, 0, len(recs))
 		anonymous := Principal(ctx) == ""

@@ -497,14 +497,7 @@ func TestTasksAcrossReplicas(t *testing.T) {
 		}
 	}
 
-	// Started on a, answered through b.
-	asked := result(t, modernTaskReq(t, ctx, a, tasksCaps, "tools/call", "ask", `"name":"ask"`))
-	aid := asked["taskId"].(string)
-	waitStatus(t, getOn(b, aid), "input_required")
-	result(t, modernTaskReq(t, ctx, b, tasksCaps, "tasks/update", aid, `"taskId":`+quote(aid)+`,"inputResponses":{"who":{"action":"accept","content":{"name":"Bo"}}}`))
-	if r := waitStatus(t, getOn(b, aid), "completed"); textOf(r["result"].(map[string]any)) != "hello Bo" {
-		t.Fatalf("answered across replicas: %v", r)
-	}
+	askOnAnswerOn(t, a, b)
 
 	// Started on a, cancelled through b: a's tool sees its context end.
 	blk := result(t, modernTaskReq(t, ctx, a, tasksCaps, "tools/call", "block", `"name":"block","arguments":{"forever":true}`))

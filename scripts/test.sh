@@ -20,6 +20,9 @@ step "generated code is current (mcpgen check)"
 step "npm ci for the TypeScript SSE client test (runtime/sse)"
 (cd runtime/sse/testdata/ts && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; })
 
+step "redis-server for the Redis store tests (runtime/store and the replica tests start their own on a free port)"
+./scripts/ensure-apt.sh redis-server=redis-server
+
 step "go test -race ./... (unit, golden, end-to-end)"
 go test -race -count=1 ./...
 
@@ -31,6 +34,9 @@ step "official conformance suite 0.1.16, stateful"
 
 step "official conformance suite 0.1.16, stateless"
 ./interop/conformance/run.sh stateless
+
+step "three replicas sharing one redis-server behind HAProxy (round robin, no stickiness): conformance suites 0.1.16 and 0.2.0-alpha.12 --suite all, TypeScript SDK smoke test"
+./interop/replicas/run.sh
 
 step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, 2025-11-25 experimental tasks, structured results checked against outputSchema)"
 ./interop/ts/run.sh

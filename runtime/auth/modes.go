@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcpgen/mcpgen/runtime/store"
 )
 
 // ModeEnv is what a ModeBuilder gets: the auth mode, the environment and
@@ -27,8 +29,12 @@ type ModeEnv struct {
 	// RequiredScopes are demanded of every request; ScopesSupported are
 	// announced.
 	RequiredScopes, ScopesSupported []string
-	// StoreURL and Home are the server's MCPGEN_STORE and MCPGEN_HOME.
+	// StoreURL and Home are the server's MCPGEN_STORE and MCPGEN_HOME;
+	// Store is the store the server opened from them (nil outside a
+	// server): builders keep their state there rather than opening
+	// StoreURL a second time.
 	StoreURL, Home string
+	Store          store.Store
 	// Logger is the server's logger (never nil).
 	Logger *slog.Logger
 	// HTTPClient is the client given with WithHTTPClient, or nil.
@@ -86,8 +92,8 @@ var builtinModes = []string{"none", "static", "jwt", "remote", "authkit"}
 var proxyModes = []string{"oidc", "github", "google", "azure", "workos"}
 
 // withServerState tells FromEnv the server's store and home.
-func withServerState(storeURL, home string) Option {
-	return func(s *settings) { s.storeURL, s.home = storeURL, home }
+func withServerState(storeURL, home string, st store.Store) Option {
+	return func(s *settings) { s.storeURL, s.home, s.store = storeURL, home, st }
 }
 
 func (s *settings) modeEnv(mode string, getenv func(string) string) (ModeEnv, error) {
@@ -101,6 +107,6 @@ func (s *settings) modeEnv(mode string, getenv func(string) string) (ModeEnv, er
 	return ModeEnv{
 		Mode: mode, Getenv: getenv, BaseURL: s.baseURL, MCPPath: s.path(), Resource: res,
 		RequiredScopes: slices.Clone(s.requiredScopes), ScopesSupported: slices.Clone(s.scopesSupported),
-		StoreURL: s.storeURL, Home: s.home, Logger: s.logger, HTTPClient: s.httpClient, Now: s.now, AllowHTTP: s.allowHTTP,
+		StoreURL: s.storeURL, Home: s.home, Store: s.store, Logger: s.logger, HTTPClient: s.httpClient, Now: s.now, AllowHTTP: s.allowHTTP,
 	}, nil
 }

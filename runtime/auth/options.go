@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/mcpgen/mcpgen/runtime/store"
 )
 
 // Option configures the constructors of this package (NewJWTVerifier,
@@ -53,6 +55,7 @@ type settings struct {
 
 	// The server's store and home (proxy modes).
 	storeURL, home string
+	store          store.Store
 
 	now    func() time.Time
 	logger *slog.Logger

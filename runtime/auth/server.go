@@ -92,7 +92,7 @@ func (b *binding) Routes(s *runtime.Server) ([]runtime.Route, error) {
 	}
 	p := b.provider
 	if p == nil {
-		opts := append([]Option{WithMCPPath(cfg.StreamablePath), WithBindHost(cfg.Host), withPort(cfg.Port), WithLogger(s.Logger()), withServerState(cfg.StoreURL, cfg.Home)}, b.opts...)
+		opts := append([]Option{WithMCPPath(cfg.StreamablePath), WithBindHost(cfg.Host), withPort(cfg.Port), WithLogger(s.Logger()), withServerState(cfg.StoreURL, cfg.Home, s.Store())}, b.opts...)
 		var err error
 		if p, err = FromEnv(b.mode, opts...); err != nil {
 			return nil, err

@@ -20,6 +20,7 @@ type Subscription struct {
 	dropped int
 	closed  bool
 	stop    func() bool
+	release func() // the store's own cleanup (the Redis subscription)
 }
 
 // Close ends the subscription and closes C.
@@ -27,6 +28,9 @@ func (s *Subscription) Close() {
 	s.once.Do(func() {
 		if s.stop != nil {
 			s.stop()
+		}
+		if s.release != nil {
+			s.release()
 		}
 		s.hub.remove(s)
 		s.mu.Lock()
@@ -66,8 +70,13 @@ type hub struct {
 }
 
 func (h *hub) subscribe(ctx context.Context, channel string) *Subscription {
+	return h.subscribeWith(ctx, channel, nil)
+}
+
+// subscribeWith registers a subscription whose Close also calls release.
+func (h *hub) subscribeWith(ctx context.Context, channel string, release func()) *Subscription {
 	c := make(chan []byte, subscriptionBuffer)
-	s := &Subscription{C: c, c: c, hub: h, channel: channel}
+	s := &Subscription{C: c, c: c, hub: h, channel: channel, release: release}
 	h.mu.Lock()
 	if h.subs == nil {
 		h.subs = map[string]map[*Subscription]struct{}{}

@@ -8,9 +8,10 @@
 // collections, and publish/subscribe for messages between the parts of
 // a server (between replicas once a shared store exists).
 //
-// Implementations: Memory (the default; bounded; one process) and File
-// (file://DIR: one file per key, survives restarts; one process). Open
-// picks one from MCPGEN_STORE. Every implementation passes the same
+// Implementations: Memory (the default; bounded; one process), File
+// (file://DIR: one file per key, survives restarts; one process) and
+// Redis (redis://: shared by every replica that opens it). Open picks one
+// from MCPGEN_STORE. Every implementation passes the same
 // conformance suite (storetest.Run).
 package store
 
@@ -81,8 +82,10 @@ func CheckKey(key string) error {
 }
 
 // Open returns the store a MCPGEN_STORE value names: "memory" (or ""),
-// "file://DIR" (an empty DIR is home/store). Redis URLs are refused until the Redis store exists: a
-// server never falls back to memory when a store is named.
+// "file://DIR" (an empty DIR is home/store) or
+// "redis://[user:password@]HOST:PORT/DB" ("rediss://" for TLS). A store
+// that is named but cannot be opened is an error: a server never falls
+// back to memory.
 func Open(url, home string) (Store, error) {
 	switch {
 	case url == "" || url == "memory":
@@ -94,7 +97,7 @@ func Open(url, home string) (Store, error) {
 		}
 		return NewFile(dir, FileOptions{})
 	case strings.HasPrefix(url, "redis://"), strings.HasPrefix(url, "rediss://"):
-		return nil, fmt.Errorf("store %s: the Redis store is not part of this build yet; use MCPGEN_STORE=memory or file://DIR", Redact(url))
+		return NewRedis(url, RedisOptions{})
 	}
 	return nil, fmt.Errorf("store %q: want \"memory\", \"file://DIR\" or \"redis://HOST:PORT/DB\"", Redact(url))
 }

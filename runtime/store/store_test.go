@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,80 @@ func TestFile(t *testing.T) {
 		}
 		return s
 	})
+}
+
+func TestRedis(t *testing.T) {
+	srv := storetest.StartRedis(t)
+	n := 0
+	storetest.Run(t, func(t *testing.T) store.Store {
+		// A prefix per store: every subtest starts from an empty store.
+		n++
+		s, err := store.NewRedis(srv.URL, store.RedisOptions{Prefix: fmt.Sprintf("t%d:", n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestRedisOpen(t *testing.T) {
+	srv := storetest.StartRedis(t)
+	s, err := store.Open(srv.URL, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Set(context.Background(), "k", []byte("v"), 0); err != nil {
+		t.Fatal(err)
+	}
+	// Glob characters in a List prefix are literal.
+	s.Set(context.Background(), "a*b/1", nil, 0)
+	s.Set(context.Background(), "axb/1", nil, 0)
+	if keys, err := s.List(context.Background(), "a*b/"); err != nil || strings.Join(keys, " ") != "a*b/1" {
+		t.Fatalf("List(a*b/) = %q, %v", keys, err)
+	}
+}
+
+func TestRedisRecovers(t *testing.T) {
+	srv := storetest.StartRedis(t)
+	ctx := context.Background()
+	s, err := store.NewRedis(srv.URL, store.RedisOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sub, err := s.Subscribe(ctx, "ch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	srv.Stop()
+	err = s.Set(ctx, "k", []byte("v"), 0)
+	if err == nil || errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), srv.URL) {
+		t.Fatalf("Set while Redis is down = %v, want an error naming the store", err)
+	}
+	srv.Start()
+	deadline := time.Now().Add(20 * time.Second)
+	for s.Set(ctx, "k", []byte("v"), 0) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the store did not recover after Redis came back")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The subscription is re-established by the client: publish until seen.
+	for {
+		s.Publish(ctx, "ch", []byte("again"))
+		select {
+		case m := <-sub.C:
+			if string(m) == "again" {
+				return
+			}
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the subscription did not recover after Redis came back")
+		}
+	}
 }
 
 func TestMemoryBounded(t *testing.T) {
@@ -115,6 +190,12 @@ func TestFileIgnoresForeignFiles(t *testing.T) {
 
 func TestOpen(t *testing.T) {
 	home := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
 	for _, tc := range []struct {
 		url, err string
 	}{
@@ -122,7 +203,9 @@ func TestOpen(t *testing.T) {
 		{"", ""},
 		{"file://" + filepath.Join(home, "s"), ""},
 		{"file://", ""},
-		{"redis://:secret@localhost:6379/0", "not part of this build"},
+		{"redis://:secret@" + closed + "/0", "redis://:xxxxx@" + closed + "/0: cannot reach Redis"},
+		{"rediss://user:secret@" + closed + "/0", "rediss://user:xxxxx@" + closed + "/0: cannot reach Redis"},
+		{"redis://:secret@" + closed + "/notanumber", "redis://:xxxxx@"},
 		{"bogus", "want"},
 	} {
 		s, err := store.Open(tc.url, home)

@@ -52,7 +52,15 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 	}
 	var s *session
 	if validSessionID(sid) {
-		s = h.lookup(r, sid)
+		e, aerr := h.sessions.Find(r, sid)
+		if aerr != nil {
+			aerr.SetHeaders(w.Header())
+			writeError(w, aerr.StatusCode, codeTransport, aerr.Message)
+			return nil
+		}
+		if e != nil {
+			s = e.Value
+		}
 	}
 	if s == nil {
 		writeError(w, http.StatusNotFound, codeTransport, "session not found: it ended or expired; send initialize without Mcp-Session-Id to start a new one")
@@ -410,16 +418,23 @@ func (h *handler) resume(w http.ResponseWriter, r *http.Request, sess *session, 
 		// stream's lock, so no event falls between replay and live.
 		st.mu.Lock()
 		_, err = h.store.Replay(r.Context(), lastID, collect)
+		st.note(lastID) // what the reader has, for catchUp
 		live := err == nil && st.attachLocked(rd)
 		rd.events = replayed
 		rd.closed = !live
 		st.mu.Unlock()
 	} else {
-		// The request has finished: its response, if any, is stored.
+		// The request has finished here, or runs on another replica.
 		h.store.Replay(r.Context(), lastID, collect)
 		st = &stream{sse: true}
 		st.attachLocked(rd)
 		rd.events, rd.closed = replayed, true
+		if h.streamTag != "" && (len(replayed) == 0 || !isResponse(replayed[len(replayed)-1].data)) {
+			// A shared store and no response yet: the request may run
+			// on another replica, which stores what it sends next.
+			rd.closed = false
+			go h.follow(r.Context(), sess, st, rd, lastID)
+		}
 	}
 	if standalone {
 		release, ok := sess.conn.SetStandalone(st)
@@ -448,4 +463,66 @@ func (h *handler) serveDELETE(w http.ResponseWriter, r *http.Request) {
 	}
 	h.closeSession(sess)
 	w.WriteHeader(http.StatusOK)
+}
+
+// followEvery is how often a stream resumed on a replica that does not
+// run its request looks for new events in the shared store.
+const followEvery = 100 * time.Millisecond
+
+// follow feeds rd, a resumed stream whose request runs on another
+// replica, from the shared event store until the response arrives, the
+// client goes away or the session or server ends.
+func (h *handler) follow(ctx context.Context, sess *session, st *stream, rd *reader, lastID string) {
+	t := time.NewTicker(followEvery)
+	defer t.Stop()
+	end := func() {
+		st.mu.Lock()
+		rd.closed = true
+		st.mu.Unlock()
+		rd.wake()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sess.ctx.Done():
+			end()
+			return
+		case <-h.serverDone():
+			end()
+			return
+		case <-t.C:
+		}
+		var got []event
+		_, err := h.store.Replay(ctx, lastID, func(id string, data []byte) error {
+			if len(data) > 0 {
+				got = append(got, event{id: id, data: data})
+			}
+			lastID = id
+			return nil
+		})
+		if err != nil && !errors.Is(err, context.Canceled) {
+			end() // expired meanwhile, or the store failed: the client asks again
+			return
+		}
+		if len(got) == 0 {
+			continue
+		}
+		final := isResponse(got[len(got)-1].data)
+		st.mu.Lock()
+		rd.events = append(rd.events, got...)
+		rd.closed = final
+		st.mu.Unlock()
+		rd.wake()
+		if final {
+			return
+		}
+	}
+}
+
+// isResponse reports whether an event carries a JSON-RPC response (the
+// last event of a request stream).
+func isResponse(data []byte) bool {
+	m, err := runtime.ParseMessage(data)
+	return err == nil && m.Method == "" && m.ID != nil
 }

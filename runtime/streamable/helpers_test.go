@@ -82,8 +82,14 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // newServer serves a test server over real HTTP on 127.0.0.1.
 func newServer(t testing.TB, topts []Option, opts ...runtime.Option) (*runtime.Server, string) {
 	t.Helper()
+	return newServerDef(t, testDef(), topts, opts...)
+}
+
+// newServerDef is newServer with another definition.
+func newServerDef(t testing.TB, def *runtime.Definition, topts []Option, opts ...runtime.Option) (*runtime.Server, string) {
+	t.Helper()
 	all := append([]runtime.Option{runtime.WithLogger(quietLogger()), runtime.WithTransport(New(topts...))}, opts...)
-	srv, err := runtime.NewServer(testDef(), all...)
+	srv, err := runtime.NewServer(def, all...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,13 +121,22 @@ type reply struct {
 
 func (c *client) request(method, body string, hdr map[string]string) *http.Response {
 	c.t.Helper()
+	resp, err := http.DefaultClient.Do(c.newRequest(method, body, hdr))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return resp
+}
+
+// newRequest builds the request that request sends.
+func (c *client) newRequest(method, body string, hdr map[string]string) *http.Request {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, c.url, rd)
 	if err != nil {
-		c.t.Fatal(err)
+		panic(err) // a test's URL
 	}
 	if method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
@@ -146,11 +161,7 @@ func (c *client) request(method, body string, hdr map[string]string) *http.Respo
 			req.Header.Set(k, v)
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return resp
+	return req
 }
 
 // do sends a request and reads the whole answer.

@@ -152,6 +152,9 @@ func (o *modernOut) finish(status int, resp []byte) {
 	if status != http.StatusOK {
 		h.Set("Cache-Control", "no-store")
 	}
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "1") // the state store is down (runtime.StoreError)
+	}
 	o.w.WriteHeader(status)
 	o.w.Write(resp)
 }

@@ -31,6 +31,7 @@ type session struct {
 	getOpen bool               // a standalone GET is attached
 	streams map[string]*stream // request streams whose handler still runs
 	seq     uint64
+	tag     string // handler.streamTag
 }
 
 // begin and end bracket an HTTP request of the session (open streams
@@ -44,7 +45,7 @@ func (s *session) register(st *stream) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	id := s.id + "/" + strconv.FormatUint(s.seq, 10)
+	id := s.id + "/" + s.tag + strconv.FormatUint(s.seq, 10)
 	s.streams[id] = st
 	return id
 }
@@ -94,19 +95,7 @@ func newSessionID() string {
 // newSession admits and registers a session for r, or returns the
 // admission error to answer (runtime.SessionTable.Open).
 func (h *handler) newSession(r *http.Request) (*session, *runtime.AdmissionError) {
-	e, aerr := h.sessions.Open(r, func(id string, conn *runtime.Conn) *session {
-		ctx, cancel := context.WithCancel(context.Background())
-		s := &session{
-			id:       id,
-			idHeader: []string{id},
-			conn:     conn,
-			ctx:      ctx,
-			cancel:   cancel,
-			streams:  make(map[string]*stream),
-		}
-		s.standalone = &stream{id: id + "/0", store: h.store, sse: true}
-		return s
-	}, h.release)
+	e, aerr := h.sessions.Open(r, h.sessionValue, h.release)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -114,12 +103,32 @@ func (h *handler) newSession(r *http.Request) (*session, *runtime.AdmissionError
 	return e.Value, nil
 }
 
-// lookup returns the session id of r's principal, or nil.
-func (h *handler) lookup(r *http.Request, id string) *session {
-	if e := h.sessions.Lookup(r, id); e != nil {
-		return e.Value
+// sessionValue is the transport's state of a new session.
+func (h *handler) sessionValue(id string, conn *runtime.Conn) *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{
+		id:       id,
+		idHeader: []string{id},
+		conn:     conn,
+		ctx:      ctx,
+		cancel:   cancel,
+		streams:  make(map[string]*stream),
+		tag:      h.streamTag,
 	}
-	return nil
+	s.standalone = &stream{id: id + "/0", store: h.store, sse: true}
+	if es, ok := h.store.(*StoreEventStore); ok && h.streamTag != "" {
+		// Replicas: what is meant for the GET stream while another
+		// replica holds it is stored, and that replica fetches it.
+		conn.ShareStandalone(s.standalone, func() { s.standalone.catchUp(es) })
+	}
+	return s
+}
+
+// restoreSession builds the state of a session opened on another replica
+// (runtime.SessionTable.Share).
+func (h *handler) restoreSession(e *runtime.SessionEntry[*session]) {
+	e.Value = h.sessionValue(e.ID(), e.Conn)
+	e.Value.entry = e
 }
 
 // closeSession ends a session: it leaves the table, its requests are

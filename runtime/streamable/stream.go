@@ -34,7 +34,11 @@ type stream struct {
 	sse    bool    // the response is an SSE stream (always, for a standalone stream)
 	issued bool    // an event id has reached the client: it can resume
 	done   bool    // the final response has been queued/stored
-	first  reader  // the POST's own reader, allocated with the stream
+	// lastSeq is the sequence number of the newest event stored through
+	// this stream or delivered to its reader; a standalone stream shared
+	// by replicas fetches the newer ones others stored (catchUp).
+	lastSeq uint64
+	first   reader // the POST's own reader, allocated with the stream
 }
 
 // event is one queued SSE event.
@@ -104,6 +108,7 @@ func (s *stream) emit(msg []byte, final bool) error {
 		// stream stores events after its POST is gone.
 		if eid, err := s.store.Append(context.Background(), s.id, msg); err == nil {
 			id = eid
+			s.note(eid)
 		}
 	}
 	if final {
@@ -163,6 +168,7 @@ func (s *stream) upgradeLocked() {
 	if err != nil {
 		return
 	}
+	s.note(id)
 	s.issued = true
 	if r := s.cur; r != nil {
 		r.events = append(r.events, event{id: id, prime: true})
@@ -252,8 +258,49 @@ func (s *stream) attachAndPrime(r *reader, prime bool) string {
 	if err != nil {
 		return ""
 	}
+	s.note(id)
 	s.issued = true
 	return id
+}
+
+// note records that the event id was stored or delivered; s.mu is held.
+func (s *stream) note(eventID string) {
+	if _, seq, ok := parseEventID(eventID); ok && seq > s.lastSeq {
+		s.lastSeq = seq
+	}
+}
+
+// catchUp hands the attached reader the events other replicas stored for
+// this stream after the last one it has (a standalone stream shared
+// through a StoreEventStore).
+func (s *stream) catchUp(es *StoreEventStore) {
+	s.mu.Lock()
+	after, id := s.lastSeq, s.id
+	attached := s.cur != nil
+	s.mu.Unlock()
+	if !attached || id == "" {
+		return
+	}
+	evs, err := es.since(context.Background(), id, after)
+	if err != nil || len(evs) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.cur
+	if r == nil {
+		return
+	}
+	for _, e := range evs {
+		if e.Seq <= s.lastSeq {
+			continue // delivered meanwhile
+		}
+		s.lastSeq = e.Seq
+		if len(e.Data) > 0 {
+			r.events = append(r.events, event{id: formatEventID(id, e.Seq), data: e.Data})
+		}
+	}
+	r.wake()
 }
 
 // sseWriter is a runtime.SSEWriter as the handler sets it up: events

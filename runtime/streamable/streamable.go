@@ -78,6 +78,7 @@ import (
 	"time"
 
 	"github.com/mcpgen/mcpgen/runtime"
+	storepkg "github.com/mcpgen/mcpgen/runtime/store"
 )
 
 // Header names of the Streamable HTTP transport.
@@ -157,13 +158,24 @@ type handler struct {
 	cfg   *runtime.Config
 	opts  options
 	store runtime.EventStore
+	// streamTag starts the request stream ids of this process when the
+	// event store is shared ("" otherwise).
+	streamTag string
 
 	sessions *runtime.SessionTable[*session]
 }
 
 func newHandler(s *runtime.Server, o options) *handler {
 	cfg := s.Config()
-	store := cfg.EventStore
+	store, tag := cfg.EventStore, ""
+	if _, mem := s.Store().(*storepkg.Memory); store == nil && !mem && s.Store() != nil {
+		// A file or Redis store: events outlive the process and every
+		// replica replays them.
+		store = NewStoreEventStore(s.Store(), StoreEventStoreOptions{})
+		// Request streams of one session opened on different replicas
+		// must not share an id.
+		tag = newSessionID()[:8] + "-"
+	}
 	if store == nil {
 		perSession := cfg.MaxEventBytesPerSession
 		if perSession <= 0 {
@@ -171,13 +183,18 @@ func newHandler(s *runtime.Server, o options) *handler {
 		}
 		store = NewMemoryEventStore(MemoryEventStoreOptions{MaxBytesPerSession: perSession})
 	}
-	return &handler{
-		srv:      s,
-		cfg:      cfg,
-		opts:     o,
-		store:    store,
-		sessions: runtime.NewSessionTable[*session](s, "streamable", newSessionID),
+	h := &handler{
+		streamTag: tag,
+		srv:       s,
+		cfg:       cfg,
+		opts:      o,
+		store:     store,
+		sessions:  runtime.NewSessionTable[*session](s, "streamable", newSessionID),
 	}
+	// With a file or Redis store, sessions outlive this process and any
+	// replica sharing the store serves them.
+	h.sessions.Share(h.restoreSession, h.release)
+	return h
 }
 
 func (h *handler) allowed() string {

@@ -108,21 +108,7 @@ func TestElicitationRoundTrip(t *testing.T) {
 	resp := c.request(http.MethodPost, callBody(5, "ask"), nil)
 	defer resp.Body.Close()
 	er := &eventReader{br: bufio.NewReader(resp.Body)}
-	var elicitID any
-	for elicitID == nil {
-		e, err := er.next(t, 5*time.Second)
-		if err != nil {
-			t.Fatal("stream ended before the elicitation request")
-		}
-		if e.Data == "" {
-			continue
-		}
-		m := decode(t, []byte(e.Data))
-		if m["method"] != "elicitation/create" {
-			t.Fatalf("unexpected message %v", m)
-		}
-		elicitID = m["id"]
-	}
+	elicitID := readElicitation(t, er)
 	answer := fmt.Sprintf(`{"jsonrpc":"2.0","id":%v,"result":{"action":"accept","content":{"name":"Ada"}}}`, jsonValue(elicitID))
 	if r := c.post(answer); r.status != 202 {
 		t.Fatalf("posting the elicitation result: %d %q", r.status, r.body)
@@ -136,6 +122,26 @@ func TestElicitationRoundTrip(t *testing.T) {
 	}
 	if _, err := er.next(t, 5*time.Second); err != errEOF {
 		t.Fatalf("stream did not end after the response: %v", err)
+	}
+}
+
+// readElicitation reads er up to an elicitation/create request and
+// returns its id.
+func readElicitation(t *testing.T, er *eventReader) any {
+	t.Helper()
+	for {
+		e, err := er.next(t, 10*time.Second)
+		if err != nil {
+			t.Fatal("stream ended before the elicitation request")
+		}
+		if e.Data == "" {
+			continue
+		}
+		m := decode(t, []byte(e.Data))
+		if m["method"] != "elicitation/create" {
+			t.Fatalf("unexpected message %v", m)
+		}
+		return m["id"]
 	}
 }
 

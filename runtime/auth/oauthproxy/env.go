@@ -45,6 +45,12 @@ func fromModeEnv(env auth.ModeEnv) (auth.Provider, error) {
 	if env.HTTPClient != nil {
 		cfg.HTTPClient = env.HTTPClient
 	}
+	if env.Store != nil {
+		// The server's store: one connection for all its state; the
+		// server closes it.
+		cfg.Store = env.Store
+		return New(cfg)
+	}
 	st, err := store.Open(env.StoreURL, env.Home)
 	if err != nil {
 		return nil, fmt.Errorf("oauthproxy: MCPGEN_STORE: %w", err)

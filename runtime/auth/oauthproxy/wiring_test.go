@@ -126,7 +126,7 @@ func TestEnvWiringAndSettings(t *testing.T) {
 		{"MCPGEN_AUTH_TOKEN_KEY", "short", "MCPGEN_AUTH_TOKEN_KEY"},
 		{"MCPGEN_AUTH_ACCESS_TOKEN_TTL", "soon", "MCPGEN_AUTH_ACCESS_TOKEN_TTL"},
 		{"MCPGEN_AUTH_ALLOWED_CLIENT_REDIRECT_URIS", "javascript:x", "MCPGEN_AUTH_ALLOWED_CLIENT_REDIRECT_URIS"},
-		{"MCPGEN_STORE", "redis://:hunter2@127.0.0.1:1/0", "Redis store is not part of this build"},
+		{"MCPGEN_STORE", "redis://:hunter2@127.0.0.1:1/0", "MCPGEN_STORE: store redis://:xxxxx@127.0.0.1:1/0: cannot reach Redis"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			setOIDCEnv(t, idp, base)
