@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mcpgen/mcpgen/runtime/store/storetest"
 )
 
 // taskDef has task tools of each kind: a blocking one (released by its
@@ -487,9 +489,19 @@ func TestTasksAcrossReplicas(t *testing.T) {
 	saved := heartbeatEvery
 	heartbeatEvery = 20 * time.Millisecond
 	defer func() { heartbeatEvery = saved }()
-	kv := &mapKV{m: map[string][]byte{}}
-	a, _, sawA := newTaskServer(t, WithTaskStore(NewKVTaskStore(kv, errNoKey)))
-	b, _, _ := newTaskServer(t, WithTaskStore(NewKVTaskStore(kv, errNoKey)))
+	t.Run("shared KV", func(t *testing.T) {
+		kv := &mapKV{m: map[string][]byte{}}
+		tasksAcrossReplicas(t, func() Option { return WithTaskStore(NewKVTaskStore(kv, errNoKey)) })
+	})
+	t.Run("redis", func(t *testing.T) {
+		srv := storetest.StartRedis(t)
+		tasksAcrossReplicas(t, func() Option { return WithStoreURL(srv.URL) })
+	})
+}
+
+func tasksAcrossReplicas(t *testing.T, store func() Option) {
+	a, _, sawA := newTaskServer(t, store())
+	b, _, _ := newTaskServer(t, store())
 	ctx := context.Background()
 	getOn := func(s *Server, id string) func() map[string]any {
 		return func() map[string]any {
