@@ -412,8 +412,7 @@ func (c *Conn) subscribe(uri string, on bool) *Error {
 	if err := c.setSubscription(uri, on); err != nil {
 		return err
 	}
-	c.changed()
-	return nil
+	return c.changed()
 }
 
 // setSubscription is subscribe without telling the session table.
@@ -448,10 +447,13 @@ func (c *Conn) setSubscription(uri string, on bool) *Error {
 }
 
 // changed tells the session table that the session's record changed.
-func (c *Conn) changed() {
+func (c *Conn) changed() *Error {
 	if f := c.cfg.onChange; f != nil {
-		f()
+		if err := f(); err != nil {
+			return StoreError(err)
+		}
 	}
+	return nil
 }
 
 // capabilitySet is the declared (non-null) client capabilities of caps.

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -58,7 +59,16 @@ type Error struct {
 // HTTP with 503 Service Unavailable and Retry-After, since the request
 // succeeds once the store is back.
 func StoreError(err error) *Error {
-	return &Error{Code: CodeInternalError, Message: "the server's state store is unavailable, retry shortly: " + err.Error(), unavailable: true}
+	return &Error{Code: CodeInternalError, Message: storeUnavailable + err.Error(), unavailable: true}
+}
+
+const storeUnavailable = "the server's state store is unavailable, retry shortly: "
+
+// IsStoreErrorResponse reports whether resp, a JSON-RPC response the
+// core encoded, carries a StoreError: a transport that answers with JSON
+// then says 503 with Retry-After instead of 200.
+func IsStoreErrorResponse(resp []byte) bool {
+	return bytes.Contains(resp, []byte(`"error":{"code":-32603,"message":"`+storeUnavailable))
 }
 
 // Error formats the code and message, for logs.

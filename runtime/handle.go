@@ -239,7 +239,15 @@ func (s *Server) initialize(ctx context.Context, c *Conn, r *inflight, params js
 	c.capSet = capabilitySet(caps)
 	c.initialized = true
 	c.mu.Unlock()
-	c.changed()
+	if err := c.changed(); err != nil {
+		// Another replica could not find the session: refuse it now (the
+		// transport then drops it) rather than hand out an id that fails
+		// on the next request.
+		c.mu.Lock()
+		c.initialized = false
+		c.mu.Unlock()
+		return nil, err
+	}
 
 	b := make([]byte, 0, 128+len(s.capabilities)+len(s.serverInfo)+len(s.def.Instructions))
 	b = append(b, `{"protocolVersion":"`...)
@@ -687,6 +695,8 @@ func (s *Server) setLevel(ctx context.Context, c *Conn, r *inflight, params json
 	c.mu.Lock()
 	c.logMin = sev
 	c.mu.Unlock()
-	c.changed()
+	if err := c.changed(); err != nil {
+		return nil, err
+	}
 	return emptyResult, nil
 }

@@ -710,8 +710,9 @@ type ConnConfig struct {
 	// onChange runs after initialize, logging/setLevel and resource
 	// (un)subscriptions change what the session's SessionRecord holds,
 	// before the response is sent (the session table writes the record
-	// to a shared store).
-	onChange func()
+	// to a shared store). An error means the other replicas will not see
+	// the change: the request fails with StoreError.
+	onChange func() error
 	// With a shared store: relay publishes to the other replicas what
 	// this one cannot place (kind relayIn: a client's answer or
 	// cancellation for a request running elsewhere; relayOut: a message

@@ -83,7 +83,7 @@ func (t *SessionTable[S]) connConfig(e *SessionEntry[S]) ConnConfig {
 		return cfg
 	}
 	e.table = t
-	cfg.onChange = func() { t.save(e, true) }
+	cfg.onChange = func() error { return t.save(e, true) }
 	cfg.relay = func(kind string, msg []byte) { t.relay(e.id, kind, msg) }
 	cfg.idPrefix = t.shared.replica + "-"
 	return cfg
@@ -123,8 +123,9 @@ const (
 )
 
 // save writes e's record with the idle timeout as its expiry; changed:
-// tell the other replicas holding the session.
-func (t *SessionTable[S]) save(e *SessionEntry[S], changed bool) {
+// tell the other replicas holding the session. The error says the other
+// replicas will not see the change.
+func (t *SessionTable[S]) save(e *SessionEntry[S], changed bool) error {
 	b, err := json.Marshal(e.Record())
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
@@ -136,9 +137,10 @@ func (t *SessionTable[S]) save(e *SessionEntry[S], changed bool) {
 	}
 	if err != nil {
 		t.logger().Warn(t.name+": cannot write the session to the store: other replicas will not find it", "session", HashForLog(e.id), "err", err)
-		return
+		return err
 	}
 	e.saved.Store(time.Now().UnixNano())
+	return nil
 }
 
 // restore rebuilds a session this process does not hold from the store;

@@ -166,6 +166,14 @@ func (h *handler) serveInitialize(w http.ResponseWriter, r *http.Request, msg *r
 	if !sess.conn.Initialized() {
 		// A failed initialize leaves no session behind.
 		h.closeSession(sess)
+		if runtime.IsStoreErrorResponse(resp) {
+			// The session could not be shared with the other replicas.
+			w.Header().Set("Retry-After", "1")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write(resp)
+			return
+		}
 		writeJSON(w, nil, resp)
 		return
 	}

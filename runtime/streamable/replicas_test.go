@@ -228,6 +228,18 @@ func TestStoreDown(t *testing.T) {
 	if r := a.post(callBody(2, "hello")); r.status != 200 || text(t, r.last(t)) != "hello" {
 		t.Fatalf("through a, which holds the session: %d %s", r.status, r.body)
 	}
+	// A session that cannot be written to the store is refused at
+	// initialize: an id handed out now would be unknown to the other
+	// replicas (404 on the next request that lands there).
+	fresh := (&client{t: t, url: urlA}).post(initBody)
+	if fresh.status != http.StatusServiceUnavailable || fresh.header.Get("Retry-After") == "" || fresh.header.Get(headerSessionID) != "" ||
+		!strings.Contains(string(fresh.body), "state store is unavailable") || !strings.Contains(string(fresh.body), redis.URL) {
+		t.Fatalf("initialize while Redis is down: %d session=%q %s", fresh.status, fresh.header.Get(headerSessionID), fresh.body)
+	}
+	// A change the other replicas would not see fails the same way.
+	if r := a.post(`{"jsonrpc":"2.0","id":4,"method":"logging/setLevel","params":{"level":"error"}}`); !strings.Contains(string(r.body), "state store is unavailable") {
+		t.Fatalf("logging/setLevel while Redis is down: %d %s", r.status, r.body)
+	}
 	redis.Start()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
