@@ -349,6 +349,26 @@ func TestAttacks(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("registration body over 64 KiB", func(t *testing.T) {
+		big := `{"redirect_uris":["https://a.example/cb"],"client_name":"` + strings.Repeat("x", 70<<10) + `"}`
+		for _, chunked := range []bool{false, true} {
+			var body io.Reader = strings.NewReader(big)
+			if chunked { // no declared length: refused on the bytes read
+				body = io.MultiReader(body)
+			}
+			resp, err := http.Post(e.base+"/register", "application/json", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out map[string]any
+			json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if resp.StatusCode != 400 || out["error"] != "invalid_client_metadata" {
+				t.Errorf("chunked=%v: %d %v", chunked, resp.StatusCode, out)
+			}
+		}
+	})
 	e.assertNoLeaks()
 }
 
