@@ -222,7 +222,11 @@ func TestAttacks(t *testing.T) {
 		if ocp.csrf == "" || ocp.csrf == cp.csrf {
 			t.Fatalf("CSRF tokens are not per browser: %q %q", ocp.csrf, cp.csrf)
 		}
-		for name, csrf := range map[string]string{"missing": "", "wrong": "x" + cp.csrf[1:], "another browser's": ocp.csrf} {
+		wrong := "x" + cp.csrf[1:]
+		if wrong == cp.csrf { // one token in 64 starts with x
+			wrong = "y" + cp.csrf[1:]
+		}
+		for name, csrf := range map[string]string{"missing": "", "wrong": wrong, "another browser's": ocp.csrf} {
 			resp := c.postConsent(cp.txn, csrf, "approve")
 			resp.Body.Close()
 			if resp.StatusCode != 403 {
