@@ -258,3 +258,31 @@ func TestScopes(t *testing.T) {
 		t.Fatalf("refresh for another resource: %d %v", st, out)
 	}
 }
+
+// TestRevokeAccessToken: revoking a proxy access token revokes its
+// grant, refresh token included.
+func TestRevokeAccessToken(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.newClient("https://app.example.com/cb", false)
+	tok := c.fullLogin()
+	at, rt := tok["access_token"].(string), tok["refresh_token"].(string)
+	if st, _, _ := e.mcp(at); st != 200 {
+		t.Fatalf("/mcp before revocation: %d", st)
+	}
+	form := url.Values{"token": {at}, "token_type_hint": {"access_token"}, "client_id": {c.id}}
+	resp, err := http.Post(e.base+"/revoke", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("revoke: %d", resp.StatusCode)
+	}
+	if st, _, _ := e.mcp(at); st != 401 {
+		t.Fatalf("access token after revocation: %d", st)
+	}
+	if st, _ := c.refresh(rt); st != 400 {
+		t.Fatalf("refresh after revoking the access token: %d", st)
+	}
+	e.assertNoLeaks()
+}

@@ -76,7 +76,7 @@ func (p *Proxy) metadataDoc() map[string]any {
 		"scopes_supported":                               p.scopes,
 		"protected_resources":                            []string{p.resource},
 	}
-	if md["scopes_supported"] == nil || len(p.scopes) == 0 {
+	if len(p.scopes) == 0 {
 		md["scopes_supported"] = []string{}
 	}
 	return md
@@ -104,5 +104,3 @@ func (p *Proxy) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		w.Write(b)
 	}
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
