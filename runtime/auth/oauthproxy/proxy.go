@@ -321,7 +321,7 @@ func (p *Proxy) Routes() []runtime.Route {
 			rs = append(rs, runtime.Route{Method: m, Path: path, Handler: h})
 		}
 	}
-	md := http.HandlerFunc(p.serveMetadata)
+	md := p.metadataHandler()
 	add(md, "/.well-known/oauth-authorization-server"+p.basePath, http.MethodGet, http.MethodHead, http.MethodOptions)
 	add(p.serveRegister, "/register", http.MethodPost, http.MethodOptions)
 	add(p.serveAuthorize, "/authorize", http.MethodGet, http.MethodPost)
