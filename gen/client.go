@@ -308,8 +308,8 @@ func (g *generator) emitClientResource(f *jen.File, r *resource, method string) 
 			jen.Return(jen.Id("out"), jen.Err()),
 		}
 	}
-	docLines(f, fmt.Sprintf("Read%s reads resource %s (%s.%s).", r.Ident, r.URI, g.pkg.Name, fn.Obj.Name()), fn.Desc)
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("Read" + r.Ident).Params(params...).Params(results...).Block(body...)
+	docLines(f, fmt.Sprintf("%s reads resource %s (%s.%s).", method, r.URI, g.pkg.Name, fn.Obj.Name()), fn.Desc)
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(method).Params(params...).Params(results...).Block(body...)
 }
 
 func (g *generator) emitClientPrompt(f *jen.File, p *prompt, method string) {

@@ -1,6 +1,11 @@
 package gen
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -41,5 +46,57 @@ func TestClientNames(t *testing.T) {
 	want := []string{"CloseTool", "ReadDoc", "Echo", "PromptX", "ReadDocResource", "ReadTextResource", "PromptXPrompt"}
 	if !slices.Equal(got, want) {
 		t.Errorf("names = %v, want %v", got, want)
+	}
+}
+
+// TestClientResourceMethodName: a resource whose Read method name is
+// taken (here by a tool) is emitted under the name clientNames gave it,
+// so the generated client has no duplicate method.
+func TestClientResourceMethodName(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/clash\n\ngo 1.26\n")
+	write("clash.go", `package clash
+
+// ReadDoc is a tool whose name is the resource's default method name.
+//
+//mcp:tool
+func ReadDoc(s string) (string, error) { return s, nil }
+
+// Doc is a resource.
+//
+//mcp:resource uri=doc://x
+func Doc() (string, error) { return "x", nil }
+`)
+	files, err := Generate(Config{Dir: dir, Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src []byte
+	for name, b := range files {
+		if filepath.Base(filepath.Dir(name)) == ClientDir && filepath.Base(name) == ClientFile {
+			src = b
+		}
+	}
+	if src == nil {
+		t.Fatalf("no client among %d files", len(files))
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "client.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var methods []string
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil {
+			methods = append(methods, fd.Name.Name)
+		}
+	}
+	slices.Sort(methods)
+	if want := []string{"ReadDoc", "ReadDocResource"}; !slices.Equal(methods, want) {
+		t.Errorf("client methods = %v, want %v", methods, want)
 	}
 }

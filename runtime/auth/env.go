@@ -38,10 +38,6 @@ func FromEnv(mode string, opts ...Option) (Provider, error) {
 	return fromEnvLookup(os.Getenv, os.LookupEnv, mode, opts)
 }
 
-func fromEnv(getenv func(string) string, mode string, opts []Option) (Provider, error) {
-	return fromEnvLookup(getenv, func(k string) (string, bool) { v := getenv(k); return v, v != "" }, mode, opts)
-}
-
 func fromEnvLookup(getenv func(string) string, lookup func(string) (string, bool), mode string, opts []Option) (Provider, error) {
 	mode = strings.ToLower(strings.TrimSpace(mode))
 	switch mode {

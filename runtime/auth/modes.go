@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -72,17 +71,6 @@ func registeredMode(mode string) ModeBuilder {
 	modesMu.RLock()
 	defer modesMu.RUnlock()
 	return modes[mode]
-}
-
-func registeredModes() []string {
-	modesMu.RLock()
-	defer modesMu.RUnlock()
-	out := make([]string, 0, len(modes))
-	for m := range modes {
-		out = append(out, m)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // builtinModes are served by this package.

@@ -222,7 +222,11 @@ func TestAttacks(t *testing.T) {
 		if ocp.csrf == "" || ocp.csrf == cp.csrf {
 			t.Fatalf("CSRF tokens are not per browser: %q %q", ocp.csrf, cp.csrf)
 		}
-		for name, csrf := range map[string]string{"missing": "", "wrong": "x" + cp.csrf[1:], "another browser's": ocp.csrf} {
+		wrong := "x" + cp.csrf[1:]
+		if wrong == cp.csrf { // one token in 64 starts with x
+			wrong = "y" + cp.csrf[1:]
+		}
+		for name, csrf := range map[string]string{"missing": "", "wrong": wrong, "another browser's": ocp.csrf} {
 			resp := c.postConsent(cp.txn, csrf, "approve")
 			resp.Body.Close()
 			if resp.StatusCode != 403 {
@@ -346,6 +350,26 @@ func TestAttacks(t *testing.T) {
 		} {
 			if st, out := e.register(body); st != 400 {
 				t.Errorf("%v: %d %v", body, st, out)
+			}
+		}
+	})
+
+	t.Run("registration body over 64 KiB", func(t *testing.T) {
+		big := `{"redirect_uris":["https://a.example/cb"],"client_name":"` + strings.Repeat("x", 70<<10) + `"}`
+		for _, chunked := range []bool{false, true} {
+			var body io.Reader = strings.NewReader(big)
+			if chunked { // no declared length: refused on the bytes read
+				body = io.MultiReader(body)
+			}
+			resp, err := http.Post(e.base+"/register", "application/json", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out map[string]any
+			json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if resp.StatusCode != 400 || out["error"] != "invalid_client_metadata" {
+				t.Errorf("chunked=%v: %d %v", chunked, resp.StatusCode, out)
 			}
 		}
 	})

@@ -8,12 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/mcpgen/mcpgen/runtime"
 	"github.com/mcpgen/mcpgen/runtime/store"
 )
 
@@ -158,8 +158,8 @@ func (p *Proxy) serveRegister(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, "invalid_client_metadata", "send the registration as application/json")
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRegBody+1))
-	if err != nil || len(body) > maxRegBody {
+	body, err := runtime.ReadBody(r.Body, r.ContentLength, maxRegBody)
+	if err != nil {
 		writeJSONError(w, http.StatusBadRequest, "invalid_client_metadata", "registration body unreadable or larger than 64 KiB")
 		return
 	}

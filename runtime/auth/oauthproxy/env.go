@@ -130,10 +130,8 @@ func ConfigFromEnv(mode string, getenv func(string) string, lookup func(string) 
 	return cfg, nil
 }
 
+// splitList splits a comma- or space-separated setting (as package auth
+// reads its own lists).
 func splitList(v string) []string {
-	var out []string
-	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
-		out = append(out, s)
-	}
-	return out
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
 }

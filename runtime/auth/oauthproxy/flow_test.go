@@ -103,13 +103,8 @@ func TestFlow(t *testing.T) {
 	}
 	// Revocation of the refresh token revokes the pair and the upstream.
 	form := url.Values{"token": {tok2["refresh_token"].(string)}, "client_id": {c.id}}
-	resp, err := http.Post(e.base+"/revoke", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("revoke: %d", resp.StatusCode)
+	if st := e.revoke(form); st != 200 {
+		t.Fatalf("revoke: %d", st)
 	}
 	if st, _, h := e.mcp(tok2["access_token"].(string)); st != 401 || !strings.Contains(h.Get("WWW-Authenticate"), "invalid_token") {
 		t.Fatalf("after revocation: %d %v", st, h)
@@ -257,4 +252,38 @@ func TestScopes(t *testing.T) {
 	if st, out, _ := c.token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"mcpr_x"}, "resource": {"https://other.example.com/mcp"}}); st != 400 || out["error"] != "invalid_target" {
 		t.Fatalf("refresh for another resource: %d %v", st, out)
 	}
+}
+
+// TestRevokeAccessToken: revoking a proxy access token revokes its
+// grant, refresh token included.
+func TestRevokeAccessToken(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.newClient("https://app.example.com/cb", false)
+	tok := c.fullLogin()
+	at, rt := tok["access_token"].(string), tok["refresh_token"].(string)
+	if st, _, _ := e.mcp(at); st != 200 {
+		t.Fatalf("/mcp before revocation: %d", st)
+	}
+	form := url.Values{"token": {at}, "token_type_hint": {"access_token"}, "client_id": {c.id}}
+	if st := e.revoke(form); st != 200 {
+		t.Fatalf("revoke: %d", st)
+	}
+	if st, _, _ := e.mcp(at); st != 401 {
+		t.Fatalf("access token after revocation: %d", st)
+	}
+	if st, _ := c.refresh(rt); st != 400 {
+		t.Fatalf("refresh after revoking the access token: %d", st)
+	}
+	e.assertNoLeaks()
+}
+
+// revoke posts form to the revocation endpoint and returns the status.
+func (e *env) revoke(form url.Values) int {
+	e.t.Helper()
+	resp, err := http.Post(e.base+"/revoke", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -336,20 +336,26 @@ func (p *Proxy) upstreamCtx(ctx context.Context) context.Context {
 	return context.WithValue(ctx, oauth2.HTTPClient, p.client)
 }
 
-// upstreamRefreshCtx is upstreamCtx with a client that adds the
-// upstream's extra parameters to refresh calls (x/oauth2 has no option
-// for them there; some providers require them on every token call).
+// upstreamRefreshCtx is upstreamCtx with the client of refresh calls.
 func (p *Proxy) upstreamRefreshCtx(ctx context.Context) context.Context {
-	if len(p.extra) == 0 {
-		return p.upstreamCtx(ctx)
+	return context.WithValue(ctx, oauth2.HTTPClient, p.refresher)
+}
+
+// refreshClient is client, made once in New, with a transport that adds
+// the upstream's extra parameters to refresh calls at tokenURL (x/oauth2
+// has no option for them there; some providers require them on every
+// token call); client itself when there are none.
+func refreshClient(client *http.Client, tokenURL string, extra url.Values) *http.Client {
+	if len(extra) == 0 {
+		return client
 	}
-	c := *p.client
+	c := *client
 	base := c.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	c.Transport = &extraParamTransport{base: base, tokenURL: p.oauth.Endpoint.TokenURL, extra: p.extra}
-	return context.WithValue(ctx, oauth2.HTTPClient, &c)
+	c.Transport = &extraParamTransport{base: base, tokenURL: tokenURL, extra: extra}
+	return &c
 }
 
 // extraParamTransport adds parameters to the refresh calls of one token

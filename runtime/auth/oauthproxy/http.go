@@ -76,13 +76,20 @@ func (p *Proxy) metadataDoc() map[string]any {
 		"scopes_supported":                               p.scopes,
 		"protected_resources":                            []string{p.resource},
 	}
-	if md["scopes_supported"] == nil || len(p.scopes) == 0 {
+	if len(p.scopes) == 0 {
 		md["scopes_supported"] = []string{}
 	}
 	return md
 }
 
-func (p *Proxy) serveMetadata(w http.ResponseWriter, r *http.Request) {
+// metadataHandler serves the metadata document, encoded once: Routes
+// calls it when the server starts, after SupportScopes.
+func (p *Proxy) metadataHandler() http.HandlerFunc {
+	b, _ := json.Marshal(p.metadataDoc())
+	return func(w http.ResponseWriter, r *http.Request) { serveMetadata(w, r, b) }
+}
+
+func serveMetadata(w http.ResponseWriter, r *http.Request, b []byte) {
 	h := w.Header()
 	// The document is public. Behind runtime.Server the CORS layer has
 	// already answered for the caller's origin; standing alone, any
@@ -96,7 +103,6 @@ func (p *Proxy) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	b, _ := json.Marshal(p.metadataDoc())
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "public, max-age=3600")
 	w.WriteHeader(http.StatusOK)
@@ -104,5 +110,3 @@ func (p *Proxy) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		w.Write(b)
 	}
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -141,7 +141,8 @@ type Proxy struct {
 	log        *slog.Logger
 	now        func() time.Time
 	client     *http.Client
-	scopes     []string // scopes_supported
+	refresher  *http.Client // client plus the extra parameters on refresh
+	scopes     []string     // scopes_supported
 	cookiePath string
 	secure     bool
 
@@ -241,6 +242,7 @@ func New(cfg Config) (*Proxy, error) {
 		return nil, fmt.Errorf("oauthproxy: upstream %s has no authorization or token endpoint", cfg.Upstream.Name())
 	}
 	p.extra = extraParams(cfg.Upstream.AuthCodeOptions())
+	p.refresher = refreshClient(p.client, p.oauth.Endpoint.TokenURL, p.extra)
 	p.store = cfg.Store
 	if p.store == nil {
 		p.store, p.ownsStore = store.NewMemory(store.MemoryOptions{}), true
@@ -319,7 +321,7 @@ func (p *Proxy) Routes() []runtime.Route {
 			rs = append(rs, runtime.Route{Method: m, Path: path, Handler: h})
 		}
 	}
-	md := http.HandlerFunc(p.serveMetadata)
+	md := p.metadataHandler()
 	add(md, "/.well-known/oauth-authorization-server"+p.basePath, http.MethodGet, http.MethodHead, http.MethodOptions)
 	add(p.serveRegister, "/register", http.MethodPost, http.MethodOptions)
 	add(p.serveAuthorize, "/authorize", http.MethodGet, http.MethodPost)
