@@ -386,7 +386,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	allowed := s.cors.apply(w, r)
 	if s.guardPaths[cleanRoutePath(r.URL.Path)] {
 		if status, msg := s.guard.Check(r); status != 0 {
-			writeTransportError(w, status, msg)
+			WriteHTTPError(w, status, nil, NewError(codeTransport, "%s", msg))
 			return
 		}
 	}
@@ -397,17 +397,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.h.ServeHTTP(w, r)
 }
 
-// writeTransportError answers with an HTTP error status and a JSON-RPC
-// error body (code -32000, no id), as the transports answer requests
-// they refuse before reading a message.
-func writeTransportError(w http.ResponseWriter, status int, msg string) {
+// WriteHTTPError answers with an HTTP error status and a JSON-RPC error
+// body (id nil when the request's id is unknown): how the HTTP transports
+// answer a request they refuse before, or instead of, handling it, so
+// that clients which show the body show something useful.
+func WriteHTTPError(w http.ResponseWriter, status int, id []byte, e *Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	h.Del("Content-Length")
 	w.WriteHeader(status)
-	w.Write(EncodeError(nil, NewError(-32000, "%s", msg)))
+	w.Write(EncodeError(id, e))
 }
+
+// codeTransport is the JSON-RPC code of the errors an HTTP transport
+// reports itself (bad headers, unknown session, a refused Host): the
+// implementation-defined server-error range, as the reference SDKs use it.
+const codeTransport = -32000
 
 // setReadDeadline is http.ResponseController.SetReadDeadline without its
 // cost (an allocated error) on writers that support no deadline, such as

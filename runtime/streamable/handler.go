@@ -97,7 +97,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		if msg != nil {
 			id = msg.ID
 		}
-		writeErrorID(w, http.StatusBadRequest, id, perr)
+		runtime.WriteHTTPError(w, http.StatusBadRequest, id, perr)
 		return
 	}
 	// The era is decided per request, by the version markers first: a
@@ -109,7 +109,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	}
 	version, vmsg := protocolVersion(r)
 	if vmsg != "" {
-		writeErrorID(w, http.StatusBadRequest, msg.ID, runtime.NewError(codeTransport, "%s", vmsg))
+		runtime.WriteHTTPError(w, http.StatusBadRequest, msg.ID, runtime.NewError(codeTransport, "%s", vmsg))
 		return
 	}
 
@@ -128,7 +128,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isInit {
-		writeErrorID(w, http.StatusBadRequest, msg.ID, runtime.NewError(runtime.CodeInvalidRequest, "initialize must be sent without Mcp-Session-Id: this session is already initialized"))
+		runtime.WriteHTTPError(w, http.StatusBadRequest, msg.ID, runtime.NewError(runtime.CodeInvalidRequest, "initialize must be sent without Mcp-Session-Id: this session is already initialized"))
 		return
 	}
 	sess := h.session(w, r)
@@ -157,7 +157,7 @@ func (h *handler) serveInitialize(w http.ResponseWriter, r *http.Request, msg *r
 	sess, aerr := h.newSession(r)
 	if aerr != nil {
 		aerr.SetHeaders(w.Header())
-		writeErrorID(w, aerr.StatusCode, msg.ID, runtime.NewError(codeTransport, "%s", aerr.Message))
+		runtime.WriteHTTPError(w, aerr.StatusCode, msg.ID, runtime.NewError(codeTransport, "%s", aerr.Message))
 		return
 	}
 	sess.begin()
