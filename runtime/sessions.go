@@ -253,14 +253,7 @@ func (t *SessionTable[S]) Open(r *http.Request, value func(id string, conn *Conn
 	e.Conn = t.srv.NewConn(t.connConfig(e))
 	e.Value = value(id, e.Conn)
 	e.onClose = func() { onClose(e.Value) }
-	t.byID[id] = e
-	e.all = t.lru.PushFront(e)
-	mine := t.callers[caller]
-	if mine == nil {
-		mine = list.New()
-		t.callers[caller] = mine
-	}
-	e.mine = mine.PushFront(e)
+	t.addLocked(e)
 	t.mu.Unlock()
 	t.closeAll(evicted)
 	return e, nil
@@ -382,6 +375,19 @@ func (t *SessionTable[S]) Close(e *SessionEntry[S]) {
 	if t.shared != nil {
 		t.forget(e.id)
 	}
+}
+
+// addLocked puts e in the table, at the front of both LRU lists;
+// removeLocked undoes it.
+func (t *SessionTable[S]) addLocked(e *SessionEntry[S]) {
+	t.byID[e.id] = e
+	e.all = t.lru.PushFront(e)
+	mine := t.callers[e.caller]
+	if mine == nil {
+		mine = list.New()
+		t.callers[e.caller] = mine
+	}
+	e.mine = mine.PushFront(e)
 }
 
 func (t *SessionTable[S]) removeLocked(e *SessionEntry[S]) {

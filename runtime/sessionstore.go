@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"container/list"
 	"context"
 	"encoding/json"
 	"errors"
@@ -180,14 +179,7 @@ func (t *SessionTable[S]) restore(r *http.Request, id string) (*SessionEntry[S],
 	e.Conn.cfg = t.connConfig(e)
 	t.shared.restore(e)
 	e.onClose = func() { t.shared.onClose(e.Value) }
-	t.byID[id] = e
-	e.all = t.lru.PushFront(e)
-	mine := t.callers[e.caller]
-	if mine == nil {
-		mine = list.New()
-		t.callers[e.caller] = mine
-	}
-	e.mine = mine.PushFront(e)
+	t.addLocked(e)
 	return e, nil
 }
 
