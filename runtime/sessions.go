@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -189,13 +188,6 @@ func NewSessionTable[S any](srv *Server, name string, newID func() string) *Sess
 	return t
 }
 
-func (t *SessionTable[S]) logger() *slog.Logger {
-	if l := t.srv.Logger(); l != nil {
-		return l
-	}
-	return slog.Default()
-}
-
 // Len returns the number of open sessions.
 func (t *SessionTable[S]) Len() int {
 	t.mu.Lock()
@@ -301,7 +293,7 @@ func (t *SessionTable[S]) callerLen(caller string) int {
 func (t *SessionTable[S]) refuse(r *http.Request, caller, msg string) *AdmissionError {
 	now := time.Now().UnixNano()
 	if last := t.lastWarn.Load(); now-last >= int64(warnEvery) && t.lastWarn.CompareAndSwap(last, now) {
-		t.logger().Warn(t.name+": refusing new sessions (further refusals are not logged for a minute)",
+		t.srv.Logger().Warn(t.name+": refusing new sessions (further refusals are not logged for a minute)",
 			"reason", msg, "caller", callerForLog(caller), "path", r.URL.Path)
 	}
 	return &AdmissionError{StatusCode: http.StatusServiceUnavailable, RetryAfter: sessionRetryAfter, Message: msg}
@@ -357,7 +349,7 @@ func (t *SessionTable[S]) Find(r *http.Request, id string) (*SessionEntry[S], *A
 		return nil, nil
 	}
 	if p != e.principal {
-		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
+		t.srv.Logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 		return nil, nil
 	}
@@ -415,7 +407,7 @@ func (t *SessionTable[S]) finish(e *SessionEntry[S]) {
 
 func (t *SessionTable[S]) closeAll(es []*SessionEntry[S]) {
 	for _, e := range es {
-		t.logger().Debug(t.name+": session evicted to admit a new one", "session", HashForLog(e.id))
+		t.srv.Logger().Debug(t.name+": session evicted to admit a new one", "session", HashForLog(e.id))
 		t.finish(e)
 	}
 }

@@ -45,7 +45,7 @@ func (t *SessionTable[S]) Share(restore func(e *SessionEntry[S]), onClose func(S
 	sub, err := st.Subscribe(ctx, t.channel())
 	if err != nil {
 		cancel()
-		t.logger().Warn(t.name+": cannot subscribe to the store: sessions closed on another replica stay open here until they expire", "err", err)
+		t.srv.Logger().Warn(t.name+": cannot subscribe to the store: sessions closed on another replica stay open here until they expire", "err", err)
 		return
 	}
 	go func() {
@@ -96,7 +96,7 @@ func (t *SessionTable[S]) relay(id, kind string, msg []byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
 	if err := t.shared.st.Publish(ctx, t.channel(), b); err != nil {
-		t.logger().Warn(t.name+": cannot relay a message to the other replicas", "session", HashForLog(id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot relay a message to the other replicas", "session", HashForLog(id), "err", err)
 	}
 }
 
@@ -134,7 +134,7 @@ func (t *SessionTable[S]) save(e *SessionEntry[S], changed bool) {
 		cancel()
 	}
 	if err != nil {
-		t.logger().Warn(t.name+": cannot write the session to the store: other replicas will not find it", "session", HashForLog(e.id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot write the session to the store: other replicas will not find it", "session", HashForLog(e.id), "err", err)
 		return
 	}
 	e.saved.Store(time.Now().UnixNano())
@@ -153,16 +153,16 @@ func (t *SessionTable[S]) restore(r *http.Request, id string) (*SessionEntry[S],
 		return nil, nil
 	}
 	if err != nil {
-		t.logger().Warn(t.name+": cannot read a session from the store", "session", HashForLog(id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot read a session from the store", "session", HashForLog(id), "err", err)
 		return nil, err
 	}
 	var rec SessionRecord
 	if json.Unmarshal(b, &rec) != nil || rec.ID != id {
-		t.logger().Warn(t.name+": unreadable session record in the store", "session", HashForLog(id))
+		t.srv.Logger().Warn(t.name+": unreadable session record in the store", "session", HashForLog(id))
 		return nil, nil
 	}
 	if rec.Principal != Principal(r.Context()) {
-		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
+		t.srv.Logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 		return nil, nil
 	}
@@ -192,7 +192,7 @@ func (t *SessionTable[S]) forget(id string) {
 		err = t.shared.st.Publish(ctx, t.channel(), []byte(sessionClosed+id))
 	}
 	if err != nil {
-		t.logger().Warn(t.name+": cannot end the session on the other replicas: it ends there when it expires", "session", HashForLog(id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot end the session on the other replicas: it ends there when it expires", "session", HashForLog(id), "err", err)
 	}
 }
 

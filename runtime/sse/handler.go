@@ -32,12 +32,8 @@ type session struct {
 	calls atomic.Int64
 }
 
-func (h *handler) logger() *slog.Logger {
-	if l := h.srv.Logger(); l != nil {
-		return l
-	}
-	return slog.Default()
-}
+// logger is the server's (Server.Logger is never nil).
+func (h *handler) logger() *slog.Logger { return h.srv.Logger() }
 
 // newSessionID is 128 bits from crypto/rand: the id is the only
 // credential a POST of an unauthenticated server needs, so it must not

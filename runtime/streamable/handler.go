@@ -12,12 +12,8 @@ import (
 	"github.com/mcpgen/mcpgen/runtime"
 )
 
-func (h *handler) logger() *slog.Logger {
-	if l := h.srv.Logger(); l != nil {
-		return l
-	}
-	return slog.Default()
-}
+// logger is the server's (Server.Logger is never nil).
+func (h *handler) logger() *slog.Logger { return h.srv.Logger() }
 
 // preflight runs the checks every method shares: Host/Origin and
 // MCP-Protocol-Version. It writes the error and returns false on failure.
