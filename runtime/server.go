@@ -77,8 +77,9 @@ type Server struct {
 	store     store.Store
 	ownsStore bool
 	storeOnce sync.Once
-	// replica names this process in the notifications it broadcasts to
-	// the other replicas sharing the store ("" with the memory store).
+	// replica names this process to the other replicas sharing the store
+	// (its broadcast notifications, the session tables' relayed messages
+	// and request ids); "" with the memory store, which nobody shares.
 	replica string
 
 	// The 2026 era (modern.go): pre-encoded answers, cache hints, the

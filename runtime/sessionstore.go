@@ -23,7 +23,7 @@ type sharedSessions[S any] struct {
 	restore func(e *SessionEntry[S]) // fills e.Value of a rebuilt session
 	onClose func(S)
 	ttl     time.Duration // the record's expiry: the idle timeout (0: none)
-	replica string        // this process, in relayed messages and request ids
+	replica string        // this process (Server.replica), in relayed messages and request ids
 }
 
 // sessionOpTimeout bounds one store operation of the session table.
@@ -36,11 +36,11 @@ const sessionOpTimeout = 5 * time.Second
 // onClose is the one Open is given. Transports call it once, right after
 // NewSessionTable.
 func (t *SessionTable[S]) Share(restore func(e *SessionEntry[S]), onClose func(S)) {
-	st := t.srv.Store()
-	if _, mem := st.(*store.Memory); mem || st == nil {
+	if !t.srv.broadcasting() { // the memory store: nothing to share
 		return
 	}
-	t.shared = &sharedSessions[S]{st: st, restore: restore, onClose: onClose, ttl: t.cfg.SessionIdleTimeout, replica: randomID(6)}
+	st := t.srv.Store()
+	t.shared = &sharedSessions[S]{st: st, restore: restore, onClose: onClose, ttl: t.cfg.SessionIdleTimeout, replica: t.srv.replica}
 	ctx, cancel := context.WithCancel(context.Background())
 	sub, err := st.Subscribe(ctx, t.channel())
 	if err != nil {
