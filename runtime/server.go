@@ -39,6 +39,9 @@ type Server struct {
 	cfg Config
 	h   http.Handler
 	reg *registry
+	// taskTools: some tool may run as a task (Definition.hasTaskTools,
+	// found once by NewServer rather than on every call).
+	taskTools bool
 
 	// Results that never change, encoded once by NewServer.
 	toolsList, promptsList, resourcesList, templatesList []byte
@@ -119,6 +122,7 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 	}
 	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), stopped: make(chan struct{}), shutdownDone: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
 	s.guard = NewHostGuard(&s.cfg)
+	s.taskTools = def.hasTaskTools()
 	if err := s.openStore(); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
@@ -341,7 +345,7 @@ func (s *Server) encodeStatic() error {
 	if len(d.Completions) > 0 {
 		caps["completions"] = struct{}{}
 	}
-	if d.hasTaskTools() {
+	if s.taskTools {
 		caps["tasks"] = map[string]any{"list": struct{}{}, "cancel": struct{}{}, "requests": map[string]any{"tools": map[string]any{"call": struct{}{}}}}
 	}
 	s.capabilities = enc(caps)
