@@ -76,16 +76,10 @@ var loopbackOrigins = func() []originPattern {
 func NewHostGuard(cfg *Config) *HostGuard {
 	g := &HostGuard{off: cfg.DisableHostCheck}
 	loopback := isLoopbackName(cfg.Host)
-	// resolveConfig has checked the list; an entry that does not parse
-	// is left out (fail closed).
-	var origins []string
-	for _, e := range cfg.CORSOrigins {
-		if strings.TrimSpace(e) == corsAny {
-			g.corsAny = true
-		} else if o, err := normaliseOrigin(strings.TrimSpace(e)); err == nil {
-			origins = append(origins, o)
-		}
-	}
+	// resolveConfig has checked the list; one that does not parse (a
+	// Config not made by it) exempts no origin (fail closed).
+	corsAny, origins, _ := parseCORSOrigins("CORS origins", cfg.CORSOrigins)
+	g.corsAny = corsAny
 	if len(origins) > 0 {
 		g.corsOrigins = map[string]bool{}
 		for _, o := range origins {

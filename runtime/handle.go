@@ -384,7 +384,7 @@ func (s *Server) callTool(ctx context.Context, c *Conn, r *inflight, params json
 				return nil, missingTasksExtension("tool " + t.Name + " runs only as a task")
 			}
 		}
-	} else if s.def.hasTaskTools() {
+	} else if s.taskTools {
 		// 2025-11-25: the client asks for a task with params.task.
 		switch {
 		case task != nil && t.TaskSupport == TaskNone:

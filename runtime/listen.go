@@ -69,7 +69,7 @@ func (s *Server) listen(ctx context.Context, msg *Message, out Outbound) ([]byte
 			l.uris[u] = true
 		}
 	}
-	if ids := f.TaskIDs; len(ids) > 0 && s.def.hasTaskTools() {
+	if ids := f.TaskIDs; len(ids) > 0 && s.taskTools {
 		// Only the caller's own tasks.
 		l.tasks = map[string]bool{}
 		for _, id := range ids {

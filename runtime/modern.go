@@ -387,7 +387,7 @@ func (s *Server) serves(capability string) bool {
 	case "completions":
 		return len(d.Completions) > 0
 	case "tasks":
-		return d.hasTaskTools()
+		return s.taskTools
 	}
 	return true
 }
@@ -451,7 +451,7 @@ func (s *Server) initModern() error {
 	if len(d.Completions) > 0 {
 		caps["completions"] = struct{}{}
 	}
-	if d.hasTaskTools() {
+	if s.taskTools {
 		caps["extensions"] = map[string]any{ExtensionTasks: struct{}{}}
 	}
 	meta := `,"_meta":{"` + metaServerInfo + `":` + string(s.serverInfo) + `}`

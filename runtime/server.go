@@ -39,6 +39,9 @@ type Server struct {
 	cfg Config
 	h   http.Handler
 	reg *registry
+	// taskTools: some tool may run as a task (Definition.hasTaskTools,
+	// found once by NewServer rather than on every call).
+	taskTools bool
 
 	// Results that never change, encoded once by NewServer.
 	toolsList, promptsList, resourcesList, templatesList []byte
@@ -77,8 +80,9 @@ type Server struct {
 	store     store.Store
 	ownsStore bool
 	storeOnce sync.Once
-	// replica names this process in the notifications it broadcasts to
-	// the other replicas sharing the store ("" with the memory store).
+	// replica names this process to the other replicas sharing the store
+	// (its broadcast notifications, the session tables' relayed messages
+	// and request ids); "" with the memory store, which nobody shares.
 	replica string
 
 	// The 2026 era (modern.go): pre-encoded answers, cache hints, the
@@ -118,6 +122,7 @@ func NewServer(def *Definition, opts ...Option) (*Server, error) {
 	}
 	s := &Server{def: def, cfg: cfg, reg: reg, closing: make(chan struct{}), stopped: make(chan struct{}), shutdownDone: make(chan struct{}), subs: map[*Conn]struct{}{}, listeners: map[*listener]struct{}{}}
 	s.guard = NewHostGuard(&s.cfg)
+	s.taskTools = def.hasTaskTools()
 	if err := s.openStore(); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
@@ -340,7 +345,7 @@ func (s *Server) encodeStatic() error {
 	if len(d.Completions) > 0 {
 		caps["completions"] = struct{}{}
 	}
-	if d.hasTaskTools() {
+	if s.taskTools {
 		caps["tasks"] = map[string]any{"list": struct{}{}, "cancel": struct{}{}, "requests": map[string]any{"tools": map[string]any{"call": struct{}{}}}}
 	}
 	s.capabilities = enc(caps)
@@ -386,7 +391,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	allowed := s.cors.apply(w, r)
 	if s.guardPaths[cleanRoutePath(r.URL.Path)] {
 		if status, msg := s.guard.Check(r); status != 0 {
-			writeTransportError(w, status, msg)
+			WriteHTTPError(w, status, nil, NewError(codeTransport, "%s", msg))
 			return
 		}
 	}
@@ -397,17 +402,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.h.ServeHTTP(w, r)
 }
 
-// writeTransportError answers with an HTTP error status and a JSON-RPC
-// error body (code -32000, no id), as the transports answer requests
-// they refuse before reading a message.
-func writeTransportError(w http.ResponseWriter, status int, msg string) {
+// WriteHTTPError answers with an HTTP error status and a JSON-RPC error
+// body (id nil when the request's id is unknown): how the HTTP transports
+// answer a request they refuse before, or instead of, handling it, so
+// that clients which show the body show something useful.
+func WriteHTTPError(w http.ResponseWriter, status int, id []byte, e *Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	h.Del("Content-Length")
 	w.WriteHeader(status)
-	w.Write(EncodeError(nil, NewError(-32000, "%s", msg)))
+	w.Write(EncodeError(id, e))
 }
+
+// codeTransport is the JSON-RPC code of the errors an HTTP transport
+// reports itself (bad headers, unknown session, a refused Host): the
+// implementation-defined server-error range, as the reference SDKs use it.
+const codeTransport = -32000
 
 // setReadDeadline is http.ResponseController.SetReadDeadline without its
 // cost (an allocated error) on writers that support no deadline, such as

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -189,13 +188,6 @@ func NewSessionTable[S any](srv *Server, name string, newID func() string) *Sess
 	return t
 }
 
-func (t *SessionTable[S]) logger() *slog.Logger {
-	if l := t.srv.Logger(); l != nil {
-		return l
-	}
-	return slog.Default()
-}
-
 // Len returns the number of open sessions.
 func (t *SessionTable[S]) Len() int {
 	t.mu.Lock()
@@ -253,14 +245,7 @@ func (t *SessionTable[S]) Open(r *http.Request, value func(id string, conn *Conn
 	e.Conn = t.srv.NewConn(t.connConfig(e))
 	e.Value = value(id, e.Conn)
 	e.onClose = func() { onClose(e.Value) }
-	t.byID[id] = e
-	e.all = t.lru.PushFront(e)
-	mine := t.callers[caller]
-	if mine == nil {
-		mine = list.New()
-		t.callers[caller] = mine
-	}
-	e.mine = mine.PushFront(e)
+	t.addLocked(e)
 	t.mu.Unlock()
 	t.closeAll(evicted)
 	return e, nil
@@ -308,7 +293,7 @@ func (t *SessionTable[S]) callerLen(caller string) int {
 func (t *SessionTable[S]) refuse(r *http.Request, caller, msg string) *AdmissionError {
 	now := time.Now().UnixNano()
 	if last := t.lastWarn.Load(); now-last >= int64(warnEvery) && t.lastWarn.CompareAndSwap(last, now) {
-		t.logger().Warn(t.name+": refusing new sessions (further refusals are not logged for a minute)",
+		t.srv.Logger().Warn(t.name+": refusing new sessions (further refusals are not logged for a minute)",
 			"reason", msg, "caller", callerForLog(caller), "path", r.URL.Path)
 	}
 	return &AdmissionError{StatusCode: http.StatusServiceUnavailable, RetryAfter: sessionRetryAfter, Message: msg}
@@ -364,7 +349,7 @@ func (t *SessionTable[S]) Find(r *http.Request, id string) (*SessionEntry[S], *A
 		return nil, nil
 	}
 	if p != e.principal {
-		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
+		t.srv.Logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 		return nil, nil
 	}
@@ -382,6 +367,19 @@ func (t *SessionTable[S]) Close(e *SessionEntry[S]) {
 	if t.shared != nil {
 		t.forget(e.id)
 	}
+}
+
+// addLocked puts e in the table, at the front of both LRU lists;
+// removeLocked undoes it.
+func (t *SessionTable[S]) addLocked(e *SessionEntry[S]) {
+	t.byID[e.id] = e
+	e.all = t.lru.PushFront(e)
+	mine := t.callers[e.caller]
+	if mine == nil {
+		mine = list.New()
+		t.callers[e.caller] = mine
+	}
+	e.mine = mine.PushFront(e)
 }
 
 func (t *SessionTable[S]) removeLocked(e *SessionEntry[S]) {
@@ -409,7 +407,7 @@ func (t *SessionTable[S]) finish(e *SessionEntry[S]) {
 
 func (t *SessionTable[S]) closeAll(es []*SessionEntry[S]) {
 	for _, e := range es {
-		t.logger().Debug(t.name+": session evicted to admit a new one", "session", HashForLog(e.id))
+		t.srv.Logger().Debug(t.name+": session evicted to admit a new one", "session", HashForLog(e.id))
 		t.finish(e)
 	}
 }

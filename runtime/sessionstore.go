@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"container/list"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,7 +23,7 @@ type sharedSessions[S any] struct {
 	restore func(e *SessionEntry[S]) // fills e.Value of a rebuilt session
 	onClose func(S)
 	ttl     time.Duration // the record's expiry: the idle timeout (0: none)
-	replica string        // this process, in relayed messages and request ids
+	replica string        // this process (Server.replica), in relayed messages and request ids
 }
 
 // sessionOpTimeout bounds one store operation of the session table.
@@ -37,16 +36,16 @@ const sessionOpTimeout = 5 * time.Second
 // onClose is the one Open is given. Transports call it once, right after
 // NewSessionTable.
 func (t *SessionTable[S]) Share(restore func(e *SessionEntry[S]), onClose func(S)) {
-	st := t.srv.Store()
-	if _, mem := st.(*store.Memory); mem || st == nil {
+	if !t.srv.broadcasting() { // the memory store: nothing to share
 		return
 	}
-	t.shared = &sharedSessions[S]{st: st, restore: restore, onClose: onClose, ttl: t.cfg.SessionIdleTimeout, replica: randomID(6)}
+	st := t.srv.Store()
+	t.shared = &sharedSessions[S]{st: st, restore: restore, onClose: onClose, ttl: t.cfg.SessionIdleTimeout, replica: t.srv.replica}
 	ctx, cancel := context.WithCancel(context.Background())
 	sub, err := st.Subscribe(ctx, t.channel())
 	if err != nil {
 		cancel()
-		t.logger().Warn(t.name+": cannot subscribe to the store: sessions closed on another replica stay open here until they expire", "err", err)
+		t.srv.Logger().Warn(t.name+": cannot subscribe to the store: sessions closed on another replica stay open here until they expire", "err", err)
 		return
 	}
 	go func() {
@@ -97,7 +96,7 @@ func (t *SessionTable[S]) relay(id, kind string, msg []byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
 	if err := t.shared.st.Publish(ctx, t.channel(), b); err != nil {
-		t.logger().Warn(t.name+": cannot relay a message to the other replicas", "session", HashForLog(id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot relay a message to the other replicas", "session", HashForLog(id), "err", err)
 	}
 }
 
@@ -136,7 +135,7 @@ func (t *SessionTable[S]) save(e *SessionEntry[S], changed bool) error {
 		cancel()
 	}
 	if err != nil {
-		t.logger().Warn(t.name+": cannot write the session to the store: other replicas will not find it", "session", HashForLog(e.id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot write the session to the store: other replicas will not find it", "session", HashForLog(e.id), "err", err)
 		return err
 	}
 	e.saved.Store(time.Now().UnixNano())
@@ -156,16 +155,16 @@ func (t *SessionTable[S]) restore(r *http.Request, id string) (*SessionEntry[S],
 		return nil, nil
 	}
 	if err != nil {
-		t.logger().Warn(t.name+": cannot read a session from the store", "session", HashForLog(id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot read a session from the store", "session", HashForLog(id), "err", err)
 		return nil, err
 	}
 	var rec SessionRecord
 	if json.Unmarshal(b, &rec) != nil || rec.ID != id {
-		t.logger().Warn(t.name+": unreadable session record in the store", "session", HashForLog(id))
+		t.srv.Logger().Warn(t.name+": unreadable session record in the store", "session", HashForLog(id))
 		return nil, nil
 	}
 	if rec.Principal != Principal(r.Context()) {
-		t.logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
+		t.srv.Logger().Warn(t.name+": request for a session of another principal refused (answered as unknown)",
 			"session", HashForLog(id), "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 		return nil, nil
 	}
@@ -182,14 +181,7 @@ func (t *SessionTable[S]) restore(r *http.Request, id string) (*SessionEntry[S],
 	e.Conn.cfg = t.connConfig(e)
 	t.shared.restore(e)
 	e.onClose = func() { t.shared.onClose(e.Value) }
-	t.byID[id] = e
-	e.all = t.lru.PushFront(e)
-	mine := t.callers[e.caller]
-	if mine == nil {
-		mine = list.New()
-		t.callers[e.caller] = mine
-	}
-	e.mine = mine.PushFront(e)
+	t.addLocked(e)
 	return e, nil
 }
 
@@ -202,7 +194,7 @@ func (t *SessionTable[S]) forget(id string) {
 		err = t.shared.st.Publish(ctx, t.channel(), []byte(sessionClosed+id))
 	}
 	if err != nil {
-		t.logger().Warn(t.name+": cannot end the session on the other replicas: it ends there when it expires", "session", HashForLog(id), "err", err)
+		t.srv.Logger().Warn(t.name+": cannot end the session on the other replicas: it ends there when it expires", "session", HashForLog(id), "err", err)
 	}
 }
 

@@ -892,7 +892,7 @@ func (s *Server) legacyTaskMethod(ctx context.Context, c *Conn, method string, p
 	if err := decodeParams(params, &p); err != nil {
 		return nil, err
 	}
-	if !s.def.hasTaskTools() {
+	if !s.taskTools {
 		return nil, &Error{Code: CodeMethodNotFound, Message: "method not found: " + method + " (this server has no task tools)"}
 	}
 	if method == "tasks/list" {

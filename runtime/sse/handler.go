@@ -32,12 +32,8 @@ type session struct {
 	calls atomic.Int64
 }
 
-func (h *handler) logger() *slog.Logger {
-	if l := h.srv.Logger(); l != nil {
-		return l
-	}
-	return slog.Default()
-}
+// logger is the server's (Server.Logger is never nil).
+func (h *handler) logger() *slog.Logger { return h.srv.Logger() }
 
 // newSessionID is 128 bits from crypto/rand: the id is the only
 // credential a POST of an unauthenticated server needs, so it must not
@@ -208,14 +204,14 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		if msg != nil {
 			mid = msg.ID
 		}
-		writeErrorID(w, http.StatusBadRequest, mid, perr)
+		runtime.WriteHTTPError(w, http.StatusBadRequest, mid, perr)
 		return
 	}
 	if msg.IsRequest() && isDone(h.srv.Done()) {
 		// Draining: the calls in flight finish, new ones are refused.
 		// Responses and notifications still go through, so a call
 		// waiting for the client (elicitation) can complete.
-		writeErrorID(w, http.StatusServiceUnavailable, msg.ID, runtime.NewError(codeTransport, "the server is shutting down; retry on a new connection"))
+		runtime.WriteHTTPError(w, http.StatusServiceUnavailable, msg.ID, runtime.NewError(codeTransport, "the server is shutting down; retry on a new connection"))
 		return
 	}
 	ctx, cancel := requestContext(r, sess)
@@ -382,14 +378,5 @@ func acceptsSSE(r *http.Request) bool {
 // writeError answers with an HTTP status and a JSON-RPC error body, so
 // that clients which show the body show something useful.
 func writeError(w http.ResponseWriter, status int, msg string) {
-	writeErrorID(w, status, nil, runtime.NewError(codeTransport, "%s", msg))
-}
-
-func writeErrorID(w http.ResponseWriter, status int, id []byte, e *runtime.Error) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Del("Content-Length")
-	w.WriteHeader(status)
-	w.Write(runtime.EncodeError(id, e))
+	runtime.WriteHTTPError(w, status, nil, runtime.NewError(codeTransport, "%s", msg))
 }

@@ -12,12 +12,8 @@ import (
 	"github.com/mcpgen/mcpgen/runtime"
 )
 
-func (h *handler) logger() *slog.Logger {
-	if l := h.srv.Logger(); l != nil {
-		return l
-	}
-	return slog.Default()
-}
+// logger is the server's (Server.Logger is never nil).
+func (h *handler) logger() *slog.Logger { return h.srv.Logger() }
 
 // preflight runs the checks every method shares: Host/Origin and
 // MCP-Protocol-Version. It writes the error and returns false on failure.
@@ -97,7 +93,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		if msg != nil {
 			id = msg.ID
 		}
-		writeErrorID(w, http.StatusBadRequest, id, perr)
+		runtime.WriteHTTPError(w, http.StatusBadRequest, id, perr)
 		return
 	}
 	// The era is decided per request, by the version markers first: a
@@ -109,7 +105,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 	}
 	version, vmsg := protocolVersion(r)
 	if vmsg != "" {
-		writeErrorID(w, http.StatusBadRequest, msg.ID, runtime.NewError(codeTransport, "%s", vmsg))
+		runtime.WriteHTTPError(w, http.StatusBadRequest, msg.ID, runtime.NewError(codeTransport, "%s", vmsg))
 		return
 	}
 
@@ -128,7 +124,7 @@ func (h *handler) servePOST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isInit {
-		writeErrorID(w, http.StatusBadRequest, msg.ID, runtime.NewError(runtime.CodeInvalidRequest, "initialize must be sent without Mcp-Session-Id: this session is already initialized"))
+		runtime.WriteHTTPError(w, http.StatusBadRequest, msg.ID, runtime.NewError(runtime.CodeInvalidRequest, "initialize must be sent without Mcp-Session-Id: this session is already initialized"))
 		return
 	}
 	sess := h.session(w, r)
@@ -157,7 +153,7 @@ func (h *handler) serveInitialize(w http.ResponseWriter, r *http.Request, msg *r
 	sess, aerr := h.newSession(r)
 	if aerr != nil {
 		aerr.SetHeaders(w.Header())
-		writeErrorID(w, aerr.StatusCode, msg.ID, runtime.NewError(codeTransport, "%s", aerr.Message))
+		runtime.WriteHTTPError(w, aerr.StatusCode, msg.ID, runtime.NewError(codeTransport, "%s", aerr.Message))
 		return
 	}
 	sess.begin()

@@ -19,16 +19,7 @@ const codeTransport = -32000
 
 // writeError answers with an HTTP status and a JSON-RPC error body.
 func writeError(w http.ResponseWriter, status, code int, msg string) {
-	writeErrorID(w, status, nil, runtime.NewError(code, "%s", msg))
-}
-
-func writeErrorID(w http.ResponseWriter, status int, id []byte, e *runtime.Error) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Del("Content-Length")
-	w.WriteHeader(status)
-	w.Write(runtime.EncodeError(id, e))
+	runtime.WriteHTTPError(w, status, nil, runtime.NewError(code, "%s", msg))
 }
 
 // defaultVersion is what a request without MCP-Protocol-Version speaks
