@@ -266,6 +266,17 @@ func (s *settings) client() *http.Client {
 	return c
 }
 
+// HTTPClient returns an HTTP client for calls to an authorization or
+// identity server (discovery, JWKS, userinfo, token, introspection,
+// revocation) with the redirect policy of the verifiers' own client: a
+// GET may follow a few redirects that keep to https (http only on
+// loopback) and do not move onto this machine; a POST, which carries
+// credentials, follows none. The OAuth proxy and its upstreams use it
+// when they are given no client of their own.
+func HTTPClient(timeout time.Duration) *http.Client {
+	return (&settings{fetchTimeout: timeout}).client()
+}
+
 // maxAuthRedirects bounds the redirects of one JWKS or introspection
 // fetch.
 const maxAuthRedirects = 3
@@ -273,6 +284,12 @@ const maxAuthRedirects = 3
 func checkRedirect(req *http.Request, via []*http.Request, allowHTTP bool) error {
 	if len(via) > maxAuthRedirects {
 		return fmt.Errorf("auth: stopped after %d redirects", maxAuthRedirects)
+	}
+	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
+		// A POST to an auth endpoint carries a credential (the token to
+		// introspect, a code, a refresh token, a client secret); a 307 or
+		// 308 would send it again to wherever the answer points.
+		return fmt.Errorf("auth: refused to follow a redirect of a %s to %s: it would send its credentials again", m, via[0].URL.Redacted())
 	}
 	if err := checkEndpointURL("redirect target", req.URL.String(), allowHTTP); err != nil {
 		return fmt.Errorf("auth: refused redirect: %w", err)

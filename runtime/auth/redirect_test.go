@@ -3,7 +3,9 @@ package auth
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -56,5 +58,34 @@ func TestAuthClientRedirects(t *testing.T) {
 	}
 	if err := checkRedirect(httptest.NewRequest("GET", "http://127.0.0.1/x", nil), []*http.Request{httptest.NewRequest("GET", "https://idp.example.com/jwks", nil)}, false); err == nil {
 		t.Fatal("redirect from a remote host to loopback followed")
+	}
+}
+
+// TestAuthClientKeepsPOSTsWhereSent: an introspection, token or revocation
+// POST carries a credential; a 307/308 (which re-sends the body) or any
+// other redirect of it is refused, and the body reaches nobody else.
+func TestAuthClientKeepsPOSTsWhereSent(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+		http.Redirect(w, r, other.URL+"/introspect", code)
+	}))
+	defer srv.Close()
+	for _, c := range []*http.Client{(&settings{fetchTimeout: DefaultFetchTimeout}).client(), HTTPClient(DefaultFetchTimeout)} {
+		for _, code := range []int{301, 302, 303, 307, 308} {
+			resp, err := c.Post(srv.URL+"/"+strconv.Itoa(code), "application/x-www-form-urlencoded", strings.NewReader("token=secret-token"))
+			if err == nil {
+				resp.Body.Close()
+				t.Fatalf("POST redirected with %d: followed (%d)", code, resp.StatusCode)
+			}
+			if !strings.Contains(err.Error(), "refused to follow a redirect of a POST") {
+				t.Fatalf("POST redirected with %d: %v", code, err)
+			}
+		}
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Fatalf("the redirect target was reached %d times", n)
 	}
 }

@@ -215,7 +215,7 @@ func New(cfg Config) (*Proxy, error) {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	if p.client == nil {
-		p.client = &http.Client{Timeout: 10 * time.Second}
+		p.client = auth.HTTPClient(10 * time.Second)
 	}
 	for _, pat := range cfg.AllowedRedirectURIs {
 		rp, err := parsePattern(pat)

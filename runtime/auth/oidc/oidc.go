@@ -105,7 +105,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	p := &Provider{cfg: cfg, client: cfg.HTTPClient}
 	if p.client == nil {
-		p.client = &http.Client{Timeout: 10 * time.Second}
+		p.client = auth.HTTPClient(10 * time.Second)
 	}
 	if err := p.getJSON(ctx, cfg.ConfigURL, "", &p.doc); err != nil {
 		return nil, fmt.Errorf("oidc: discovery at %s: %w", cfg.ConfigURL, err)

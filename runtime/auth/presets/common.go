@@ -49,7 +49,7 @@ func (o *Options) client() *http.Client {
 	if o.HTTPClient != nil {
 		return o.HTTPClient
 	}
-	return &http.Client{Timeout: 10 * time.Second}
+	return auth.HTTPClient(10 * time.Second)
 }
 
 func (o *Options) now() time.Time {
