@@ -83,6 +83,7 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 	release, _ := conn.SetStandalone(w)
 	var wg sync.WaitGroup    // every request goroutine
 	var drain sync.WaitGroup // the ones EOF waits for
+	modern := &inflight{byID: map[string]context.CancelFunc{}}
 	defer func() {
 		// Stop writing first: after Serve returns, out is the caller's
 		// again, and a client that hung up reads nothing anyway.
@@ -147,18 +148,68 @@ func Serve(ctx context.Context, s *runtime.Server, in io.Reader, out io.Writer) 
 			if drained {
 				drain.Add(1)
 			}
+			ctx, done := reqCtx, func() {}
+			if runtime.IsModernRequest(msg, "") {
+				// A 2026 request belongs to no session, so the Conn cannot
+				// cancel it: notifications/cancelled finds it here.
+				ctx, done = modern.start(reqCtx, msg.ID)
+			}
 			go func() {
 				defer wg.Done()
 				if drained {
 					defer drain.Done()
 				}
-				w.Send(handle(reqCtx, s, logger, conn, msg, w))
+				defer done()
+				w.Send(handle(ctx, s, logger, conn, msg, w))
 			}()
 			continue
+		}
+		if msg.Method == "notifications/cancelled" {
+			modern.cancel(msg.Params)
 		}
 		// Quick and order-sensitive: notifications/initialized must not
 		// overtake initialize, nor a cancellation the request it cancels.
 		w.Send(handle(reqCtx, s, logger, conn, msg, w))
+	}
+}
+
+// inflight holds the cancel functions of the 2026-07-28 requests running,
+// by request id.
+type inflight struct {
+	mu   sync.Mutex
+	byID map[string]context.CancelFunc
+}
+
+// start returns the context of the request with id, and the func to call
+// when it has been answered.
+func (f *inflight) start(parent context.Context, id json.RawMessage) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	key := string(bytes.TrimSpace(id))
+	f.mu.Lock()
+	f.byID[key] = cancel
+	f.mu.Unlock()
+	return ctx, func() {
+		f.mu.Lock()
+		delete(f.byID, key)
+		f.mu.Unlock()
+		cancel()
+	}
+}
+
+// cancel cancels the request a notifications/cancelled names, if it is
+// a 2026 request still running (2025 requests are the Conn's).
+func (f *inflight) cancel(params json.RawMessage) {
+	var p struct {
+		RequestID json.RawMessage `json:"requestId"`
+	}
+	if json.Unmarshal(params, &p) != nil || len(p.RequestID) == 0 {
+		return
+	}
+	f.mu.Lock()
+	cancel := f.byID[string(bytes.TrimSpace(p.RequestID))]
+	f.mu.Unlock()
+	if cancel != nil {
+		cancel()
 	}
 }
 

@@ -269,6 +269,36 @@ func TestContextEndCancelsInFlight(t *testing.T) {
 	}
 }
 
+// TestModernCancel: notifications/cancelled ends a 2026-07-28 request
+// (which belongs to no session) as it ends a 2025 one.
+func TestModernCancel(t *testing.T) {
+	waitCancelled := make(chan error, 1)
+	c := startPipe(t, context.Background(), newServer(t, testDef(waitCancelled, nil)))
+	const meta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`
+	c.write(`{"jsonrpc":"2.0","id":"w-1","method":"tools/call","params":{` + meta + `,"name":"wait"}}` + "\n")
+	time.Sleep(50 * time.Millisecond)
+	c.write(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w-1","reason":"user"}}` + "\n")
+	select {
+	case err := <-waitCancelled:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("the tool's context ended with %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the 2026 request was not cancelled by notifications/cancelled")
+	}
+	// The server goes on: a later 2026 request is answered.
+	c.write(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{` + meta + `,"name":"echo","arguments":{"text":"after"}}}` + "\n")
+	for {
+		m := c.next()
+		if string(m.ID) == "2" {
+			if text(t, m) != "after" {
+				t.Fatalf("after the cancel: %s %v", m.Result, m.Error)
+			}
+			break
+		}
+	}
+}
+
 // TestEOFAnswersInFlight: a client that writes its requests and closes
 // stdin (printf '...' | server) gets every answer before Serve returns.
 func TestEOFAnswersInFlight(t *testing.T) {
