@@ -106,10 +106,14 @@ func Middleware(p Provider, cfg MiddlewareConfig) func(http.Handler) http.Handle
 				// 2026-07-28 requestState to this caller, so a session id
 				// or a state issued to one user is useless to another.
 				ctx = runtime.WithPrincipal(ctx, tok.Principal())
-				if r.Method == http.MethodGet && !tok.ExpiresAt.IsZero() {
-					// A GET opens a long-lived event stream; it must not
-					// outlive the token that opened it. The client
-					// reconnects with a fresh token (and Last-Event-ID).
+				if !tok.ExpiresAt.IsZero() {
+					// A GET opens a long-lived event stream, and a POST may
+					// answer with one (a long call, a 2026 listen stream):
+					// neither may outlive the token that opened it. The
+					// client reconnects with a fresh token (and
+					// Last-Event-ID); a 2025 session's call goes on
+					// meanwhile (the transport detaches it from the
+					// request), a stateless or 2026 request ends.
 					var cancel context.CancelFunc
 					ctx, cancel = context.WithDeadline(ctx, tok.ExpiresAt.Add(streamGrace))
 					defer cancel()

@@ -246,7 +246,8 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 }
 
 // TestMiddlewareStreamEndsWithToken: a GET event stream is cancelled when
-// the token that opened it expires; a POST is not given a deadline.
+// the token that opened it expires; a POST (whose answer may be a stream
+// too) gets the same deadline.
 func TestMiddlewareStreamEndsWithToken(t *testing.T) {
 	defer auth.SetStreamGrace(0)()
 	st, err := auth.NewStaticTokens(auth.WithStaticTokens(map[string]auth.StaticToken{
@@ -272,7 +273,7 @@ func TestMiddlewareStreamEndsWithToken(t *testing.T) {
 	srv := httptest.NewServer(auth.Middleware(p, auth.MiddlewareConfig{Paths: []string{"/mcp"}})(inner))
 	defer srv.Close()
 	// POST first: the GET waits for the token to expire.
-	for _, tc := range []struct{ method, want string }{{"POST", "deadline false"}, {"GET", "closed"}} {
+	for _, tc := range []struct{ method, want string }{{"POST", "deadline true"}, {"GET", "closed"}} {
 		method, want := tc.method, tc.want
 		req, _ := http.NewRequest(method, srv.URL+"/mcp", nil)
 		req.Header.Set("Authorization", "Bearer short")

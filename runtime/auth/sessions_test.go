@@ -390,6 +390,76 @@ func TestStreamsEndAtTokenExpiry(t *testing.T) {
 	}
 }
 
+// TestPOSTStreamEndsAtTokenExpiry: a POST answered with a stream (here a
+// call waiting for the client's answer to an elicitation) ends when the
+// token that sent it expires, like a GET stream; the session's call goes
+// on, and with a fresh token the client answers it and resumes the
+// stream with Last-Event-ID to read the result.
+func TestPOSTStreamEndsAtTokenExpiry(t *testing.T) {
+	defer auth.SetStreamGrace(0)()
+	base := sessServer(t, "")
+	exp := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second)
+	short := sessToken(t, "alice", exp)
+	sid := sessInitialize(t, base+"/mcp", short)
+	resp := sessOpen(t, "POST", base+"/mcp", short, sid, sessCall(7, "ask"))
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("tools/call ask: %d %s, want an event stream", resp.StatusCode, ct)
+	}
+	events := &sessEvents{br: bufio.NewReader(resp.Body)}
+	var lastID string
+	var ask struct {
+		ID     json.RawMessage `json:"id"`
+		Method string          `json:"method"`
+	}
+	for ask.Method != "elicitation/create" {
+		e, err := events.next(t)
+		if err != nil {
+			t.Fatalf("the stream ended before the elicitation: %v", err)
+		}
+		if e.id != "" {
+			lastID = e.id
+		}
+		ask.Method = ""
+		_ = json.Unmarshal([]byte(e.data), &ask)
+	}
+	ended := make(chan time.Time, 1)
+	go func() {
+		for {
+			if _, err := events.next(t); err != nil {
+				ended <- time.Now()
+				return
+			}
+		}
+	}()
+	select {
+	case at := <-ended:
+		if at.Before(exp.Add(-time.Second)) {
+			t.Fatalf("the POST stream ended %v before its token expired", exp.Sub(at))
+		}
+	case <-time.After(time.Until(exp) + 15*time.Second):
+		t.Fatal("a POST stream outlived its token by 15 s")
+	}
+
+	fresh := sessToken(t, "alice", time.Now().Add(time.Hour))
+	answer := `{"jsonrpc":"2.0","id":` + string(ask.ID) + `,"result":{"action":"accept","content":{"name":"alice"}}}`
+	if r := sessDo(t, "POST", base+"/mcp", fresh, sid, answer); r.status != 202 {
+		t.Fatalf("answer with a fresh token: %d %s", r.status, r.body)
+	}
+	g := sessOpen(t, "GET", base+"/mcp", fresh, sid, "", "Last-Event-ID", lastID)
+	defer g.Body.Close()
+	resumed := &sessEvents{br: bufio.NewReader(g.Body)}
+	for {
+		e, err := resumed.next(t)
+		if err != nil {
+			t.Fatalf("resumed stream (from %s) ended without the result: %d %v", lastID, g.StatusCode, err)
+		}
+		if strings.Contains(e.data, "answer:accept:alice") {
+			break
+		}
+	}
+}
+
 // TestPrincipalUnambiguous: callers that differ never share a principal.
 func TestPrincipalUnambiguous(t *testing.T) {
 	toks := []*auth.AccessToken{
